@@ -1,0 +1,4 @@
+/**
+ * Runnable examples of the mubench Java API.
+ */
+package io.github.mubench.examples;

@@ -1,0 +1,13 @@
+package io.github.mubench.tensor.checkpoint;
+
+import io.github.mubench.tensor.model.LlamaConfig;
+import io.github.mubench.tensor.model.ModelWeights;
+
+/**
+ * A loaded model: its configuration and its weights in HF naming and layout.
+ *
+ * @param config  architecture hyper-parameters
+ * @param weights float32 tensors
+ */
+public record Checkpoint(LlamaConfig config, ModelWeights weights) {
+}

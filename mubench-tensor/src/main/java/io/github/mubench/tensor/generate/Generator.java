@@ -1,0 +1,126 @@
+package io.github.mubench.tensor.generate;
+
+import io.github.mubench.tensor.model.KvCache;
+import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.tokenizer.Tokenizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Batched generation: prompts are left-padded to one length, prefilled in one pass, then decoded one token per
+ * step over a KV cache. Each row draws from its own random stream seeded with the config's seed, so a prompt gives
+ * the same text alone or in any batch.
+ */
+public final class Generator {
+    private final Llama model;
+    private final Tokenizer tokenizer;
+
+    public Generator(Llama model, Tokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    /** Encodes {@code prompt} (special tokens added) and continues it. */
+    public Generation generate(String prompt, GenerationConfig config, TokenListener listener) {
+        return generateIds(List.of(tokenizer.encode(prompt, true)), config, listener).get(0);
+    }
+
+    /** Continues each prompt of token ids. */
+    public List<Generation> generateIds(List<int[]> prompts, GenerationConfig config, TokenListener listener) {
+        int batch = prompts.size();
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        if (prompts.stream().anyMatch(p -> p.length == 0)) {
+            throw new IllegalArgumentException("every prompt needs at least one token (a BOS token will do)");
+        }
+        int capacity = longest + Math.max(config.maxNewTokens(), 1);
+        if (capacity > model.config().maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("prompt of " + longest + " tokens + " + config.maxNewTokens()
+                    + " new tokens exceeds the model's context of " + model.config().maxPositionEmbeddings());
+        }
+        KvCache cache = model.newCache(batch, capacity);
+        int[][] tokens = new int[batch][longest];
+        boolean[][] valid = new boolean[batch][longest];
+        for (int b = 0; b < batch; b++) {
+            int[] p = prompts.get(b);
+            int pad = longest - p.length;
+            System.arraycopy(p, 0, tokens[b], pad, p.length);
+            Arrays.fill(valid[b], pad, longest, true);
+        }
+
+        Sampler sampler = new Sampler(config);
+        Row[] rows = new Row[batch];
+        for (int b = 0; b < batch; b++) {
+            rows[b] = new Row(new SplittableRandom(config.seed()));
+        }
+        INDArray logits = model.forward(tokens, valid, cache, true);
+        for (int step = 0; step < config.maxNewTokens(); step++) {
+            int[][] next = new int[batch][1];
+            boolean[][] nextValid = new boolean[batch][1];
+            for (int b = 0; b < batch; b++) {
+                Row r = rows[b];
+                int id = r.finish == null ? sampler.next(logits.getRow(b).toFloatVector(), r.random) : r.last();
+                if (r.finish == null) {
+                    accept(r, b, id, config, listener);
+                }
+                next[b][0] = id;
+                nextValid[b][0] = true;
+            }
+            if (Arrays.stream(rows).allMatch(r -> r.finish != null) || step == config.maxNewTokens() - 1) {
+                break;
+            }
+            logits = model.forward(next, nextValid, cache, true);
+        }
+
+        List<Generation> out = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            Row r = rows[b];
+            int[] ids = r.ids.stream().mapToInt(Integer::intValue).toArray();
+            out.add(new Generation(prompts.get(b), ids, r.text, r.finish == null ? Generation.Finish.LENGTH : r.finish));
+        }
+        return out;
+    }
+
+    private void accept(Row r, int row, int id, GenerationConfig config, TokenListener listener) {
+        r.ids.add(id);
+        if (config.stopAtEos() && model.config().eosTokenIds().contains(id)) {
+            r.finish = Generation.Finish.EOS;
+            return;
+        }
+        String full = tokenizer.decode(r.ids.stream().mapToInt(Integer::intValue).toArray(), true);
+        for (String stop : config.stopStrings()) {
+            int at = full.indexOf(stop);
+            if (!stop.isEmpty() && at >= 0) {
+                full = full.substring(0, at);
+                r.finish = Generation.Finish.STOP_STRING;
+            }
+        }
+        r.text = full;
+        // Hold back a trailing replacement char: it is usually half of a multi-byte character.
+        String stable = r.finish == null && full.endsWith("\uFFFD") ? full.substring(0, full.length() - 1) : full;
+        if (listener != null && stable.length() > r.streamed.length() && stable.startsWith(r.streamed)) {
+            listener.onToken(row, id, stable.substring(r.streamed.length()));
+            r.streamed = stable;
+        }
+    }
+
+    /** Per-row decoding state. */
+    private static final class Row {
+        final SplittableRandom random;
+        final List<Integer> ids = new ArrayList<>();
+        String text = "";
+        String streamed = "";
+        Generation.Finish finish;
+
+        Row(SplittableRandom random) {
+            this.random = random;
+        }
+
+        int last() {
+            return ids.get(ids.size() - 1);
+        }
+    }
+}

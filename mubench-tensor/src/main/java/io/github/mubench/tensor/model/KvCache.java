@@ -1,0 +1,63 @@
+package io.github.mubench.tensor.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Keys and values of every layer for a batch of sequences, plus which cache slots hold real tokens (left padding
+ * leaves some empty) and how many real tokens each row has seen (its next RoPE position).
+ */
+public final class KvCache {
+    final INDArray[] keys;
+    final INDArray[] values;
+    final boolean[][] validSlots;
+    final int[] seen;
+    private int length;
+
+    KvCache(LlamaConfig c, int batch, int capacity) {
+        keys = new INDArray[c.numLayers()];
+        values = new INDArray[c.numLayers()];
+        for (int l = 0; l < c.numLayers(); l++) {
+            keys[l] = Nd4j.zeros(DataType.FLOAT, batch, c.numKvHeads(), capacity, c.headDim());
+            values[l] = Nd4j.zeros(DataType.FLOAT, batch, c.numKvHeads(), capacity, c.headDim());
+        }
+        validSlots = new boolean[batch][capacity];
+        seen = new int[batch];
+    }
+
+    /** Rows in the batch. */
+    public int batch() {
+        return seen.length;
+    }
+
+    /** Slots the cache can hold. */
+    public int capacity() {
+        return validSlots[0].length;
+    }
+
+    /** Slots filled so far. */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Registers {@code T} new tokens per row and returns their RoPE positions ({@code cumsum(valid) - 1} over each
+     * row, as HF computes {@code position_ids} for left-padded batches; padding gets position 0).
+     */
+    int[][] append(boolean[][] valid) {
+        int t = valid[0].length;
+        if (length + t > capacity()) {
+            throw new IllegalStateException("KV cache full: " + length + " + " + t + " tokens > capacity " + capacity());
+        }
+        int[][] positions = new int[batch()][t];
+        for (int b = 0; b < batch(); b++) {
+            for (int i = 0; i < t; i++) {
+                validSlots[b][length + i] = valid[b][i];
+                positions[b][i] = valid[b][i] ? seen[b]++ : 0;
+            }
+        }
+        length += t;
+        return positions;
+    }
+}

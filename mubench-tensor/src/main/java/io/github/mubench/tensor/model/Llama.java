@@ -1,0 +1,110 @@
+package io.github.mubench.tensor.model;
+
+import io.github.mubench.tensor.checkpoint.Checkpoint;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Llama-family decoder for inference: eager ND4J ops over a {@link KvCache}, so each new token costs one
+ * position of work. Reads top to bottom: embed → blocks → final norm → LM head.
+ * <p>
+ * The trainable twin of this model is {@code io.github.mubench.tensor.graph.LlamaGraph}; tests hold the two to the
+ * same logits.
+ */
+public final class Llama {
+    /** Additive mask value for forbidden attention; finite, so an all-masked (padding) row stays NaN-free. */
+    private static final float MASKED = -1e9f;
+
+    private final LlamaConfig config;
+    private final INDArray embed;
+    private final List<DecoderBlock> blocks = new ArrayList<>();
+    private final RmsNorm finalNorm;
+    private final INDArray lmHead;
+    private final Rope rope;
+
+    /** Builds the model over a checkpoint's weights (no copies are made). */
+    public Llama(Checkpoint checkpoint) {
+        this.config = checkpoint.config();
+        ModelWeights w = checkpoint.weights();
+        LlamaConfig c = config;
+        embed = w.get("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
+        for (int l = 0; l < c.numLayers(); l++) {
+            blocks.add(new DecoderBlock(c, w, l));
+        }
+        finalNorm = new RmsNorm(w.get("model.norm.weight", c.hiddenSize()), c.rmsNormEps());
+        lmHead = c.tieWordEmbeddings() ? embed : w.get("lm_head.weight", c.vocabSize(), c.hiddenSize());
+        rope = new Rope(c);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** An empty cache for {@code batch} sequences of up to {@code capacity} tokens each. */
+    public KvCache newCache(int batch, int capacity) {
+        return new KvCache(config, batch, capacity);
+    }
+
+    /**
+     * Runs {@code T} new tokens per row through the model, appending them to the cache.
+     *
+     * @param tokens   {@code [B][T]} token ids (anything for padding slots)
+     * @param valid    {@code [B][T]}: false marks left padding, which no token attends to
+     * @param lastOnly whether to compute logits for the last position only (generation) or for all (scoring)
+     * @return logits {@code [B, T, V]}, or {@code [B, V]} when {@code lastOnly}
+     */
+    public INDArray forward(int[][] tokens, boolean[][] valid, KvCache cache, boolean lastOnly) {
+        int batch = tokens.length, time = tokens[0].length;
+        if (batch != cache.batch()) {
+            throw new IllegalArgumentException("batch " + batch + " does not match the cache's " + cache.batch());
+        }
+        int[] flat = new int[batch * time];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) {
+                int id = tokens[b][t];
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.vocabSize());
+                }
+                flat[b * time + t] = id;
+            }
+        }
+        int[][] positions = cache.append(valid);
+        INDArray[] cosSin = rope.tables(positions);
+        INDArray mask = attentionMask(cache, time);
+
+        INDArray x = Nd4j.pullRows(embed, 1, flat);
+        for (DecoderBlock block : blocks) {
+            x = block.forward(x, batch, time, cosSin[0], cosSin[1], mask, cache);
+        }
+        if (lastOnly) {
+            INDArray last = x.reshape('c', batch, time, config.hiddenSize())
+                    .get(NDArrayIndex.all(), NDArrayIndex.point(time - 1), NDArrayIndex.all());
+            return finalNorm.forward(last.dup('c')).mmul(lmHead.transpose());
+        }
+        return finalNorm.forward(x).mmul(lmHead.transpose()).reshape('c', batch, time, config.vocabSize());
+    }
+
+    /**
+     * {@code [B, 1, 1, T, S]}: 0 where query slot {@code start+t} may see key slot {@code j} (a real token, not in
+     * the future, inside the sliding window if any), {@link #MASKED} elsewhere.
+     */
+    private INDArray attentionMask(KvCache cache, int time) {
+        int batch = cache.batch(), slots = cache.length(), start = slots - time;
+        Integer window = config.slidingWindow();
+        float[] m = new float[batch * time * slots];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) {
+                int q = start + t, base = (b * time + t) * slots;
+                for (int j = 0; j < slots; j++) {
+                    boolean visible = cache.validSlots[b][j] && j <= q && (window == null || q - j < window);
+                    m[base + j] = visible ? 0f : MASKED;
+                }
+            }
+        }
+        return Nd4j.create(m, new long[]{batch, 1, 1, time, slots}, 'c');
+    }
+}

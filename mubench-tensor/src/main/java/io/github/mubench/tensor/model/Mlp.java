@@ -1,0 +1,22 @@
+package io.github.mubench.tensor.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** SwiGLU feed-forward: {@code down(silu(gate(x)) · up(x))}. */
+final class Mlp {
+    private final INDArray gate, up, down;
+
+    Mlp(LlamaConfig c, ModelWeights w, String prefix) {
+        long d = c.hiddenSize(), f = c.intermediateSize();
+        gate = w.get(prefix + "gate_proj.weight", f, d);
+        up = w.get(prefix + "up_proj.weight", f, d);
+        down = w.get(prefix + "down_proj.weight", d, f);
+    }
+
+    INDArray forward(INDArray x) {
+        INDArray g = x.mmul(gate.transpose());
+        INDArray a = g.muli(Transforms.sigmoid(g, true)).muli(x.mmul(up.transpose()));
+        return a.mmul(down.transpose());
+    }
+}

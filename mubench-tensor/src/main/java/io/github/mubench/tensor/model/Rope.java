@@ -1,0 +1,88 @@
+package io.github.mubench.tensor.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Rotary position embedding in HF's rotate-half form: {@code x·cos + rotateHalf(x)·sin}, where
+ * {@code rotateHalf([a, b]) = [-b, a]} over the two halves of each head.
+ */
+public final class Rope {
+    private final float[] invFreq;
+
+    /** Frequencies for one head, with the config's scaling applied. */
+    public Rope(LlamaConfig config) {
+        this.invFreq = inverseFrequencies(config);
+    }
+
+    /** θ^(−2i/headDim) for i < headDim/2, then scaled as {@code rope_scaling} says. */
+    static float[] inverseFrequencies(LlamaConfig c) {
+        int half = c.headDim() / 2;
+        float[] f = new float[half];
+        for (int i = 0; i < half; i++) {
+            f[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / c.headDim()));
+        }
+        RopeScaling s = c.ropeScaling();
+        if (s == null || s.type().equals("default")) {
+            return f;
+        }
+        if (s.type().equals("linear")) {
+            for (int i = 0; i < half; i++) {
+                f[i] = (float) (f[i] / s.factor());
+            }
+            return f;
+        }
+        // llama3: keep high frequencies, divide low ones by factor, interpolate smoothly in between.
+        double lowWavelen = s.originalMaxPositionEmbeddings() / s.lowFreqFactor();
+        double highWavelen = s.originalMaxPositionEmbeddings() / s.highFreqFactor();
+        for (int i = 0; i < half; i++) {
+            double wavelen = 2 * Math.PI / f[i];
+            if (wavelen > lowWavelen) {
+                f[i] = (float) (f[i] / s.factor());
+            } else if (wavelen >= highWavelen) {
+                double smooth = (s.originalMaxPositionEmbeddings() / wavelen - s.lowFreqFactor())
+                        / (s.highFreqFactor() - s.lowFreqFactor());
+                f[i] = (float) ((1 - smooth) * f[i] / s.factor() + smooth * f[i]);
+            }
+        }
+        return f;
+    }
+
+    /**
+     * cos and sin tables {@code [B, 1, T, headDim]} for the given positions {@code [B][T]}, broadcastable over heads.
+     *
+     * @return {cos, sin}
+     */
+    public INDArray[] tables(int[][] positions) {
+        int b = positions.length, t = positions[0].length, half = invFreq.length, hd = 2 * half;
+        float[] cos = new float[b * t * hd], sin = new float[b * t * hd];
+        for (int r = 0; r < b; r++) {
+            for (int p = 0; p < t; p++) {
+                int base = (r * t + p) * hd;
+                for (int i = 0; i < half; i++) {
+                    float angle = positions[r][p] * invFreq[i];
+                    float c = (float) Math.cos(angle), s = (float) Math.sin(angle);
+                    cos[base + i] = c;
+                    cos[base + half + i] = c;
+                    sin[base + i] = s;
+                    sin[base + half + i] = s;
+                }
+            }
+        }
+        long[] shape = {b, 1, t, hd};
+        return new INDArray[]{Nd4j.create(cos, shape, 'c'), Nd4j.create(sin, shape, 'c')};
+    }
+
+    /** Applies the rotation to {@code x [B, heads, T, headDim]}. */
+    public static INDArray apply(INDArray x, INDArray cos, INDArray sin) {
+        long hd = x.size(3), half = hd / 2;
+        INDArray first = x.get(all(), all(), all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, half));
+        INDArray second = x.get(all(), all(), all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(half, hd));
+        INDArray rotated = Nd4j.concat(3, second.neg(), first);
+        return x.mul(cos).addi(rotated.muli(sin));
+    }
+
+    private static org.nd4j.linalg.indexing.INDArrayIndex all() {
+        return org.nd4j.linalg.indexing.NDArrayIndex.all();
+    }
+}
