@@ -27,6 +27,31 @@ public final class Models {
         return new LoadedModel(ckpt, tok);
     }
 
+    /**
+     * Loads a model by what the path is: an HF folder ({@code config.json} + safetensors + tokenizer files), a
+     * {@code .gguf} file, or a llama2.c {@code .bin} checkpoint (whose tokenizer file comes separately).
+     *
+     * @param tokenizer tokenizer file for a llama2.c checkpoint; ignored for the other formats
+     */
+    public static LoadedModel load(Path path, Path tokenizer) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (java.nio.file.Files.isDirectory(path)) {
+            return io.github.mubench.tensor.checkpoint.HfCheckpoint.loadModel(path);
+        }
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw new CheckpointException(path, "path", "does not exist; expected an HF folder, a .gguf or a llama2.c .bin file");
+        }
+        if (name.endsWith(".gguf")) {
+            return new LoadedModel(io.github.mubench.tensor.checkpoint.GgufCheckpoint.load(path), null);
+        }
+        if (name.endsWith(".bin") && !name.startsWith("pytorch_model")) {
+            return llama2c(path, tokenizer);
+        }
+        throw new CheckpointException(path, "path", "unrecognised model file; expected an HF folder, a .gguf file "
+                + "or a llama2.c .bin checkpoint (PyTorch pickles such as pytorch_model.bin are never loaded: "
+                + "convert them to safetensors first)");
+    }
+
     /** A llama2.c checkpoint and its {@code tokenizer.bin} ({@code tokenizer} may be {@code null}). */
     public static LoadedModel llama2c(Path checkpoint, Path tokenizer) {
         Checkpoint ckpt = Llama2cCheckpoint.load(checkpoint);

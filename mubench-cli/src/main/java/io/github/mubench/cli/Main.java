@@ -1,0 +1,27 @@
+package io.github.mubench.cli;
+
+import io.github.mubench.tensor.checkpoint.CheckpointException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mubench} command. Results go to stdout ({@code --json} for machines); progress and errors to stderr. */
+@Command(name = "mubench", mixinStandardHelpOptions = true, version = "mubench 0.1.0",
+        description = "Machine unlearning for LLM safety, and its side effects.",
+        subcommands = {GenerateCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            boolean userError = ex instanceof CheckpointException || ex instanceof IllegalArgumentException;
+            cmd.getErr().println("mubench: " + (userError ? "" : ex.getClass().getSimpleName() + ": ") + ex.getMessage());
+            return userError ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.mubench.tensor.score;
+
+import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.tokenizer.Tokenizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * lm-evaluation-harness's model contract on token ids: {@code loglikelihood(context, continuation) → (logprob,
+ * isGreedy)} and {@code loglikelihood_rolling(tokens)}. Requests are batched with left padding, which changes no
+ * result (tests hold batched and single scores together).
+ */
+public final class LogLikelihood {
+    private final Llama model;
+    private final int batchSize;
+
+    /**
+     * @param model     the inference model
+     * @param batchSize requests scored per forward pass
+     */
+    public LogLikelihood(Llama model, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        this.model = model;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * One scoring request: the continuation's tokens are scored given the context's.
+     *
+     * @param context      at least one token (lm-eval uses BOS/EOS for an empty context)
+     * @param continuation at least one token
+     */
+    public record Request(int[] context, int[] continuation) {
+        public Request {
+            if (context.length == 0 || continuation.length == 0) {
+                throw new IllegalArgumentException("context and continuation need at least one token each");
+            }
+        }
+
+        /**
+         * Encodes a text pair as lm-evaluation-harness does: trailing spaces of the context move to the
+         * continuation, and the continuation's tokens are those of {@code encode(context + continuation)} past
+         * {@code encode(context)} (so a word split across the boundary is tokenized as in running text).
+         */
+        public static Request encode(Tokenizer tokenizer, String context, String continuation) {
+            int spaces = context.length() - context.stripTrailing().length();
+            String ctx = context.substring(0, context.length() - spaces);
+            String cont = context.substring(context.length() - spaces) + continuation;
+            int[] whole = tokenizer.encode(ctx + cont, true);
+            int[] ctxIds = tokenizer.encode(ctx, true);
+            return new Request(ctxIds, Arrays.copyOfRange(whole, Math.min(ctxIds.length, whole.length), whole.length));
+        }
+    }
+
+    /**
+     * @param logprob       summed log-probability of the continuation (natural log)
+     * @param isGreedy      whether every continuation token is the model's argmax
+     * @param tokenLogprobs per-token log-probabilities of the continuation
+     */
+    public record Result(double logprob, boolean isGreedy, double[] tokenLogprobs) {
+    }
+
+    /** Scores every request, in order. */
+    public List<Result> score(List<Request> requests) {
+        List<Result> out = new ArrayList<>(requests.size());
+        for (int from = 0; from < requests.size(); from += batchSize) {
+            out.addAll(scoreBatch(requests.subList(from, Math.min(requests.size(), from + batchSize))));
+        }
+        return out;
+    }
+
+    /**
+     * Log-likelihood of a whole text in windows of at most the model's context, each token predicted exactly once
+     * (lm-eval's rolling windows with context length 1); {@code prefix} (BOS or EOS) predicts the first token.
+     *
+     * @return the log-probabilities of all {@code tokens}, summed and per token
+     */
+    public Result rolling(int[] tokens, int prefix) {
+        int maxLen = model.config().maxPositionEmbeddings();
+        List<Request> windows = new ArrayList<>();
+        int first = Math.min(maxLen, tokens.length);
+        if (first == 0) {
+            return new Result(0, true, new double[0]);
+        }
+        windows.add(new Request(new int[]{prefix}, Arrays.copyOfRange(tokens, 0, first)));
+        int predicted = first;
+        while (predicted < tokens.length) {
+            int n = Math.min(tokens.length - predicted, maxLen);
+            int end = predicted + n;
+            windows.add(new Request(Arrays.copyOfRange(tokens, end - maxLen - 1, end - n), Arrays.copyOfRange(tokens, end - n, end)));
+            predicted = end;
+        }
+        List<Result> parts = score(windows);
+        double[] perToken = parts.stream().flatMapToDouble(r -> Arrays.stream(r.tokenLogprobs())).toArray();
+        return new Result(Arrays.stream(perToken).sum(), parts.stream().allMatch(Result::isGreedy), perToken);
+    }
+
+    private List<Result> scoreBatch(List<Request> batch) {
+        int maxLen = model.config().maxPositionEmbeddings();
+        List<int[]> inputs = new ArrayList<>();
+        for (Request r : batch) {
+            int[] whole = concat(r.context(), r.continuation());
+            int[] input = Arrays.copyOfRange(whole, 0, whole.length - 1);
+            if (r.continuation().length > maxLen) {
+                throw new IllegalArgumentException("continuation of " + r.continuation().length
+                        + " tokens exceeds the model's context of " + maxLen);
+            }
+            inputs.add(input.length > maxLen ? Arrays.copyOfRange(input, input.length - maxLen, input.length) : input);
+        }
+        int width = inputs.stream().mapToInt(a -> a.length).max().orElseThrow();
+        int[][] tokens = new int[batch.size()][width];
+        boolean[][] valid = new boolean[batch.size()][width];
+        for (int b = 0; b < batch.size(); b++) {
+            int[] in = inputs.get(b);
+            System.arraycopy(in, 0, tokens[b], width - in.length, in.length);
+            Arrays.fill(valid[b], width - in.length, width, true);
+        }
+        INDArray logits = model.forward(tokens, valid, model.newCache(batch.size(), width), false);
+
+        List<Result> out = new ArrayList<>(batch.size());
+        for (int b = 0; b < batch.size(); b++) {
+            int[] cont = batch.get(b).continuation();
+            double[] lp = new double[cont.length];
+            boolean greedy = true;
+            for (int i = 0; i < cont.length; i++) {
+                int pos = width - cont.length + i; // the logits at pos predict continuation token i
+                float[] row = logits.getRow(b).getRow(pos).toFloatVector();
+                lp[i] = logSoftmaxAt(row, cont[i]);
+                greedy &= argmax(row) == cont[i];
+            }
+            out.add(new Result(Arrays.stream(lp).sum(), greedy, lp));
+        }
+        return out;
+    }
+
+    static double logSoftmaxAt(float[] logits, int index) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float f : logits) {
+            max = Math.max(max, f);
+        }
+        double sum = 0;
+        for (float f : logits) {
+            sum += Math.exp(f - max);
+        }
+        return logits[index] - max - Math.log(sum);
+    }
+
+    private static int argmax(float[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) {
+            if (x[i] > x[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}

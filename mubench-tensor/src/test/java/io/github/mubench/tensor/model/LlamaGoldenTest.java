@@ -1,0 +1,80 @@
+package io.github.mubench.tensor.model;
+
+import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
+import io.github.mubench.tensor.fixtures.Fixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The inference path against PyTorch's logits on every fixture config (tolerance 1e-4 absolute). */
+class LlamaGoldenTest {
+    private static final double TOL = 1e-4;
+
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void logitsMatchPyTorch(String name) {
+        Fixture f = new Fixture(name);
+        Llama model = new Llama(f.checkpoint());
+        int[][] tokens = f.tokens();
+        INDArray logits = model.forward(tokens, f.valid(), model.newCache(tokens.length, tokens[0].length), false);
+        assertClose(f, f.ref("logits"), logits);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void tokenByTokenDecodingWithCacheMatchesOneShot(String name) {
+        Fixture f = new Fixture(name);
+        Llama model = new Llama(f.checkpoint());
+        int[][] tokens = f.tokens();
+        boolean[][] valid = f.valid();
+        int b = tokens.length, t = tokens[0].length;
+        KvCache cache = model.newCache(b, t);
+        INDArray expected = f.ref("logits");
+        for (int step = 0; step < t; step++) {
+            int[][] col = new int[b][1];
+            boolean[][] colValid = new boolean[b][1];
+            for (int r = 0; r < b; r++) {
+                col[r][0] = tokens[r][step];
+                colValid[r][0] = valid[r][step];
+            }
+            INDArray last = model.forward(col, colValid, cache, true);
+            for (int r = 0; r < b; r++) {
+                if (valid[r][step]) {
+                    double diff = expected.get(org.nd4j.linalg.indexing.NDArrayIndex.point(r),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(step)).sub(last.getRow(r)).amaxNumber().doubleValue();
+                    assertTrue(diff < TOL, name + " row " + r + " step " + step + " differs by " + diff);
+                }
+            }
+        }
+    }
+
+    @Test
+    void ggufWithLlamaCppLayoutGivesTheSameLogits() {
+        Fixture f = new Fixture("llama");
+        var ckpt = GgufCheckpoint.load(f.folder.resolve("model.gguf"));
+        assertEquals(f.checkpoint().config().numKvHeads(), ckpt.config().numKvHeads());
+        Llama model = new Llama(ckpt);
+        int[][] tokens = f.tokens();
+        assertClose(f, f.ref("logits"), model.forward(tokens, f.valid(), model.newCache(tokens.length, tokens[0].length), false));
+    }
+
+    /** Compares [B, T, V] logits at real (non-padding) positions. */
+    static void assertClose(Fixture f, INDArray expected, INDArray actual) {
+        boolean[][] valid = f.valid();
+        for (int b = 0; b < valid.length; b++) {
+            for (int t = 0; t < valid[0].length; t++) {
+                if (!valid[b][t]) {
+                    continue;
+                }
+                var idx = new org.nd4j.linalg.indexing.INDArrayIndex[]{org.nd4j.linalg.indexing.NDArrayIndex.point(b),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(t), org.nd4j.linalg.indexing.NDArrayIndex.all()};
+                double diff = expected.get(idx).sub(actual.get(idx)).amaxNumber().doubleValue();
+                assertTrue(diff < TOL, f + " logits at [" + b + "," + t + "] differ by " + diff);
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""Writes the golden fixtures that mubench's Java tests compare against.
+
+An independent reference: a Llama-family decoder written here from the HF architecture description (not imported
+from transformers), run in float32 PyTorch. For each tiny random config it writes, under
+mubench-tensor/src/test/resources/fixtures/<name>/:
+  config.json, model.safetensors   -- the checkpoint (F32, or BF16/F16 to exercise upcasting)
+  reference.safetensors            -- inputs and expected outputs: input_ids, valid, labels, logits,
+                                      token_logprobs, loss, grad/<param> for every parameter, sgd_losses
+and for the llama config also model.gguf (llama.cpp layout, q/k permuted to interleaved RoPE).
+
+Run from the repository root:  /usr/bin/python3 tools/make_fixtures.py
+Needs Debian's python3-torch and python3-numpy. The outputs are committed; tests need no Python.
+"""
+import json
+import math
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+OUT = os.path.join(ROOT, "mubench-tensor", "src", "test", "resources", "fixtures")
+
+BASE = dict(vocab_size=96, hidden_size=32, intermediate_size=48, num_hidden_layers=2, num_attention_heads=4,
+            num_key_value_heads=2, head_dim=8, rms_norm_eps=1e-6, rope_theta=10000.0, rope_scaling=None,
+            max_position_embeddings=64, tie_word_embeddings=False, bos_token_id=1, eos_token_id=2,
+            hidden_act="silu")
+
+CONFIGS = {
+    "llama": dict(BASE, model_type="llama", architectures=["LlamaForCausalLM"]),
+    "llama3_rope_scaling": dict(BASE, model_type="llama", architectures=["LlamaForCausalLM"], rope_theta=500000.0,
+                                tie_word_embeddings=True,
+                                rope_scaling=dict(rope_type="llama3", factor=8.0, low_freq_factor=1.0,
+                                                  high_freq_factor=4.0, original_max_position_embeddings=16),
+                                eos_token_id=[2, 3]),
+    "mistral": dict(BASE, model_type="mistral", architectures=["MistralForCausalLM"], num_key_value_heads=1,
+                    sliding_window=4),
+    "qwen2": dict(BASE, model_type="qwen2", architectures=["Qwen2ForCausalLM"], tie_word_embeddings=True,
+                  rope_theta=1000000.0, use_sliding_window=False),
+}
+STORAGE = {"llama": "F32", "llama3_rope_scaling": "BF16", "mistral": "F16", "qwen2": "F32"}
+
+
+# ---------------------------------------------------------------- the reference model
+
+def inv_frequencies(cfg):
+    hd = cfg["head_dim"]
+    inv = 1.0 / (cfg["rope_theta"] ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
+    s = cfg.get("rope_scaling")
+    if s and s["rope_type"] == "llama3":
+        low_wl = s["original_max_position_embeddings"] / s["low_freq_factor"]
+        high_wl = s["original_max_position_embeddings"] / s["high_freq_factor"]
+        out = []
+        for f in inv.tolist():
+            wl = 2 * math.pi / f
+            if wl > low_wl:
+                out.append(f / s["factor"])
+            elif wl >= high_wl:
+                smooth = (s["original_max_position_embeddings"] / wl - s["low_freq_factor"]) / (
+                    s["high_freq_factor"] - s["low_freq_factor"])
+                out.append((1 - smooth) * f / s["factor"] + smooth * f)
+            else:
+                out.append(f)
+        inv = torch.tensor(out, dtype=torch.float64)
+    return inv.float()
+
+
+def rms_norm(x, w, eps):
+    return w * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
+
+
+def rotate_half(x):
+    h = x.shape[-1] // 2
+    return torch.cat([-x[..., h:], x[..., :h]], dim=-1)
+
+
+def forward(p, cfg, ids, valid):
+    """logits [B, T, V] for token ids [B, T]; valid [B, T] marks real tokens (left padding is False)."""
+    B, T = ids.shape
+    H, KV, hd = cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"]
+    eps = cfg["rms_norm_eps"]
+    pos = (valid.long().cumsum(-1) - 1).clamp(min=0)
+    ang = pos[..., None].float() * inv_frequencies(cfg)[None, None, :]
+    emb = torch.cat([ang, ang], dim=-1)
+    cos, sin = emb.cos()[:, None], emb.sin()[:, None]  # [B, 1, T, hd]
+    i = torch.arange(T)
+    allowed = (i[None, :] <= i[:, None])[None] & valid[:, None, :]  # [B, Tq, Tk]
+    if cfg.get("sliding_window"):
+        allowed = allowed & ((i[:, None] - i[None, :]) < cfg["sliding_window"])[None]
+    bias = torch.zeros(B, 1, T, T).masked_fill(~allowed[:, None], torch.finfo(torch.float32).min)
+
+    x = p["model.embed_tokens.weight"][ids]
+    for l in range(cfg["num_hidden_layers"]):
+        pre = f"model.layers.{l}."
+        h = rms_norm(x, p[pre + "input_layernorm.weight"], eps)
+
+        def proj(name):
+            y = h @ p[pre + f"self_attn.{name}.weight"].T
+            b = p.get(pre + f"self_attn.{name}.bias")
+            return y if b is None else y + b
+
+        q = proj("q_proj").view(B, T, H, hd).transpose(1, 2)
+        k = proj("k_proj").view(B, T, KV, hd).transpose(1, 2)
+        v = proj("v_proj").view(B, T, KV, hd).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        k = k.repeat_interleave(H // KV, dim=1)
+        v = v.repeat_interleave(H // KV, dim=1)
+        att = (q @ k.transpose(-1, -2)) / math.sqrt(hd) + bias
+        o = (att.softmax(-1) @ v).transpose(1, 2).reshape(B, T, H * hd)
+        x = x + o @ p[pre + "self_attn.o_proj.weight"].T
+        h = rms_norm(x, p[pre + "post_attention_layernorm.weight"], eps)
+        g = h @ p[pre + "mlp.gate_proj.weight"].T
+        u = h @ p[pre + "mlp.up_proj.weight"].T
+        x = x + (torch.nn.functional.silu(g) * u) @ p[pre + "mlp.down_proj.weight"].T
+    x = rms_norm(x, p["model.norm.weight"], eps)
+    head = p["model.embed_tokens.weight"] if cfg["tie_word_embeddings"] else p["lm_head.weight"]
+    return x @ head.T
+
+
+def token_logprobs(logits, labels):
+    """log p(labels[t] | ..) from logits[t]; labels already aligned (next-token), -100 masked to 0."""
+    lp = logits.log_softmax(-1)
+    safe = labels.clamp(min=0)
+    return lp.gather(-1, safe[..., None])[..., 0] * (labels != -100)
+
+
+def mean_nll(logits, labels):
+    """HF causal-LM loss: mean cross-entropy over unmasked next-token labels."""
+    tl = token_logprobs(logits, labels)
+    return -tl.sum() / (labels != -100).sum()
+
+
+# ---------------------------------------------------------------- parameters
+
+def init_params(cfg, gen):
+    d, f, V = cfg["hidden_size"], cfg["intermediate_size"], cfg["vocab_size"]
+    q, kv = cfg["num_attention_heads"] * cfg["head_dim"], cfg["num_key_value_heads"] * cfg["head_dim"]
+
+    def rnd(*shape, scale=0.2):
+        return torch.randn(*shape, generator=gen) * scale
+
+    p = {"model.embed_tokens.weight": rnd(V, d, scale=0.5)}
+    for l in range(cfg["num_hidden_layers"]):
+        pre = f"model.layers.{l}."
+        p[pre + "input_layernorm.weight"] = 1 + rnd(d, scale=0.1)
+        p[pre + "self_attn.q_proj.weight"] = rnd(q, d)
+        p[pre + "self_attn.k_proj.weight"] = rnd(kv, d)
+        p[pre + "self_attn.v_proj.weight"] = rnd(kv, d)
+        if cfg["model_type"] == "qwen2":
+            p[pre + "self_attn.q_proj.bias"] = rnd(q, scale=0.1)
+            p[pre + "self_attn.k_proj.bias"] = rnd(kv, scale=0.1)
+            p[pre + "self_attn.v_proj.bias"] = rnd(kv, scale=0.1)
+        p[pre + "self_attn.o_proj.weight"] = rnd(d, q)
+        p[pre + "post_attention_layernorm.weight"] = 1 + rnd(d, scale=0.1)
+        p[pre + "mlp.gate_proj.weight"] = rnd(f, d)
+        p[pre + "mlp.up_proj.weight"] = rnd(f, d)
+        p[pre + "mlp.down_proj.weight"] = rnd(d, f)
+    p["model.norm.weight"] = 1 + rnd(d, scale=0.1)
+    if not cfg["tie_word_embeddings"]:
+        p["lm_head.weight"] = rnd(V, d, scale=0.5)
+    return p
+
+
+def round_to_storage(p, dtype):
+    """What the Java side will see after upcasting the stored dtype back to float32."""
+    if dtype == "F32":
+        return p
+    t = torch.bfloat16 if dtype == "BF16" else torch.float16
+    return {k: v.to(t).float() for k, v in p.items()}
+
+
+# ---------------------------------------------------------------- file writers (safetensors, GGUF)
+
+def write_safetensors(path, tensors, dtype="F32"):
+    torch_dtype = {"F32": torch.float32, "BF16": torch.bfloat16, "F16": torch.float16}[dtype]
+    header, blobs, off = {"__metadata__": {"format": "pt"}}, [], 0
+    for name, t in tensors.items():
+        t = t.detach().contiguous().to(torch_dtype)
+        raw = t.view(torch.int16).numpy().tobytes() if dtype != "F32" else t.numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [off, off + len(raw)]}
+        blobs.append(raw)
+        off += len(raw)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def gguf_permute(w, n_head):
+    """HF rotate-half rows -> llama.cpp interleaved rows (what convert_hf_to_gguf does to q/k)."""
+    return w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
+
+
+def write_gguf(path, cfg, p):
+    def s(x):
+        b = x.encode()
+        return struct.pack("<Q", len(b)) + b
+
+    kv = [("general.architecture", 8, s("llama")), ("general.alignment", 4, struct.pack("<I", 32)),
+          ("llama.embedding_length", 4, struct.pack("<I", cfg["hidden_size"])),
+          ("llama.feed_forward_length", 4, struct.pack("<I", cfg["intermediate_size"])),
+          ("llama.block_count", 4, struct.pack("<I", cfg["num_hidden_layers"])),
+          ("llama.attention.head_count", 4, struct.pack("<I", cfg["num_attention_heads"])),
+          ("llama.attention.head_count_kv", 4, struct.pack("<I", cfg["num_key_value_heads"])),
+          ("llama.attention.layer_norm_rms_epsilon", 6, struct.pack("<f", cfg["rms_norm_eps"])),
+          ("llama.rope.freq_base", 6, struct.pack("<f", cfg["rope_theta"])),
+          ("llama.context_length", 4, struct.pack("<I", cfg["max_position_embeddings"])),
+          ("tokenizer.ggml.bos_token_id", 4, struct.pack("<I", 1)),
+          ("tokenizer.ggml.eos_token_id", 4, struct.pack("<I", 2))]
+    names = {"model.embed_tokens.weight": "token_embd.weight", "model.norm.weight": "output_norm.weight",
+             "lm_head.weight": "output.weight"}
+    layer = {"input_layernorm": "attn_norm", "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k",
+             "self_attn.v_proj": "attn_v", "self_attn.o_proj": "attn_output", "post_attention_layernorm": "ffn_norm",
+             "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down"}
+    tensors = []
+    for name, t in p.items():
+        a = t.numpy().astype("<f4")
+        if name in names:
+            g = names[name]
+        else:
+            parts = name.split(".")
+            g = f"blk.{parts[2]}." + layer[".".join(parts[3:-1])] + "." + parts[-1]
+            if parts[4] == "q_proj":
+                a = gguf_permute(a, cfg["num_attention_heads"])
+            elif parts[4] == "k_proj":
+                a = gguf_permute(a, cfg["num_key_value_heads"])
+        tensors.append((g, np.ascontiguousarray(a)))
+    out = bytearray(b"GGUF" + struct.pack("<I", 3) + struct.pack("<Q", len(tensors)) + struct.pack("<Q", len(kv)))
+    for k, typ, val in kv:
+        out += s(k) + struct.pack("<I", typ) + val
+    off = 0
+    for g, a in tensors:
+        out += s(g) + struct.pack("<I", a.ndim) + b"".join(struct.pack("<Q", d) for d in reversed(a.shape))
+        out += struct.pack("<I", 0) + struct.pack("<Q", off)
+        off += (a.nbytes + 31) // 32 * 32
+    out += b"\0" * ((32 - len(out) % 32) % 32)
+    for g, a in tensors:
+        out += a.tobytes() + b"\0" * ((32 - a.nbytes % 32) % 32)
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+# ---------------------------------------------------------------- fixtures
+
+def batch(cfg, gen):
+    """Two rows of 8 tokens; row 1 is left-padded by 3; labels mask a 2-token prompt of each row."""
+    B, T, pad = 2, 8, 3
+    ids = torch.randint(3, cfg["vocab_size"], (B, T), generator=gen)
+    valid = torch.ones(B, T, dtype=torch.bool)
+    valid[1, :pad] = False
+    ids[1, :pad] = 0
+    labels = torch.full((B, T), -100)
+    labels[:, :-1] = ids[:, 1:]          # next-token targets at each position
+    labels[0, :1] = -100                 # row 0: prompt = first 2 tokens
+    labels[1, :pad + 1] = -100           # row 1: padding + 2 prompt tokens
+    return ids, valid, labels
+
+
+def make(name, cfg):
+    gen = torch.Generator().manual_seed(sum(map(ord, name)))
+    p = round_to_storage(init_params(cfg, gen), STORAGE[name])
+    ids, valid, labels = batch(cfg, gen)
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    write_safetensors(os.path.join(d, "model.safetensors"), p, STORAGE[name])
+    if name == "llama":
+        write_gguf(os.path.join(d, "model.gguf"), cfg, p)
+
+    params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
+    logits = forward(params, cfg, ids, valid)
+    loss = mean_nll(logits, labels)
+    loss.backward()
+    ref = {"input_ids": ids.float(), "valid": valid.float(), "labels": labels.float(),
+           "logits": logits.detach(), "token_logprobs": token_logprobs(logits, labels).detach(),
+           "loss": loss.detach().reshape(1)}
+    for k, v in params.items():
+        ref["grad/" + k] = v.grad
+
+    # 10 steps of plain SGD on the same batch: the loss before each step.
+    sgd = {k: v.clone().requires_grad_(True) for k, v in p.items()}
+    losses = []
+    for _ in range(10):
+        l = mean_nll(forward(sgd, cfg, ids, valid), labels)
+        losses.append(l.item())
+        grads = torch.autograd.grad(l, list(sgd.values()))
+        with torch.no_grad():
+            for (k, v), g in zip(sgd.items(), grads):
+                v -= 0.1 * g
+    ref["sgd_losses"] = torch.tensor(losses)
+    write_safetensors(os.path.join(d, "reference.safetensors"), ref)
+    print(f"{name}: loss {loss.item():.6f}, sgd {losses[0]:.4f} -> {losses[-1]:.4f}")
+
+
+if __name__ == "__main__":
+    torch.manual_seed(0)
+    for n, c in CONFIGS.items():
+        make(n, c)
+    sys.exit(0)
