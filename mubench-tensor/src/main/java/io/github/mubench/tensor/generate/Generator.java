@@ -54,7 +54,7 @@ public final class Generator {
         Sampler sampler = new Sampler(config);
         Row[] rows = new Row[batch];
         for (int b = 0; b < batch; b++) {
-            rows[b] = new Row(new SplittableRandom(config.seed()));
+            rows[b] = new Row(prompts.get(b), new SplittableRandom(config.seed()));
         }
         INDArray logits = model.forward(tokens, valid, cache, true);
         for (int step = 0; step < config.maxNewTokens(); step++) {
@@ -90,7 +90,7 @@ public final class Generator {
             r.finish = Generation.Finish.EOS;
             return;
         }
-        String full = tokenizer.decode(r.ids.stream().mapToInt(Integer::intValue).toArray(), true);
+        String full = textAfterPrompt(r);
         for (String stop : config.stopStrings()) {
             int at = full.indexOf(stop);
             if (!stop.isEmpty() && at >= 0) {
@@ -107,15 +107,29 @@ public final class Generator {
         }
     }
 
+    /**
+     * The generated text as it reads after the prompt: decoding the ids alone would drop a leading space that
+     * SentencePiece tokenizers strip at the start of a text.
+     */
+    private String textAfterPrompt(Row r) {
+        String prompt = tokenizer.decode(r.prompt, true);
+        int[] all = java.util.stream.IntStream.concat(Arrays.stream(r.prompt), r.ids.stream().mapToInt(Integer::intValue)).toArray();
+        String whole = tokenizer.decode(all, true);
+        return whole.startsWith(prompt) ? whole.substring(prompt.length())
+                : tokenizer.decode(r.ids.stream().mapToInt(Integer::intValue).toArray(), true);
+    }
+
     /** Per-row decoding state. */
     private static final class Row {
+        final int[] prompt;
         final SplittableRandom random;
         final List<Integer> ids = new ArrayList<>();
         String text = "";
         String streamed = "";
         Generation.Finish finish;
 
-        Row(SplittableRandom random) {
+        Row(int[] prompt, SplittableRandom random) {
+            this.prompt = prompt;
             this.random = random;
         }
 

@@ -35,6 +35,13 @@ public record LlamaConfig(String modelType, int vocabSize, int hiddenSize, int i
         eosTokenIds = List.copyOf(eosTokenIds);
     }
 
+    /** This config with other end-of-sequence ids (llama2.c models, for one, end stories with BOS). */
+    public LlamaConfig withEosTokenIds(List<Integer> ids) {
+        return new LlamaConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
+                headDim, rmsNormEps, ropeTheta, ropeScaling, maxPositionEmbeddings, tieWordEmbeddings, attentionBias,
+                slidingWindow, bosTokenId, ids);
+    }
+
     /** Query heads served by each key/value head. */
     public int kvGroups() {
         return numHeads / numKvHeads;

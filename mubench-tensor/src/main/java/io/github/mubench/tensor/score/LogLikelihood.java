@@ -3,6 +3,7 @@ package io.github.mubench.tensor.score;
 import io.github.mubench.tensor.model.Llama;
 import io.github.mubench.tensor.tokenizer.Tokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,7 +130,7 @@ public final class LogLikelihood {
             boolean greedy = true;
             for (int i = 0; i < cont.length; i++) {
                 int pos = width - cont.length + i; // the logits at pos predict continuation token i
-                float[] row = logits.getRow(b).getRow(pos).toFloatVector();
+                float[] row = logits.get(NDArrayIndex.point(b), NDArrayIndex.point(pos), NDArrayIndex.all()).toFloatVector();
                 lp[i] = logSoftmaxAt(row, cont[i]);
                 greedy &= argmax(row) == cont[i];
             }
