@@ -16,9 +16,6 @@ import java.util.List;
  * same logits.
  */
 public final class Llama {
-    /** Additive mask value for forbidden attention; finite, so an all-masked (padding) row stays NaN-free. */
-    private static final float MASKED = -1e9f;
-
     private final LlamaConfig config;
     private final INDArray embed;
     private final List<DecoderBlock> blocks = new ArrayList<>();
@@ -74,7 +71,7 @@ public final class Llama {
         }
         int[][] positions = cache.append(valid);
         INDArray[] cosSin = rope.tables(positions);
-        INDArray mask = attentionMask(cache, time);
+        INDArray mask = AttentionMask.of(cache.validSlots, cache.length(), time, config.slidingWindow());
 
         INDArray x = Nd4j.pullRows(embed, 1, flat);
         for (DecoderBlock block : blocks) {
@@ -86,25 +83,5 @@ public final class Llama {
             return finalNorm.forward(last.dup('c')).mmul(lmHead.transpose());
         }
         return finalNorm.forward(x).mmul(lmHead.transpose()).reshape('c', batch, time, config.vocabSize());
-    }
-
-    /**
-     * {@code [B, 1, 1, T, S]}: 0 where query slot {@code start+t} may see key slot {@code j} (a real token, not in
-     * the future, inside the sliding window if any), {@link #MASKED} elsewhere.
-     */
-    private INDArray attentionMask(KvCache cache, int time) {
-        int batch = cache.batch(), slots = cache.length(), start = slots - time;
-        Integer window = config.slidingWindow();
-        float[] m = new float[batch * time * slots];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < time; t++) {
-                int q = start + t, base = (b * time + t) * slots;
-                for (int j = 0; j < slots; j++) {
-                    boolean visible = cache.validSlots[b][j] && j <= q && (window == null || q - j < window);
-                    m[base + j] = visible ? 0f : MASKED;
-                }
-            }
-        }
-        return Nd4j.create(m, new long[]{batch, 1, 1, time, slots}, 'c');
     }
 }

@@ -1,0 +1,290 @@
+package io.github.mubench.tensor.graph;
+
+import io.github.mubench.tensor.model.AttentionMask;
+import io.github.mubench.tensor.model.LlamaConfig;
+import io.github.mubench.tensor.model.ModelWeights;
+import io.github.mubench.tensor.model.Rope;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The Llama-family decoder as a SameDiff graph, for training: the same architecture as the inference path
+ * ({@link io.github.mubench.tensor.model.Llama}), built for one batch shape {@code [B, T]}, with autodiff.
+ * <p>
+ * Exposes what unlearning losses need: per-token log-probabilities of labels, the logits, and every layer's
+ * residual-stream output ({@code hidden(l)}, as HF's {@code hidden_states[l+1]}). Parameters outside the trainable
+ * set are graph constants, so no gradient is computed for them.
+ * <p>
+ * SameDiff 1.0.0-M2.1 cannot differentiate through {@code gather}, so the token embedding is looked up eagerly into
+ * the {@code input_embeds} variable and its gradient scatter-added back into the embedding's gradient.
+ */
+public final class LlamaGraph {
+    /** Name of the embedding-lookup variable ({@code [B*T, d]}). */
+    public static final String INPUT_EMBEDS = "input_embeds";
+    private static final String EMBED = "model.embed_tokens.weight";
+
+    private final LlamaConfig config;
+    private final int batch, time;
+    private final SameDiff sd = SameDiff.create();
+    private final Map<String, SDVariable> params = new LinkedHashMap<>();
+    private final Set<String> trainable;
+    private final INDArray embed;
+    private final List<SDVariable> hidden = new ArrayList<>();
+    private final SDVariable logits, tokenLogprobs, meanNll;
+    private final Rope rope;
+    private SDVariable loss;
+
+    /**
+     * @param weights   initial values; copied, so the graph's training never writes into them
+     * @param trainable which parameter names receive gradients (the others are frozen)
+     */
+    public LlamaGraph(LlamaConfig config, ModelWeights weights, int batch, int time, Predicate<String> trainable) {
+        this.config = config;
+        this.batch = batch;
+        this.time = time;
+        this.rope = new Rope(config);
+        LlamaConfig c = config;
+        long d = c.hiddenSize(), hd = c.headDim(), q = (long) c.numHeads() * hd, kv = (long) c.numKvHeads() * hd;
+        int h = c.numHeads(), kvh = c.numKvHeads(), rep = c.kvGroups();
+
+        this.embed = weights.get(EMBED, c.vocabSize(), d).dup();
+        SDVariable x = sd.var(INPUT_EMBEDS, DataType.FLOAT, (long) batch * time, d);
+        SDVariable mask = sd.placeHolder("attention_mask", DataType.FLOAT, batch, 1, 1, time, time);
+        SDVariable cos = sd.placeHolder("cos", DataType.FLOAT, batch, 1, time, hd);
+        SDVariable sin = sd.placeHolder("sin", DataType.FLOAT, batch, 1, time, hd);
+        SDVariable labelsOneHot = sd.placeHolder("labels_one_hot", DataType.FLOAT, (long) batch * time, c.vocabSize());
+        SDVariable labelMask = sd.placeHolder("label_mask", DataType.FLOAT, (long) batch * time);
+        SDVariable invCount = sd.placeHolder("inverse_label_count", DataType.FLOAT);
+
+        for (int l = 0; l < c.numLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            SDVariable a = rmsNorm(x, param(weights, p + "input_layernorm.weight", d));
+            SDVariable qh = heads(linear(a, weights, p + "self_attn.q_proj", q, d), h);
+            SDVariable kh = heads(linear(a, weights, p + "self_attn.k_proj", kv, d), kvh);
+            SDVariable vh = heads(linear(a, weights, p + "self_attn.v_proj", kv, d), kvh);
+            qh = rotate(qh, cos, sin);
+            kh = rotate(kh, cos, sin);
+            // GQA without copies: the rep query heads of a KV head are stacked along time.
+            SDVariable grouped = qh.reshape(batch, kvh, (long) rep * time, hd);
+            SDVariable scores = sd.mmul(grouped, kh, false, true, false).mul(1.0 / Math.sqrt(hd));
+            SDVariable probs = sd.nn.softmax(scores.reshape(batch, kvh, rep, time, time).add(mask), -1);
+            SDVariable out = sd.mmul(probs.reshape(batch, kvh, (long) rep * time, time), vh);
+            SDVariable merged = out.reshape(batch, h, time, hd).permute(0, 2, 1, 3).reshape((long) batch * time, q);
+            x = x.add(sd.mmul(merged, param(weights, p + "self_attn.o_proj.weight", d, q), false, true, false));
+
+            SDVariable m = rmsNorm(x, param(weights, p + "post_attention_layernorm.weight", d));
+            SDVariable gate = sd.mmul(m, param(weights, p + "mlp.gate_proj.weight", c.intermediateSize(), d), false, true, false);
+            SDVariable up = sd.mmul(m, param(weights, p + "mlp.up_proj.weight", c.intermediateSize(), d), false, true, false);
+            SDVariable act = gate.mul(sd.nn.sigmoid(gate)).mul(up);
+            x = x.add(sd.mmul(act, param(weights, p + "mlp.down_proj.weight", d, c.intermediateSize()), false, true, false));
+            hidden.add(sd.identity("hidden_" + l, x));
+        }
+        SDVariable normed = rmsNorm(x, param(weights, "model.norm.weight", d));
+        SDVariable head = c.tieWordEmbeddings() ? tiedEmbedding() : param(weights, "lm_head.weight", c.vocabSize(), d);
+        logits = sd.identity("logits", sd.mmul(normed, head, false, true, false));
+        SDVariable logp = sd.nn.logSoftmax(logits); // the explicit-dim overload breaks gradients in M2.1
+        tokenLogprobs = sd.identity("token_logprobs", logp.mul(labelsOneHot).sum(1).mul(labelMask));
+        meanNll = sd.identity("mean_nll", tokenLogprobs.sum().mul(invCount).neg());
+
+        this.trainable = new java.util.LinkedHashSet<>();
+        for (String name : params.keySet()) {
+            if (trainable.test(name)) {
+                this.trainable.add(name);
+            }
+        }
+        if (trainable.test(EMBED)) {
+            this.trainable.add(EMBED);
+        }
+        List<String> frozen = params.keySet().stream().filter(n -> !this.trainable.contains(n)).toList();
+        if (!frozen.isEmpty()) {
+            sd.convertToConstants(frozen.stream().map(sd::getVariable).toList());
+        }
+        loss = meanNll;
+    }
+
+    private SDVariable tiedEmbedding() {
+        SDVariable v = sd.var(EMBED, embed);
+        params.put(EMBED, v);
+        return v;
+    }
+
+    private SDVariable param(ModelWeights w, String name, long... shape) {
+        SDVariable v = sd.var(name, w.get(name, shape).dup());
+        params.put(name, v);
+        return v;
+    }
+
+    private SDVariable linear(SDVariable x, ModelWeights w, String prefix, long out, long in) {
+        SDVariable y = sd.mmul(x, param(w, prefix + ".weight", out, in), false, true, false);
+        return config.attentionBias() ? y.add(param(w, prefix + ".bias", out)) : y;
+    }
+
+    private SDVariable rmsNorm(SDVariable x, SDVariable gain) {
+        SDVariable meanSquare = x.mul(x).mean(true, 1);
+        return x.mul(sd.math.rsqrt(meanSquare.add(config.rmsNormEps()))).mul(gain);
+    }
+
+    /** {@code [B*T, n*hd]} → {@code [B, n, T, hd]}. */
+    private SDVariable heads(SDVariable x, int n) {
+        return x.reshape(batch, time, n, config.headDim()).permute(0, 2, 1, 3);
+    }
+
+    private SDVariable rotate(SDVariable x, SDVariable cos, SDVariable sin) {
+        long half = config.headDim() / 2;
+        SDVariable first = x.get(org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.all(),
+                org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.interval(0L, half));
+        SDVariable second = x.get(org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.all(),
+                org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.interval(half, (long) config.headDim()));
+        SDVariable rotated = sd.concat(3, second.neg(), first);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    /** The graph, for methods that build their own loss terms on its outputs. */
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** Per-token log-probability of the label at each position ({@code [B*T]}, 0 where unlabelled). */
+    public SDVariable tokenLogprobs() {
+        return tokenLogprobs;
+    }
+
+    /** Mean NLL over labelled tokens (HF's causal-LM loss). */
+    public SDVariable meanNll() {
+        return meanNll;
+    }
+
+    /** Logits {@code [B*T, V]}. */
+    public SDVariable logits() {
+        return logits;
+    }
+
+    /** Residual-stream output of decoder layer {@code l} ({@code [B*T, d]}). */
+    public SDVariable hidden(int layer) {
+        return hidden.get(layer);
+    }
+
+    /** Uses {@code loss} (a scalar built on this graph) as what {@link #gradients} differentiates. */
+    public void setLoss(SDVariable loss) {
+        this.loss = loss;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int time() {
+        return time;
+    }
+
+    /** Names of the trainable parameters. */
+    public Set<String> trainable() {
+        return java.util.Collections.unmodifiableSet(trainable);
+    }
+
+    /** The current value of a parameter (trainable or frozen); writing to it changes the model. */
+    public INDArray parameter(String name) {
+        return name.equals(EMBED) ? embed : params.get(name).getArr();
+    }
+
+    /** Every parameter under its HF name (current values, shared with the graph). */
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        out.put(EMBED, embed);
+        params.forEach((k, v) -> out.putIfAbsent(k, v.getArr()));
+        return out;
+    }
+
+    /**
+     * Placeholder values for one batch: token ids {@code [B][T]}, which are real tokens (padding may be on either
+     * side) and next-token labels ({@code -100} = no loss).
+     */
+    public Map<String, INDArray> feed(int[][] tokens, boolean[][] valid, int[][] labels) {
+        if (tokens.length != batch || tokens[0].length != time) {
+            throw new IllegalArgumentException("batch of " + tokens.length + "x" + tokens[0].length
+                    + " does not fit a graph built for " + batch + "x" + time);
+        }
+        int[] flat = new int[batch * time];
+        float[] oneHot = new float[batch * time * config.vocabSize()];
+        float[] labelMask = new float[batch * time];
+        int count = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) {
+                int i = b * time + t;
+                flat[i] = tokens[b][t];
+                int label = labels[b][t];
+                if (label != -100) {
+                    if (label < 0 || label >= config.vocabSize()) {
+                        throw new IllegalArgumentException("label " + label + " outside the vocabulary of " + config.vocabSize());
+                    }
+                    oneHot[i * config.vocabSize() + label] = 1f;
+                    labelMask[i] = 1f;
+                    count++;
+                }
+            }
+        }
+        sd.getVariable(INPUT_EMBEDS).setArray(Nd4j.pullRows(embed, 1, flat));
+        INDArray[] cosSin = rope.tables(AttentionMask.positions(valid));
+        Map<String, INDArray> feed = new HashMap<>();
+        feed.put("attention_mask", AttentionMask.of(valid, time, time, config.slidingWindow()));
+        feed.put("cos", cosSin[0]);
+        feed.put("sin", cosSin[1]);
+        feed.put("labels_one_hot", Nd4j.create(oneHot, new long[]{(long) batch * time, config.vocabSize()}, 'c'));
+        feed.put("label_mask", Nd4j.create(labelMask, new long[]{(long) batch * time}, 'c'));
+        feed.put("inverse_label_count", Nd4j.scalar(count == 0 ? 0f : 1f / count));
+        lastIds = flat;
+        return feed;
+    }
+
+    private int[] lastIds;
+
+    /** Runs the forward pass and returns the named outputs. */
+    public Map<String, INDArray> output(Map<String, INDArray> feed, String... names) {
+        return sd.output(feed, names);
+    }
+
+    /**
+     * Gradients of the loss with respect to every trainable parameter, for the batch last passed to {@link #feed}.
+     * The embedding's gradient gathers its use as LM head (when tied) and its lookups.
+     */
+    public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
+        sd.setLossVariables(loss.name());
+        List<String> wanted = new ArrayList<>();
+        for (String n : trainable) {
+            if (!n.equals(EMBED) || config.tieWordEmbeddings()) {
+                wanted.add(n);
+            }
+        }
+        boolean embedTrainable = trainable.contains(EMBED);
+        if (embedTrainable) {
+            wanted.add(INPUT_EMBEDS);
+        }
+        Map<String, INDArray> g = sd.calculateGradients(feed, wanted);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String n : trainable) {
+            if (!n.equals(EMBED)) {
+                out.put(n, g.get(n));
+            }
+        }
+        if (embedTrainable) {
+            INDArray eg = config.tieWordEmbeddings() ? g.get(EMBED).dup() : Nd4j.zeros(DataType.FLOAT, embed.shape());
+            INDArray lookups = g.get(INPUT_EMBEDS);
+            for (int i = 0; i < lastIds.length; i++) {
+                eg.getRow(lastIds[i]).addi(lookups.getRow(i));
+            }
+            out.put(EMBED, eg);
+        }
+        return out;
+    }
+}

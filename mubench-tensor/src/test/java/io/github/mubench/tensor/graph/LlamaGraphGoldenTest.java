@@ -1,0 +1,86 @@
+package io.github.mubench.tensor.graph;
+
+import io.github.mubench.tensor.fixtures.Fixture;
+import io.github.mubench.tensor.model.Llama;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The SameDiff training graph against PyTorch: loss (1e-5), every parameter's gradient (1e-4 relative to the
+ * tensor's largest PyTorch gradient), a 10-step SGD loss trajectory (1e-3); and against the inference path's logits.
+ */
+class LlamaGraphGoldenTest {
+
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void lossAndAllGradientsMatchPyTorch(String name) {
+        Fixture f = new Fixture(name);
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        LlamaGraph g = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, n -> true);
+        Map<String, INDArray> feed = g.feed(tokens, f.valid(), f.labels());
+        double loss = g.output(feed, "mean_nll").get("mean_nll").getDouble(0);
+        assertEquals(f.ref("loss").getDouble(0), loss, 1e-5, name + " loss");
+
+        Map<String, INDArray> grads = g.gradients(feed);
+        assertEquals(ckpt.weights().asMap().size(), grads.size(), "one gradient per parameter");
+        for (var e : ckpt.weights().asMap().keySet()) {
+            INDArray expected = f.ref("grad/" + e);
+            INDArray actual = grads.get(e);
+            assertNotNull(actual, name + " gradient of " + e);
+            double scale = expected.amaxNumber().doubleValue();
+            double diff = expected.sub(actual.reshape(expected.shape())).amaxNumber().doubleValue();
+            assertTrue(diff <= 1e-4 * scale, name + " gradient of " + e + ": max diff " + diff + " vs scale " + scale);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void tenSgdStepsFollowPyTorchsLossTrajectory(String name) {
+        Fixture f = new Fixture(name);
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        LlamaGraph g = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, n -> true);
+        INDArray expected = f.ref("sgd_losses");
+        for (int step = 0; step < 10; step++) {
+            Map<String, INDArray> feed = g.feed(tokens, f.valid(), f.labels());
+            double loss = g.output(feed, "mean_nll").get("mean_nll").getDouble(0);
+            assertEquals(expected.getDouble(step), loss, 1e-3, name + " step " + step);
+            for (var e : g.gradients(feed).entrySet()) {
+                g.parameter(e.getKey()).subi(e.getValue().reshape(g.parameter(e.getKey()).shape()).mul(0.1));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void graphLogitsEqualTheInferencePath(String name) {
+        Fixture f = new Fixture(name);
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        int b = tokens.length, t = tokens[0].length;
+        LlamaGraph g = new LlamaGraph(ckpt.config(), ckpt.weights(), b, t, n -> false);
+        INDArray graphLogits = g.output(g.feed(tokens, f.valid(), f.labels()), "logits").get("logits")
+                .reshape(b, t, ckpt.config().vocabSize());
+        Llama fast = new Llama(ckpt);
+        INDArray fastLogits = fast.forward(tokens, f.valid(), fast.newCache(b, t), false);
+        boolean[][] valid = f.valid();
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < t; i++) {
+                if (valid[r][i]) {
+                    var idx = new org.nd4j.linalg.indexing.INDArrayIndex[]{org.nd4j.linalg.indexing.NDArrayIndex.point(r),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.all()};
+                    double diff = graphLogits.get(idx).sub(fastLogits.get(idx)).amaxNumber().doubleValue();
+                    assertTrue(diff < 1e-4, name + " [" + r + "," + i + "] differs by " + diff);
+                }
+            }
+        }
+    }
+}
