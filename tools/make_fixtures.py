@@ -6,7 +6,8 @@ from transformers), run in float32 PyTorch. For each tiny random config it write
 mubench-tensor/src/test/resources/fixtures/<name>/:
   config.json, model.safetensors   -- the checkpoint (F32, or BF16/F16 to exercise upcasting)
   reference.safetensors            -- inputs and expected outputs: input_ids, valid, labels, logits,
-                                      token_logprobs, loss, grad/<param> for every parameter, sgd_losses
+                                      token_logprobs, loss, grad/<param> for every parameter,
+                                      hidden/<layer> (residual stream after each layer), sgd_losses
 and for the llama config also model.gguf (llama.cpp layout, q/k permuted to interleaved RoPE).
 
 Run from the repository root:  /usr/bin/python3 tools/make_fixtures.py
@@ -77,8 +78,9 @@ def rotate_half(x):
     return torch.cat([-x[..., h:], x[..., :h]], dim=-1)
 
 
-def forward(p, cfg, ids, valid):
-    """logits [B, T, V] for token ids [B, T]; valid [B, T] marks real tokens (left padding is False)."""
+def forward(p, cfg, ids, valid, hidden=None):
+    """logits [B, T, V] for token ids [B, T]; valid [B, T] marks real tokens (left padding is False).
+    Appends each layer's residual-stream output to `hidden` when given (HF's hidden_states[1:], pre-final-norm)."""
     B, T = ids.shape
     H, KV, hd = cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"]
     eps = cfg["rms_norm_eps"]
@@ -116,6 +118,8 @@ def forward(p, cfg, ids, valid):
         g = h @ p[pre + "mlp.gate_proj.weight"].T
         u = h @ p[pre + "mlp.up_proj.weight"].T
         x = x + (torch.nn.functional.silu(g) * u) @ p[pre + "mlp.down_proj.weight"].T
+        if hidden is not None:
+            hidden.append(x)
     x = rms_norm(x, p["model.norm.weight"], eps)
     head = p["model.embed_tokens.weight"] if cfg["tie_word_embeddings"] else p["lm_head.weight"]
     return x @ head.T
@@ -276,7 +280,8 @@ def make(name, cfg):
         write_gguf(os.path.join(d, "model.gguf"), cfg, p)
 
     params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
-    logits = forward(params, cfg, ids, valid)
+    hidden = []
+    logits = forward(params, cfg, ids, valid, hidden)
     loss = mean_nll(logits, labels)
     loss.backward()
     ref = {"input_ids": ids.float(), "valid": valid.float(), "labels": labels.float(),
@@ -284,6 +289,8 @@ def make(name, cfg):
            "loss": loss.detach().reshape(1)}
     for k, v in params.items():
         ref["grad/" + k] = v.grad
+    for l, h in enumerate(hidden):
+        ref[f"hidden/{l}"] = h.detach()
 
     # 10 steps of plain SGD on the same batch: the loss before each step.
     sgd = {k: v.clone().requires_grad_(True) for k, v in p.items()}

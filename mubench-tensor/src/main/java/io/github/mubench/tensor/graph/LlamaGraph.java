@@ -44,6 +44,9 @@ public final class LlamaGraph {
     private final SDVariable logits, tokenLogprobs, meanNll;
     private final Rope rope;
     private SDVariable loss;
+    private boolean backwardBuilt;
+    /** Token ids of the batch last fed, for scattering the lookup gradient into the embedding. */
+    private int[] lastIds;
 
     /**
      * @param weights   initial values; copied, so the graph's training never writes into them
@@ -175,9 +178,33 @@ public final class LlamaGraph {
         return hidden.get(layer);
     }
 
-    /** Uses {@code loss} (a scalar built on this graph) as what {@link #gradients} differentiates. */
+    /**
+     * Uses {@code loss} (a scalar built on this graph) as what {@link #gradients} differentiates. Must be called
+     * before the first {@link #gradients} call, which builds the backward graph for the loss of that moment.
+     */
     public void setLoss(SDVariable loss) {
+        if (backwardBuilt) {
+            throw new IllegalStateException("the loss cannot change after gradients were computed");
+        }
         this.loss = loss;
+    }
+
+    /** Builds the backward graph once; SameDiff prints a line per op to stdout while doing so, which we swallow. */
+    private void buildBackward() {
+        if (backwardBuilt) {
+            return;
+        }
+        sd.setLossVariables(loss.name());
+        synchronized (System.class) {
+            java.io.PrintStream stdout = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                sd.createGradFunction();
+            } finally {
+                System.setOut(stdout);
+            }
+        }
+        backwardBuilt = true;
     }
 
     public int batch() {
@@ -247,8 +274,6 @@ public final class LlamaGraph {
         return feed;
     }
 
-    private int[] lastIds;
-
     /** Runs the forward pass and returns the named outputs. */
     public Map<String, INDArray> output(Map<String, INDArray> feed, String... names) {
         return sd.output(feed, names);
@@ -259,7 +284,7 @@ public final class LlamaGraph {
      * The embedding's gradient gathers its use as LM head (when tied) and its lookups.
      */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
-        sd.setLossVariables(loss.name());
+        buildBackward();
         List<String> wanted = new ArrayList<>();
         for (String n : trainable) {
             if (!n.equals(EMBED) || config.tieWordEmbeddings()) {

@@ -83,4 +83,53 @@ class LlamaGraphGoldenTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void everyLayersResidualStreamMatchesPyTorch(String name) {
+        Fixture f = new Fixture(name);
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        int b = tokens.length, t = tokens[0].length, d = ckpt.config().hiddenSize();
+        LlamaGraph g = new LlamaGraph(ckpt.config(), ckpt.weights(), b, t, n -> false);
+        Map<String, INDArray> feed = g.feed(tokens, f.valid(), f.labels());
+        boolean[][] valid = f.valid();
+        for (int l = 0; l < ckpt.config().numLayers(); l++) {
+            INDArray actual = g.output(feed, g.hidden(l).name()).get(g.hidden(l).name()).reshape(b, t, d);
+            INDArray expected = f.ref("hidden/" + l);
+            for (int r = 0; r < b; r++) {
+                for (int i = 0; i < t; i++) {
+                    if (valid[r][i]) {
+                        double diff = expected.get(point(r), point(i), all()).sub(actual.get(point(r), point(i), all()))
+                                .amaxNumber().doubleValue();
+                        assertTrue(diff < 1e-4, name + " layer " + l + " [" + r + "," + i + "] differs by " + diff);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void frozenParametersGetNoGradientAndTrainableOnesStillMatch(String name) {
+        Fixture f = new Fixture(name);
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        String only = "model.layers.1.mlp.down_proj.weight";
+        LlamaGraph g = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, only::equals);
+        assertEquals(java.util.Set.of(only), g.trainable());
+        Map<String, INDArray> grads = g.gradients(g.feed(tokens, f.valid(), f.labels()));
+        assertEquals(java.util.Set.of(only), grads.keySet());
+        INDArray expected = f.ref("grad/" + only);
+        double diff = expected.sub(grads.get(only)).amaxNumber().doubleValue();
+        assertTrue(diff <= 1e-4 * expected.amaxNumber().doubleValue(), name + " differs by " + diff);
+    }
+
+    private static org.nd4j.linalg.indexing.INDArrayIndex point(int i) {
+        return org.nd4j.linalg.indexing.NDArrayIndex.point(i);
+    }
+
+    private static org.nd4j.linalg.indexing.INDArrayIndex all() {
+        return org.nd4j.linalg.indexing.NDArrayIndex.all();
+    }
 }
