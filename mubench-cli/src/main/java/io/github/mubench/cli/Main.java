@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code mubench} command. Results go to stdout ({@code --json} for machines); progress and errors to stderr. */
 @Command(name = "mubench", mixinStandardHelpOptions = true, version = "mubench 0.1.0",
         description = "Machine unlearning for LLM safety, and its side effects.",
-        subcommands = {GenerateCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, ScoreCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -17,6 +17,9 @@ public final class Main {
     /** Runs the command line and returns its exit code (for tests). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // Bind to the streams of this moment (tests swap System.out/err between runs).
+        cli.setOut(new java.io.PrintWriter(System.out, true));
+        cli.setErr(new java.io.PrintWriter(System.err, true));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             boolean userError = ex instanceof CheckpointException || ex instanceof IllegalArgumentException;
             cmd.getErr().println("mubench: " + (userError ? "" : ex.getClass().getSimpleName() + ": ") + ex.getMessage());

@@ -21,6 +21,11 @@ final class ByteSource {
     private final long size;
     private final FileChannel channel;
     private final ByteBuffer memory;
+    /**
+     * Regions smaller than this are read into the heap instead of mapped: a GGUF header holds ~100k small fields,
+     * and one mapping each would exhaust the kernel's map count (vm.max_map_count).
+     */
+    private static final long MAP_THRESHOLD = 1 << 16;
     /** Mappings handed out; kept reachable as long as this source is, since arrays may point into them. */
     private final List<MappedByteBuffer> mappings = new ArrayList<>();
 
@@ -61,6 +66,9 @@ final class ByteSource {
         if (memory != null) {
             return memory.slice(Math.toIntExact(offset), Math.toIntExact(length)).order(ByteOrder.LITTLE_ENDIAN);
         }
+        if (length < MAP_THRESHOLD) {
+            return read(offset, (int) length, what);
+        }
         if (length > Integer.MAX_VALUE) {
             throw new CheckpointException(path, what, "single region of " + length + " bytes; at most 2 GiB per tensor is supported");
         }
@@ -73,5 +81,19 @@ final class ByteSource {
         } catch (IOException e) {
             throw new UncheckedIOException("mapping " + path + " " + what, e);
         }
+    }
+
+    private ByteBuffer read(long offset, int length, String what) {
+        ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            while (buf.hasRemaining()) {
+                if (channel.read(buf, offset + buf.position()) < 0) {
+                    throw new CheckpointException(path, what, "file ended while reading (truncated file?)");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + path + " " + what, e);
+        }
+        return buf.flip();
     }
 }

@@ -19,6 +19,9 @@ public final class Generator {
     private final Llama model;
     private final Tokenizer tokenizer;
 
+    /**
+     * @param tokenizer the model's tokenizer, or {@code null} to generate ids only (no text, no stop strings)
+     */
     public Generator(Llama model, Tokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
@@ -31,6 +34,9 @@ public final class Generator {
 
     /** Continues each prompt of token ids. */
     public List<Generation> generateIds(List<int[]> prompts, GenerationConfig config, TokenListener listener) {
+        if (tokenizer == null && !config.stopStrings().isEmpty()) {
+            throw new IllegalArgumentException("stop strings need a tokenizer; this model has none loaded");
+        }
         int batch = prompts.size();
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
         if (prompts.stream().anyMatch(p -> p.length == 0)) {
@@ -88,6 +94,9 @@ public final class Generator {
         r.ids.add(id);
         if (config.stopAtEos() && model.config().eosTokenIds().contains(id)) {
             r.finish = Generation.Finish.EOS;
+            return;
+        }
+        if (tokenizer == null) {
             return;
         }
         String full = textAfterPrompt(r);

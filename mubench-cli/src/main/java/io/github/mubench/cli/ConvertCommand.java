@@ -1,0 +1,44 @@
+package io.github.mubench.cli;
+
+import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
+import io.github.mubench.tensor.checkpoint.HfCheckpoint;
+import io.github.mubench.tensor.checkpoint.Llama2cCheckpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code mubench convert}: a llama2.c or GGUF checkpoint to an HF folder. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = "Convert a llama2.c or GGUF checkpoint into an HF folder (config.json + model.safetensors).")
+final class ConvertCommand implements Callable<Integer> {
+    enum Format { llama2c, gguf }
+
+    @Option(names = "--from", required = true, description = "input format: ${COMPLETION-CANDIDATES}")
+    Format from;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE")
+    Path input;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "llama2.c tokenizer.bin, copied beside the weights")
+    Path tokenizer;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Checkpoint c = from == Format.llama2c ? Llama2cCheckpoint.load(input) : GgufCheckpoint.load(input);
+        HfCheckpoint.save(c, out);
+        if (tokenizer != null) {
+            // Until tokenizer.json export exists, keep the original tokenizer next to the weights.
+            Files.copy(tokenizer, out.resolve(tokenizer.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        System.err.println("wrote " + out.resolve("config.json") + " and " + c.weights().asMap().size() + " tensors ("
+                + c.config().parameterCount() + " parameters)");
+        return 0;
+    }
+}

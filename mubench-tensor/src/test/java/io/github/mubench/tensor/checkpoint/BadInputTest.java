@@ -1,0 +1,259 @@
+package io.github.mubench.tensor.checkpoint;
+
+import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.fixtures.Fixture;
+import io.github.mubench.tensor.model.Llama;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.function.Executable;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every loader turns bad input into a {@link CheckpointException} naming the file, the field and the expectation. */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    private static CheckpointException fails(Executable e, String field, String messagePart) {
+        CheckpointException ex = assertThrows(CheckpointException.class, e);
+        assertEquals(field, ex.field(), ex.getMessage());
+        assertTrue(ex.getMessage().contains(messagePart), ex.getMessage());
+        return ex;
+    }
+
+    private Path safetensors(String header, int dataBytes) throws IOException {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        Path p = dir.resolve("t.safetensors");
+        Files.write(p, b.array());
+        return p;
+    }
+
+    // ---- safetensors
+
+    @Test
+    void fileShorterThanTheHeaderLength() throws IOException {
+        Path p = dir.resolve("short.safetensors");
+        Files.write(p, new byte[]{1, 2, 3});
+        CheckpointException ex = fails(() -> SafetensorsFile.open(p), "header length", "at least the 8-byte");
+        assertEquals(p, ex.file());
+    }
+
+    @Test
+    void headerLengthBeyondTheFile() throws IOException {
+        Path p = dir.resolve("big.safetensors");
+        Files.write(p, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).array());
+        fails(() -> SafetensorsFile.open(p), "header length", "truncated or not a safetensors file");
+    }
+
+    @Test
+    void headerThatIsNotJson() throws IOException {
+        Path p = safetensors("{not json", 0);
+        fails(() -> SafetensorsFile.open(p), "header", "not valid JSON");
+    }
+
+    @Test
+    void unsupportedDtype() throws IOException {
+        Path p = safetensors("{\"w\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", 16);
+        fails(() -> SafetensorsFile.open(p), "w.dtype", "expected one of F32, F16, BF16");
+    }
+
+    @Test
+    void shapeThatDisagreesWithTheByteRange() throws IOException {
+        Path p = safetensors("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8);
+        fails(() -> SafetensorsFile.open(p), "w", "needs 12 bytes but data_offsets span 8");
+    }
+
+    @Test
+    void truncatedData() throws IOException {
+        Path p = safetensors("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 10);
+        fails(() -> SafetensorsFile.open(p), "w.data_offsets", "outside the data section of 10 bytes");
+    }
+
+    @Test
+    void overlappingTensors() throws IOException {
+        Path p = safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12);
+        fails(() -> SafetensorsFile.open(p), "b", "overlap those of a");
+    }
+
+    @Test
+    void upcastsF16AndBf16Exactly() throws IOException {
+        // 1.0, -2.5, 65504 (max half), 2^-24 (smallest subnormal) in F16; 1.0, -2.5 in BF16
+        ByteBuffer data = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) 0x3C00).putShort((short) 0xC100).putShort((short) 0x7BFF).putShort((short) 0x0001)
+                .putShort((short) 0x3F80).putShort((short) 0xC020);
+        String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[4],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[8,12]}}";
+        byte[] hb = header.getBytes(StandardCharsets.UTF_8);
+        Path p = dir.resolve("half.safetensors");
+        Files.write(p, ByteBuffer.allocate(8 + hb.length + 12).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(hb.length).put(hb).put(data.array()).array());
+        SafetensorsFile f = SafetensorsFile.open(p);
+        assertEquals(Arrays.toString(new float[]{1f, -2.5f, 65504f, (float) Math.pow(2, -24)}),
+                Arrays.toString(f.load("h").toFloatVector()));
+        assertEquals(Arrays.toString(new float[]{1f, -2.5f}), Arrays.toString(f.load("b").toFloatVector()));
+    }
+
+    // ---- HF folders
+
+    private Path copyOfFixture() throws IOException {
+        Path src = new Fixture("llama").folder;
+        Path dst = dir.resolve("model");
+        Files.createDirectories(dst);
+        for (String n : new String[]{"config.json", "model.safetensors"}) {
+            Files.copy(src.resolve(n), dst.resolve(n));
+        }
+        return dst;
+    }
+
+    @Test
+    void missingConfig() throws IOException {
+        Path m = copyOfFixture();
+        Files.delete(m.resolve("config.json"));
+        fails(() -> HfCheckpoint.load(m), "config.json", "missing");
+    }
+
+    @Test
+    void configMissingARequiredField() throws IOException {
+        Path m = copyOfFixture();
+        Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json")).replace("\"hidden_size\"", "\"hidden_sizes\""));
+        fails(() -> HfCheckpoint.load(m), "hidden_size", "missing; expected a positive integer");
+    }
+
+    @Test
+    void unsupportedModelTypeListsTheSupportedOnes() throws IOException {
+        Path m = copyOfFixture();
+        Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json")).replace("\"llama\"", "\"gpt2\""));
+        fails(() -> HfCheckpoint.load(m), "model_type", "supported: [llama, mistral, qwen2]");
+    }
+
+    @Test
+    void unsupportedRopeScaling() throws IOException {
+        Path m = copyOfFixture();
+        Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json"))
+                .replace("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4}"));
+        fails(() -> HfCheckpoint.load(m), "rope_scaling.rope_type", "'yarn' is not supported");
+    }
+
+    @Test
+    void missingTensorIsNamed() throws IOException {
+        Path m = copyOfFixture();
+        var ckpt = HfCheckpoint.load(m);
+        var tensors = new LinkedHashMap<>(ckpt.weights().asMap());
+        tensors.remove("model.layers.1.mlp.up_proj.weight");
+        SafetensorsWriter.write(tensors, m.resolve("model.safetensors"));
+        var reloaded = HfCheckpoint.load(m);
+        fails(() -> new Llama(reloaded), "model.layers.1.mlp.up_proj.weight", "tensor missing; expected shape [48, 32]");
+    }
+
+    @Test
+    void wrongShapeIsNamed() throws IOException {
+        Path m = copyOfFixture();
+        var tensors = new LinkedHashMap<>(HfCheckpoint.load(m).weights().asMap());
+        tensors.put("model.norm.weight", org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 31));
+        SafetensorsWriter.write(tensors, m.resolve("model.safetensors"));
+        var reloaded = HfCheckpoint.load(m);
+        fails(() -> new Llama(reloaded), "model.norm.weight", "expected [32]");
+    }
+
+    @Test
+    void nanWeightsAreRefused() throws IOException {
+        Path m = copyOfFixture();
+        var tensors = new LinkedHashMap<>(HfCheckpoint.load(m).weights().asMap());
+        var bad = tensors.get("model.layers.0.self_attn.v_proj.weight").dup();
+        bad.putScalar(3, Float.NaN);
+        tensors.put("model.layers.0.self_attn.v_proj.weight", bad);
+        SafetensorsWriter.write(tensors, m.resolve("model.safetensors"));
+        fails(() -> HfCheckpoint.load(m), "model.layers.0.self_attn.v_proj.weight", "NaN or infinite");
+    }
+
+    @Test
+    void pickleIsNeverLoaded() throws IOException {
+        Path m = copyOfFixture();
+        Files.move(m.resolve("model.safetensors"), m.resolve("pytorch_model.bin"));
+        fails(() -> HfCheckpoint.load(m), "weights", "convert the model to safetensors");
+        fails(() -> Models.load(m.resolve("pytorch_model.bin"), null), "path", "never loaded");
+    }
+
+    @Test
+    void shardPathEscapingTheFolderIsRefused() throws IOException {
+        Path m = copyOfFixture();
+        Files.writeString(m.resolve("model.safetensors.index.json"),
+                "{\"weight_map\": {\"model.norm.weight\": \"../../etc/passwd\"}}");
+        fails(() -> HfCheckpoint.load(m), "weight_map.model.norm.weight", "escapes the model folder");
+    }
+
+    // ---- GGUF and llama2.c
+
+    @Test
+    void ggufWithBadMagic() throws IOException {
+        Path p = dir.resolve("x.gguf");
+        Files.write(p, "NOPE0000000000000000000000".getBytes(StandardCharsets.US_ASCII));
+        fails(() -> GgufCheckpoint.load(p), "magic", "expected the bytes 'GGUF'");
+    }
+
+    @Test
+    void truncatedGguf() throws IOException {
+        byte[] all = Files.readAllBytes(new Fixture("llama").folder.resolve("model.gguf"));
+        Path p = dir.resolve("cut.gguf");
+        Files.write(p, Arrays.copyOf(all, all.length - 100));
+        CheckpointException ex = assertThrows(CheckpointException.class, () -> GgufCheckpoint.load(p));
+        assertTrue(ex.getMessage().contains("truncated or corrupt"), ex.getMessage());
+    }
+
+    @Test
+    void quantizedGgufTensorIsRefusedByTypeName() throws IOException {
+        byte[] all = Files.readAllBytes(new Fixture("llama").folder.resolve("model.gguf"));
+        // The first tensor entry is token_embd.weight (2 dims): patch its type field (after name and dims) to Q4_0.
+        byte[] name = "token_embd.weight".getBytes(StandardCharsets.US_ASCII);
+        int at = indexOf(all, name) + name.length + 4 + 2 * 8;
+        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(at, 2);
+        Path p = dir.resolve("q.gguf");
+        Files.write(p, all);
+        fails(() -> GgufCheckpoint.load(p), "token_embd.weight", "tensor type Q4_0 is not supported");
+    }
+
+    @Test
+    void truncatedLlama2cCheckpoint() throws IOException {
+        byte[] all = Models.class.getResourceAsStream("/io/github/mubench/tensor/models/stories260K/stories260K.bin").readAllBytes();
+        Path p = dir.resolve("cut.bin");
+        Files.write(p, Arrays.copyOf(all, all.length / 2));
+        CheckpointException ex = assertThrows(CheckpointException.class, () -> Llama2cCheckpoint.load(p));
+        assertTrue(ex.getMessage().contains("truncated"), ex.getMessage());
+    }
+
+    @Test
+    void llama2cHeaderWithZeroLayers() throws IOException {
+        byte[] all = Models.class.getResourceAsStream("/io/github/mubench/tensor/models/stories260K/stories260K.bin").readAllBytes();
+        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 0);
+        Path p = dir.resolve("zero.bin");
+        Files.write(p, all);
+        fails(() -> Llama2cCheckpoint.load(p), "header.n_layers", "expected a positive value");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalStateException("not found");
+    }
+}

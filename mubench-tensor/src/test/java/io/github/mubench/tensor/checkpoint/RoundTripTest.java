@@ -1,0 +1,89 @@
+package io.github.mubench.tensor.checkpoint;
+
+import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.fixtures.Fixture;
+import io.github.mubench.tensor.generate.GenerationConfig;
+import io.github.mubench.tensor.generate.Generator;
+import io.github.mubench.tensor.model.Llama;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Saving as an HF folder and loading it back changes no weight and no logit. */
+class RoundTripTest {
+    @TempDir
+    Path dir;
+
+    private static INDArray logits(Checkpoint c, int[][] tokens, boolean[][] valid) {
+        Llama m = new Llama(c);
+        return m.forward(tokens, valid, m.newCache(tokens.length, tokens[0].length), false);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void savedFolderReloadsToIdenticalLogits(String name) throws IOException {
+        Fixture f = new Fixture(name);
+        Checkpoint original = f.checkpoint();
+        HfCheckpoint.save(original, dir);
+        Checkpoint reloaded = HfCheckpoint.load(dir);
+        assertEquals(original.config(), reloaded.config());
+        assertEquals(logits(original, f.tokens(), f.valid()), logits(reloaded, f.tokens(), f.valid()));
+    }
+
+    @Test
+    void largeModelsAreShardedWithAnIndex() throws IOException {
+        Fixture f = new Fixture("qwen2");
+        Checkpoint original = f.checkpoint();
+        HfCheckpoint.save(original, dir, 20_000);
+        assertTrue(Files.exists(dir.resolve("model.safetensors.index.json")));
+        assertFalse(Files.exists(dir.resolve("model.safetensors")));
+        try (var files = Files.list(dir)) {
+            assertTrue(files.filter(p -> p.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors")).count() > 2);
+        }
+        assertEquals(logits(original, f.tokens(), f.valid()), logits(HfCheckpoint.load(dir), f.tokens(), f.valid()));
+    }
+
+    @Test
+    void stories260KConvertedToHfStillMatchesLlama2c() throws IOException {
+        var m = Models.stories260K();
+        HfCheckpoint.save(m.checkpoint(), dir);
+        Checkpoint hf = HfCheckpoint.load(dir);
+        var gen = new Generator(new Llama(hf), m.tokenizer());
+        int[] tokens = gen.generateIds(List.of(new int[]{1}), GenerationConfig.greedy(40).withStopAtEos(false), null).get(0).tokens();
+        assertArrayEquals(new int[]{403, 407, 261, 378, 432, 383, 286, 261, 376, 298}, java.util.Arrays.copyOf(tokens, 10));
+        assertEquals(gen.generateIds(List.of(new int[]{1}), GenerationConfig.greedy(40), null).get(0).text(),
+                new Generator(m.inference(), m.tokenizer()).generateIds(List.of(new int[]{1}), GenerationConfig.greedy(40), null).get(0).text());
+    }
+
+    @Test
+    void realTinyLlama2GgufWithF16TensorsLoadsRunsAndConverts() throws IOException, URISyntaxException {
+        Path gguf = Path.of(RoundTripTest.class.getResource("/tiny_random_llama2_gguf/llama-2-tiny-random.gguf").toURI());
+        Checkpoint c = GgufCheckpoint.load(gguf);
+        assertEquals(32000, c.config().vocabSize());
+        assertEquals(8, c.config().hiddenSize());
+        assertEquals(1, c.config().numLayers());
+        assertEquals(2, c.config().numHeads());
+        assertEquals(32, c.config().intermediateSize());
+        assertEquals(1, c.config().bosTokenId());
+        assertEquals(List.of(2), c.config().eosTokenIds());
+        int[][] tokens = {{1, 450, 4996, 17354}};
+        boolean[][] valid = {{true, true, true, true}};
+        INDArray direct = logits(c, tokens, valid);
+        assertFalse(direct.isNaN().any() || direct.isInfinite().any());
+        HfCheckpoint.save(c, dir);
+        assertEquals(direct, logits(HfCheckpoint.load(dir), tokens, valid));
+    }
+}
