@@ -28,6 +28,10 @@ import java.util.function.Predicate;
  * <p>
  * SameDiff 1.0.0-M2.1 cannot differentiate through {@code gather}, so the token embedding is looked up eagerly into
  * the {@code input_embeds} variable and its gradient scatter-added back into the embedding's gradient.
+ * <p>
+ * Memory: SameDiff keeps a run's intermediates referenced until the next run and ND4J frees native memory only when
+ * the Java wrappers are collected, so a training loop should call {@code System.gc()} between steps (measured on the
+ * 56M model: RSS flat at 4.3 GB with it, 6.2 GB without; see mubench-bench's TrainStepHarness).
  */
 public final class LlamaGraph {
     /** Name of the embedding-lookup variable ({@code [B*T, d]}). */
