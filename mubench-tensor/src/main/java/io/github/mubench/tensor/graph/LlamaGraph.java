@@ -57,6 +57,7 @@ public final class LlamaGraph {
      * @param trainable which parameter names receive gradients (the others are frozen)
      */
     public LlamaGraph(LlamaConfig config, ModelWeights weights, int batch, int time, Predicate<String> trainable) {
+        io.github.mubench.tensor.Nd4jRuntime.configure();
         this.config = config;
         this.batch = batch;
         this.time = time;

@@ -33,9 +33,9 @@ final class Attention {
     INDArray forward(INDArray x, int batch, int time, INDArray cos, INDArray sin, INDArray mask,
                      KvCache cache, int layer) {
         int h = c.numHeads(), kvh = c.numKvHeads(), hd = c.headDim(), rep = c.kvGroups();
-        INDArray q = heads(linear(x, wq, bq), batch, time, h);
-        INDArray k = heads(linear(x, wk, bk), batch, time, kvh);
-        INDArray v = heads(linear(x, wv, bv), batch, time, kvh);
+        INDArray q = heads(Linear.apply(x, wq, bq), batch, time, h);
+        INDArray k = heads(Linear.apply(x, wk, bk), batch, time, kvh);
+        INDArray v = heads(Linear.apply(x, wv, bv), batch, time, kvh);
         q = Rope.apply(q, cos, sin);
         k = Rope.apply(k, cos, sin);
 
@@ -51,16 +51,11 @@ final class Attention {
         INDArray out = Nd4j.matmul(probs.reshape('c', batch, kvh, (long) rep * time, slots), values);
         INDArray merged = out.reshape('c', batch, h, time, hd).permute(0, 2, 1, 3).dup('c')
                 .reshape('c', (long) batch * time, (long) h * hd);
-        return merged.mmul(wo.transpose());
+        return Linear.apply(merged, wo);
     }
 
     /** {@code [B*T, heads*hd]} → {@code [B, heads, T, hd]}. */
     private INDArray heads(INDArray x, int batch, int time, int n) {
         return x.reshape('c', batch, time, n, c.headDim()).permute(0, 2, 1, 3).dup('c');
-    }
-
-    static INDArray linear(INDArray x, INDArray w, INDArray bias) {
-        INDArray y = x.mmul(w.transpose());
-        return bias == null ? y : y.addiRowVector(bias);
     }
 }

@@ -25,6 +25,7 @@ public final class Llama {
 
     /** Builds the model over a checkpoint's weights (no copies are made). */
     public Llama(Checkpoint checkpoint) {
+        io.github.mubench.tensor.Nd4jRuntime.configure();
         this.config = checkpoint.config();
         ModelWeights w = checkpoint.weights();
         LlamaConfig c = config;
@@ -80,8 +81,8 @@ public final class Llama {
         if (lastOnly) {
             INDArray last = x.reshape('c', batch, time, config.hiddenSize())
                     .get(NDArrayIndex.all(), NDArrayIndex.point(time - 1), NDArrayIndex.all());
-            return finalNorm.forward(last.dup('c')).mmul(lmHead.transpose());
+            return Linear.apply(finalNorm.forward(last.dup('c')), lmHead);
         }
-        return finalNorm.forward(x).mmul(lmHead.transpose()).reshape('c', batch, time, config.vocabSize());
+        return Linear.apply(finalNorm.forward(x), lmHead).reshape('c', batch, time, config.vocabSize());
     }
 }

@@ -15,8 +15,8 @@ final class Mlp {
     }
 
     INDArray forward(INDArray x) {
-        INDArray g = x.mmul(gate.transpose());
-        INDArray a = g.muli(Transforms.sigmoid(g, true)).muli(x.mmul(up.transpose()));
-        return a.mmul(down.transpose());
+        INDArray g = Linear.apply(x, gate);
+        INDArray a = g.muli(Transforms.sigmoid(g, true)).muli(Linear.apply(x, up));
+        return Linear.apply(a, down);
     }
 }
