@@ -2,12 +2,15 @@ package io.github.mubench.tensor;
 
 import io.github.mubench.tensor.checkpoint.Checkpoint;
 import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
+import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.checkpoint.Llama2cCheckpoint;
 import io.github.mubench.tensor.tokenizer.Llama2cTokenizer;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Entry points for loading models: from a path, or the bundled stories260K. */
@@ -35,14 +38,14 @@ public final class Models {
      */
     public static LoadedModel load(Path path, Path tokenizer) {
         String name = path.getFileName() == null ? "" : path.getFileName().toString();
-        if (java.nio.file.Files.isDirectory(path)) {
-            return io.github.mubench.tensor.checkpoint.HfCheckpoint.loadModel(path);
+        if (Files.isDirectory(path)) {
+            return HfCheckpoint.loadModel(path);
         }
-        if (!java.nio.file.Files.isRegularFile(path)) {
+        if (!Files.isRegularFile(path)) {
             throw new CheckpointException(path, "path", "does not exist; expected an HF folder, a .gguf or a llama2.c .bin file");
         }
         if (name.endsWith(".gguf")) {
-            return new LoadedModel(io.github.mubench.tensor.checkpoint.GgufCheckpoint.load(path), null);
+            return new LoadedModel(GgufCheckpoint.load(path), null);
         }
         if (name.endsWith(".bin") && !name.startsWith("pytorch_model")) {
             return llama2c(path, tokenizer);

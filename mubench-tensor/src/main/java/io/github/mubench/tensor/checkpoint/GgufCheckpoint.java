@@ -136,9 +136,9 @@ public final class GgufCheckpoint {
                 }
                 hf = "model.layers." + p[1] + "." + kind + "." + p[3];
                 if (p[2].equals("attn_q")) {
-                    a = undoGgufRopePermute(a, c.numHeads(), c.headDim());
+                    a = RopeLayout.interleavedToHalves(a, c.numHeads(), c.headDim());
                 } else if (p[2].equals("attn_k")) {
-                    a = undoGgufRopePermute(a, c.numKvHeads(), c.headDim());
+                    a = RopeLayout.interleavedToHalves(a, c.numKvHeads(), c.headDim());
                 }
             } else if (n.equals("rope_freqs.weight")) {
                 continue;
@@ -148,10 +148,6 @@ public final class GgufCheckpoint {
             out.put(hf, a);
         }
         return out;
-    }
-
-    private static INDArray undoGgufRopePermute(INDArray w, int heads, int headDim) {
-        return RopeLayout.interleavedToHalves(w, heads, headDim);
     }
 
     /** Sequential reader over the header, every read bounds-checked. */

@@ -32,13 +32,20 @@ public final class HfCheckpoint {
     private HfCheckpoint() {
     }
 
-    /** Loads config and weights; tensors with NaN or infinite values are refused. */
+    /**
+     * Loads config and weights; tensors with NaN or infinite values are refused. End-of-sequence ids listed in
+     * {@code generation_config.json}, when present, are added to the config's.
+     */
     public static Checkpoint load(Path folder) {
         Path configFile = folder.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new CheckpointException(configFile, "config.json", "missing; an HF model folder needs config.json");
         }
         LlamaConfig config = HfConfig.read(configFile);
+        Path generationConfig = folder.resolve("generation_config.json");
+        if (Files.isRegularFile(generationConfig)) {
+            config = HfConfig.withGenerationConfig(config, generationConfig);
+        }
         List<SafetensorsFile> files = openWeightFiles(folder);
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (SafetensorsFile f : files) {

@@ -37,6 +37,25 @@ public final class HfConfig {
         return parse(file, root);
     }
 
+    /**
+     * The config with the end-of-sequence ids of {@code generation_config.json} added (chat models such as
+     * Llama-3-Instruct list their end-of-turn token there, not in {@code config.json}).
+     */
+    public static LlamaConfig withGenerationConfig(LlamaConfig config, Path generationConfig) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(generationConfig.toFile());
+        } catch (IOException e) {
+            throw new CheckpointException(generationConfig, "generation_config", "cannot be read as JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new CheckpointException(generationConfig, "generation_config", "expected a JSON object");
+        }
+        java.util.LinkedHashSet<Integer> eos = new java.util.LinkedHashSet<>(config.eosTokenIds());
+        eos.addAll(eosIds(generationConfig, root.get("eos_token_id")));
+        return config.withEosTokenIds(List.copyOf(eos));
+    }
+
     static LlamaConfig parse(Path file, JsonNode n) {
         var f = new Fields(file, n);
         String type = f.text("model_type");

@@ -1,5 +1,7 @@
 package io.github.mubench.tensor.generate;
 
+import io.github.mubench.tensor.score.Logits;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -13,7 +15,7 @@ final class Sampler {
 
     int next(float[] logits, SplittableRandom random) {
         if (config.temperature() == 0) {
-            return argmax(logits);
+            return Logits.argmax(logits);
         }
         int v = logits.length;
         double[] scaled = new double[v];
@@ -41,7 +43,7 @@ final class Sampler {
                 return i;
             }
         }
-        return argmax(p);
+        return lastNonZero(p); // only reached when rounding leaves u just above the final sum
     }
 
     /** Zeroes all but the most likely tokens whose cumulative probability first reaches {@code topP}. */
@@ -78,24 +80,11 @@ final class Sampler {
         return e;
     }
 
-    /** Index of the largest value; the first one on ties, as {@code torch.argmax}. */
-    static int argmax(float[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
+    private static int lastNonZero(double[] p) {
+        int i = p.length - 1;
+        while (i > 0 && p[i] == 0) {
+            i--;
         }
-        return best;
-    }
-
-    private static int argmax(double[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
-        }
-        return best;
+        return i;
     }
 }

@@ -1,9 +1,11 @@
 package io.github.mubench.tensor.graph;
 
+import io.github.mubench.tensor.Nd4jRuntime;
 import io.github.mubench.tensor.model.AttentionMask;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.ModelWeights;
 import io.github.mubench.tensor.model.Rope;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,7 +59,7 @@ public final class LlamaGraph {
      * @param trainable which parameter names receive gradients (the others are frozen)
      */
     public LlamaGraph(LlamaConfig config, ModelWeights weights, int batch, int time, Predicate<String> trainable) {
-        io.github.mubench.tensor.Nd4jRuntime.configure();
+        Nd4jRuntime.configure();
         this.config = config;
         this.batch = batch;
         this.time = time;
@@ -150,10 +152,8 @@ public final class LlamaGraph {
 
     private SDVariable rotate(SDVariable x, SDVariable cos, SDVariable sin) {
         long half = config.headDim() / 2;
-        SDVariable first = x.get(org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.all(),
-                org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.interval(0L, half));
-        SDVariable second = x.get(org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.all(),
-                org.nd4j.autodiff.samediff.SDIndex.all(), org.nd4j.autodiff.samediff.SDIndex.interval(half, (long) config.headDim()));
+        SDVariable first = x.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0L, half));
+        SDVariable second = x.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(half, (long) config.headDim()));
         SDVariable rotated = sd.concat(3, second.neg(), first);
         return x.mul(cos).add(rotated.mul(sin));
     }

@@ -1,5 +1,6 @@
 package io.github.mubench.tensor.model;
 
+import io.github.mubench.tensor.Nd4jRuntime;
 import io.github.mubench.tensor.checkpoint.Checkpoint;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,7 +26,7 @@ public final class Llama {
 
     /** Builds the model over a checkpoint's weights (no copies are made). */
     public Llama(Checkpoint checkpoint) {
-        io.github.mubench.tensor.Nd4jRuntime.configure();
+        Nd4jRuntime.configure();
         this.config = checkpoint.config();
         ModelWeights w = checkpoint.weights();
         LlamaConfig c = config;

@@ -131,34 +131,12 @@ public final class LogLikelihood {
             for (int i = 0; i < cont.length; i++) {
                 int pos = width - cont.length + i; // the logits at pos predict continuation token i
                 float[] row = logits.get(NDArrayIndex.point(b), NDArrayIndex.point(pos), NDArrayIndex.all()).toFloatVector();
-                lp[i] = logSoftmaxAt(row, cont[i]);
-                greedy &= argmax(row) == cont[i];
+                lp[i] = Logits.logSoftmaxAt(row, cont[i]);
+                greedy &= Logits.argmax(row) == cont[i];
             }
             out.add(new Result(Arrays.stream(lp).sum(), greedy, lp));
         }
         return out;
-    }
-
-    static double logSoftmaxAt(float[] logits, int index) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float f : logits) {
-            max = Math.max(max, f);
-        }
-        double sum = 0;
-        for (float f : logits) {
-            sum += Math.exp(f - max);
-        }
-        return logits[index] - max - Math.log(sum);
-    }
-
-    private static int argmax(float[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static int[] concat(int[] a, int[] b) {

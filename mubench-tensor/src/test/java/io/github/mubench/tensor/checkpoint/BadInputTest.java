@@ -120,6 +120,15 @@ class BadInputTest {
     }
 
     @Test
+    void generationConfigAddsEndOfSequenceIds() throws IOException {
+        Path m = copyOfFixture();
+        Files.writeString(m.resolve("generation_config.json"), "{\"eos_token_id\": [2, 7], \"do_sample\": false}");
+        assertEquals(java.util.List.of(2, 7), HfCheckpoint.load(m).config().eosTokenIds());
+        Files.writeString(m.resolve("generation_config.json"), "{\"eos_token_id\": \"seven\"}");
+        fails(() -> HfCheckpoint.load(m), "eos_token_id", "expected an integer or a list of integers");
+    }
+
+    @Test
     void missingConfig() throws IOException {
         Path m = copyOfFixture();
         Files.delete(m.resolve("config.json"));
