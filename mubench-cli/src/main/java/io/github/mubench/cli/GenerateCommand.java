@@ -1,6 +1,7 @@
 package io.github.mubench.cli;
 
 import io.github.mubench.tensor.LoadedModel;
+import io.github.mubench.tensor.chat.ChatMessage;
 import io.github.mubench.tensor.generate.Generation;
 import io.github.mubench.tensor.generate.GenerationConfig;
 import io.github.mubench.tensor.generate.Generator;
@@ -46,13 +47,29 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of streaming text")
     boolean json;
 
+    @Option(names = "--chat", description = "wrap the prompt as a user turn in the model's chat template")
+    boolean chat;
+
+    @Option(names = "--system", description = "system message for --chat")
+    String system;
+
     @Override
     public Integer call() {
         LoadedModel m = model.load();
-        int[] ids = TokenInput.ids(prompt, promptIds, m.tokenizer(), true, "prompt");
+        int[] ids;
+        if (chat) {
+            List<ChatMessage> messages = new java.util.ArrayList<>();
+            if (system != null) {
+                messages.add(ChatMessage.system(system));
+            }
+            messages.add(ChatMessage.user(prompt));
+            ids = m.encodeChat(messages, true);
+        } else {
+            ids = TokenInput.ids(prompt, promptIds, m.tokenizer(), true, "prompt");
+        }
         GenerationConfig config = new GenerationConfig(maxNewTokens, temperature, topK, topP, seed, stops, true);
         Generator generator = new Generator(m.inference(), m.tokenizer());
-        if (!json && m.tokenizer() != null) {
+        if (!json && m.tokenizer() != null && !chat) {
             System.out.print(prompt);
         }
         Generation g = generator.generateIds(List.of(ids), config, json ? null : (row, token, delta) -> {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code mubench} command. Results go to stdout ({@code --json} for machines); progress and errors to stderr. */
 @Command(name = "mubench", mixinStandardHelpOptions = true, version = "mubench 0.1.0",
         description = "Machine unlearning for LLM safety, and its side effects.",
-        subcommands = {GenerateCommand.class, ScoreCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, ScoreCommand.class, TokenizeCommand.class, ChatTemplateCommand.class,
+                ConvertCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -21,7 +22,8 @@ public final class Main {
         cli.setOut(new java.io.PrintWriter(System.out, true));
         cli.setErr(new java.io.PrintWriter(System.err, true));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            boolean userError = ex instanceof CheckpointException || ex instanceof IllegalArgumentException;
+            boolean userError = ex instanceof CheckpointException || ex instanceof IllegalArgumentException
+                    || ex instanceof io.github.mubench.tensor.chat.ChatTemplateException;
             cmd.getErr().println("mubench: " + (userError ? "" : ex.getClass().getSimpleName() + ": ") + ex.getMessage());
             return userError ? 2 : 1;
         });

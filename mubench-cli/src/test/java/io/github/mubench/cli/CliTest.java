@@ -70,6 +70,50 @@ class CliTest {
     }
 
     @Test
+    void convertWithTokenizerGivesAnHfFolderThatGeneratesTheSameStoryFromText() throws Exception {
+        Path bin = dir.resolve("stories260K.bin"), tok = dir.resolve("tok512.bin");
+        for (Path p : new Path[]{bin, tok}) {
+            try (var in = CliTest.class.getResourceAsStream("/io/github/mubench/tensor/models/stories260K/" + p.getFileName())) {
+                Files.copy(in, p);
+            }
+        }
+        Path hf = dir.resolve("hf");
+        assertEquals(0, Main.run("convert", "--from", "llama2c", "--input", bin.toString(), "--tokenizer", tok.toString(),
+                "--out", hf.toString()), err::toString);
+        assertTrue(Files.exists(hf.resolve("tokenizer.json")) && Files.exists(hf.resolve("tokenizer_config.json")));
+        out.reset();
+        assertEquals(0, Main.run("generate", "--model", hf.toString(), "--prompt", "Once upon a time", "--max-new-tokens", "20"), err::toString);
+        assertTrue(stdout().startsWith("Once upon a time, there was a little girl named Lily."), stdout());
+        out.reset();
+        assertEquals(0, Main.run("tokenize", "--model", hf.toString(), "--text", "Once upon a time", "--json"), err::toString);
+        int[] expected = io.github.mubench.tensor.Models.stories260K().tokenizer().encode("Once upon a time", true);
+        assertEquals(java.util.Arrays.toString(expected).replace(" ", ""),
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout()).get("ids").toString());
+    }
+
+    @Test
+    void tokenizeWithATokenizerFileAlone() throws Exception {
+        assertEquals(0, Main.run("tokenize", "--tokenizer", "../data/phi3_tokenizer/tokenizer.json", "--text", "Hello world", "--json", "--verbose"), err::toString);
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout());
+        assertEquals("[1,15043,3186]", node.get("ids").toString());
+        assertEquals("Hello", node.get("pieces").get(1).asText());
+    }
+
+    @Test
+    void chatTemplateRendersAMessagesFile() throws Exception {
+        Path hf = dir.resolve("hf");
+        Files.createDirectories(hf);
+        Path messages = dir.resolve("messages.json");
+        Files.writeString(messages, "[{\"role\": \"user\", \"content\": \"Hi\"}]");
+        // The bundled model has no template: the documented plain fallback applies.
+        assertEquals(0, Main.run("chat-template", "--messages", messages.toString(), "--add-generation-prompt"), err::toString);
+        assertEquals("Hi", stdout());
+        Files.writeString(messages, "[{\"role\": \"user\"}]");
+        assertEquals(2, Main.run("chat-template", "--messages", messages.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("messages[0]"), err.toString());
+    }
+
+    @Test
     void convertLlama2cThenGenerateFromTheHfFolderByIds() throws Exception {
         Path bin = dir.resolve("stories260K.bin");
         try (var in = CliTest.class.getResourceAsStream("/io/github/mubench/tensor/models/stories260K/stories260K.bin")) {

@@ -1,5 +1,6 @@
 package io.github.mubench.tensor;
 
+import io.github.mubench.tensor.chat.ChatTemplate;
 import io.github.mubench.tensor.checkpoint.Checkpoint;
 import io.github.mubench.tensor.checkpoint.CheckpointException;
 import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
@@ -27,7 +28,7 @@ public final class Models {
     public static LoadedModel stories260K() {
         Checkpoint ckpt = Llama2cCheckpoint.load(resource("stories260K.bin"), Path.of("classpath:" + BUNDLED + "stories260K.bin"));
         var tok = Llama2cTokenizer.read(resource("tok512.bin"), ckpt.config().vocabSize(), Path.of("classpath:" + BUNDLED + "tok512.bin"));
-        return new LoadedModel(ckpt, tok);
+        return new LoadedModel(ckpt, tok, ChatTemplate.plain());
     }
 
     /**
@@ -45,7 +46,7 @@ public final class Models {
             throw new CheckpointException(path, "path", "does not exist; expected an HF folder, a .gguf or a llama2.c .bin file");
         }
         if (name.endsWith(".gguf")) {
-            return new LoadedModel(GgufCheckpoint.load(path), null);
+            return new LoadedModel(GgufCheckpoint.load(path), null, ChatTemplate.plain());
         }
         if (name.endsWith(".bin") && !name.startsWith("pytorch_model")) {
             return llama2c(path, tokenizer);
@@ -58,7 +59,8 @@ public final class Models {
     /** A llama2.c checkpoint and its {@code tokenizer.bin} ({@code tokenizer} may be {@code null}). */
     public static LoadedModel llama2c(Path checkpoint, Path tokenizer) {
         Checkpoint ckpt = Llama2cCheckpoint.load(checkpoint);
-        return new LoadedModel(ckpt, tokenizer == null ? null : Llama2cTokenizer.load(tokenizer, ckpt.config().vocabSize()));
+        return new LoadedModel(ckpt, tokenizer == null ? null : Llama2cTokenizer.load(tokenizer, ckpt.config().vocabSize()),
+                ChatTemplate.plain());
     }
 
     private static byte[] resource(String name) {

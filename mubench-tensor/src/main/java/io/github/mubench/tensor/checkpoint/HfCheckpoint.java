@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mubench.tensor.LoadedModel;
+import io.github.mubench.tensor.chat.ChatTemplate;
+import io.github.mubench.tensor.tokenizer.HfTokenizer;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.ModelWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -67,9 +69,18 @@ public final class HfCheckpoint {
         return new Checkpoint(config, weights);
     }
 
-    /** Loads a folder as a model; its tokenizer is attached once tokenizer.json support exists. */
+    /**
+     * Loads a folder as a model with its {@code tokenizer.json} (and {@code tokenizer_config.json}: special-token
+     * flags, chat template) when present; without a tokenizer the model works on token ids.
+     */
     public static LoadedModel loadModel(Path folder) {
-        return new LoadedModel(load(folder), null);
+        Checkpoint checkpoint = load(folder);
+        Path tokenizerJson = folder.resolve("tokenizer.json");
+        Path tokenizerConfig = folder.resolve("tokenizer_config.json");
+        HfTokenizer tokenizer = Files.isRegularFile(tokenizerJson) ? HfTokenizer.load(tokenizerJson) : null;
+        ChatTemplate template = Files.isRegularFile(tokenizerConfig)
+                ? ChatTemplate.fromTokenizerConfig(tokenizerConfig, HfTokenizer.readJson(tokenizerConfig)) : ChatTemplate.plain();
+        return new LoadedModel(checkpoint, tokenizer, template);
     }
 
     private static List<SafetensorsFile> openWeightFiles(Path folder) {

@@ -178,7 +178,8 @@ public final class HfTokenizer implements Tokenizer {
         return new HfTokenizer(tokenizerJson, readJson(tokenizerJson), Files.isRegularFile(config) ? readJson(config) : null);
     }
 
-    static JsonNode readJson(Path file) {
+    /** Reads a JSON object file (tokenizer.json, tokenizer_config.json), failing with the file named. */
+    public static JsonNode readJson(Path file) {
         try {
             JsonNode n = JSON.readTree(file.toFile());
             if (n == null || !n.isObject()) {

@@ -14,6 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * llama2.c's {@code tokenizer.bin}: SentencePiece-style BPE where the highest-scoring adjacent pair merges first,
  * characters missing from the vocabulary fall back to byte tokens {@code <0x00>..<0xFF>} (ids 3..258), and a
@@ -40,6 +43,28 @@ public final class Llama2cTokenizer implements Tokenizer {
     public static Llama2cTokenizer load(Path file, int vocabSize) {
         try {
             return read(Files.readAllBytes(file), vocabSize, file);
+        } catch (IOException e) {
+            throw new CheckpointException(file, "file", "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a tokenizer file on its own, counting its tokens (for when no model says the vocabulary size). */
+    public static Llama2cTokenizer load(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            int count = 0;
+            b.position(4);
+            while (b.remaining() >= 8) {
+                b.getFloat();
+                int len = b.getInt();
+                if (len < 0 || len > b.remaining()) {
+                    break;
+                }
+                b.position(b.position() + len);
+                count++;
+            }
+            return read(bytes, count, file);
         } catch (IOException e) {
             throw new CheckpointException(file, "file", "cannot be read: " + e.getMessage(), e);
         }
@@ -150,5 +175,86 @@ public final class Llama2cTokenizer implements Tokenizer {
             prev = id;
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An equivalent HF {@code tokenizer.json}: SentencePiece-style BPE (dummy-prefix "▁", spaces as "▁", byte
+     * fallback) whose merges are every split of a vocabulary piece into two pieces, ranked by the merged piece's
+     * score, which reproduces llama2.c's "merge the best-scoring pair first" loop.
+     */
+    public ObjectNode toHfTokenizerJson() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        var added = root.putArray("added_tokens");
+        for (int id = 0; id < 3; id++) {
+            added.addObject().put("id", id).put("content", hfPiece(id)).put("single_word", false).put("lstrip", false)
+                    .put("rstrip", false).put("normalized", false).put("special", true);
+        }
+        var normalizers = root.putObject("normalizer").put("type", "Sequence").putArray("normalizers");
+        normalizers.addObject().put("type", "Prepend").put("prepend", "\u2581");
+        normalizers.addObject().put("type", "Replace").put("content", "\u2581").putObject("pattern").put("String", " ");
+        root.putNull("pre_tokenizer");
+        ObjectNode post = root.putObject("post_processor").put("type", "TemplateProcessing");
+        post.putArray("single").addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) post.get("single")).addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
+        post.putArray("pair");
+        ObjectNode bos = post.putObject("special_tokens").putObject("<s>");
+        bos.put("id", "<s>");
+        bos.putArray("ids").add(BOS);
+        bos.putArray("tokens").add("<s>");
+        var decoders = root.putObject("decoder").put("type", "Sequence").putArray("decoders");
+        decoders.addObject().put("type", "Replace").put("content", " ").putObject("pattern").put("String", "\u2581");
+        decoders.addObject().put("type", "ByteFallback");
+        decoders.addObject().put("type", "Fuse");
+        decoders.addObject().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0);
+        ObjectNode model = root.putObject("model").put("type", "BPE");
+        model.putNull("dropout");
+        model.put("unk_token", "<unk>").putNull("continuing_subword_prefix").putNull("end_of_word_suffix");
+        model.put("fuse_unk", true).put("byte_fallback", true).put("ignore_merges", false);
+        ObjectNode vocab = model.putObject("vocab");
+        for (int id = 0; id < pieces.length; id++) {
+            vocab.put(hfPiece(id), id);
+        }
+        record Merge(String left, String right, float score, int merged) {
+        }
+        List<Merge> merges = new ArrayList<>();
+        for (int id = BYTE_OFFSET + 256; id < pieces.length; id++) {
+            String p = hfPiece(id);
+            for (int cut = p.offsetByCodePoints(0, 1); cut < p.length(); cut = p.offsetByCodePoints(cut, 1)) {
+                Integer l = hfIds().get(p.substring(0, cut)), r = hfIds().get(p.substring(cut));
+                if (l != null && r != null && l >= BYTE_OFFSET + 256 && r >= BYTE_OFFSET + 256) { // byte and control tokens never merge
+                    merges.add(new Merge(p.substring(0, cut), p.substring(cut), scores[id], id));
+                }
+            }
+        }
+        merges.sort((a, b) -> a.score() != b.score() ? Float.compare(b.score(), a.score()) : Integer.compare(a.merged(), b.merged()));
+        var m = model.putArray("merges");
+        merges.forEach(x -> m.add(x.left() + " " + x.right()));
+        return root;
+    }
+
+    /** The piece of {@code id} as HF writes it: "▁" for spaces, and plain names for the control tokens. */
+    private String hfPiece(int id) {
+        return switch (id) {
+            case 0 -> "<unk>";
+            case BOS -> "<s>";
+            case EOS -> "</s>";
+            default -> pieceText(id).replace(" ", "\u2581");
+        };
+    }
+
+    private Map<String, Integer> hfIdCache;
+
+    private Map<String, Integer> hfIds() {
+        if (hfIdCache == null) {
+            hfIdCache = new HashMap<>();
+            for (int id = 0; id < pieces.length; id++) {
+                hfIdCache.putIfAbsent(hfPiece(id), id);
+            }
+        }
+        return hfIdCache;
     }
 }

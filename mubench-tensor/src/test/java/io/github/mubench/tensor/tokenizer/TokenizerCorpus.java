@@ -33,11 +33,18 @@ final class TokenizerCorpus {
                 "zero\u200Bwidth", "right-to-left עברית العربية", "code: def f(x):\n    return x ** 2\n");
     }
 
-    static List<String> all() throws IOException {
+    /** Edge cases, XSTest prompts and AdvBench behaviours and targets. */
+    static List<String> safetyPrompts() throws IOException {
         List<String> out = new ArrayList<>(edgeCases());
         out.addAll(column(DATA.resolve("xstest/xstest_prompts.csv"), "prompt"));
         out.addAll(column(DATA.resolve("advbench/harmful_behaviors.csv"), "goal"));
         out.addAll(column(DATA.resolve("advbench/harmful_behaviors.csv"), "target"));
+        return out;
+    }
+
+    /** {@link #safetyPrompts()} and every MMLU test question with its choices. */
+    static List<String> all() throws IOException {
+        List<String> out = safetyPrompts();
         try (Stream<Path> files = Files.list(DATA.resolve("mmlu/test"))) {
             for (Path f : files.sorted().toList()) {
                 for (CSVRecord r : records(f)) {
