@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mubench.tensor.checkpoint.AtomicFiles;
 import io.github.mubench.tensor.checkpoint.Checkpoint;
 import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
+import io.github.mubench.tensor.checkpoint.GgufFile;
+import io.github.mubench.tensor.tokenizer.GgufVocab;
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.checkpoint.Llama2cCheckpoint;
 import io.github.mubench.tensor.tokenizer.Llama2cTokenizer;
@@ -33,13 +35,23 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
 
-    /** tokenizer.json and a tokenizer_config.json naming BOS/EOS, as an HF Llama tokenizer would have. */
-    static void writeTokenizer(Llama2cTokenizer tok, Path out) throws java.io.IOException {
+    private static String tokenName(java.util.Map<String, Object> meta, String which) {
+        Object id = meta.get("tokenizer.ggml." + which + "_token_id");
+        return id instanceof Number n && meta.get("tokenizer.ggml.tokens") instanceof java.util.List<?> tokens
+                && n.intValue() < tokens.size() ? String.valueOf(tokens.get(n.intValue())) : null;
+    }
+
+    /** tokenizer.json, and a tokenizer_config.json naming BOS/EOS (the template in tokenizer.json decides BOS). */
+    static void writeTokenizer(ObjectNode tokenizerJson, String bos, String eos, Path out) throws java.io.IOException {
         ObjectMapper json = new ObjectMapper();
-        AtomicFiles.write(out.resolve("tokenizer.json"), json.writeValueAsBytes(tok.toHfTokenizerJson()));
+        AtomicFiles.write(out.resolve("tokenizer.json"), json.writeValueAsBytes(tokenizerJson));
         ObjectNode config = json.createObjectNode();
-        config.put("tokenizer_class", "LlamaTokenizer").put("bos_token", "<s>").put("eos_token", "</s>")
-                .put("unk_token", "<unk>").put("add_bos_token", true).put("add_eos_token", false);
+        if (bos != null) {
+            config.put("bos_token", bos);
+        }
+        if (eos != null) {
+            config.put("eos_token", eos);
+        }
         AtomicFiles.write(out.resolve("tokenizer_config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
     }
 
@@ -49,9 +61,15 @@ final class ConvertCommand implements Callable<Integer> {
         HfCheckpoint.save(c, out);
         if (tokenizer != null) {
             if (from != Format.llama2c) {
-                throw new IllegalArgumentException("--tokenizer goes with --from llama2c");
+                throw new IllegalArgumentException("--tokenizer goes with --from llama2c (a GGUF carries its own)");
             }
-            writeTokenizer(Llama2cTokenizer.load(tokenizer, c.config().vocabSize()), out);
+            writeTokenizer(Llama2cTokenizer.load(tokenizer, c.config().vocabSize()).toHfTokenizerJson(), "<s>", "</s>", out);
+        } else if (from == Format.gguf) {
+            GgufFile header = GgufFile.read(input);
+            if (header.metadata().containsKey("tokenizer.ggml.model")) {
+                var names = header.metadata();
+                writeTokenizer(GgufVocab.toTokenizerJson(header), tokenName(names, "bos"), tokenName(names, "eos"), out);
+            }
         }
         System.err.println("wrote " + out.resolve("config.json") + " and " + c.weights().asMap().size() + " tensors ("
                 + c.config().parameterCount() + " parameters)");

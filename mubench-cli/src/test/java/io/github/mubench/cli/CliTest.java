@@ -92,6 +92,19 @@ class CliTest {
     }
 
     @Test
+    void convertGgufWritesItsTokenizerAndTheFolderTokenizesLikeTheGguf() throws Exception {
+        Path gguf = Path.of("..", "data", "tiny_random_llama2_gguf", "llama-2-tiny-random.gguf");
+        Path hf = dir.resolve("hf");
+        assertEquals(0, Main.run("convert", "--from", "gguf", "--input", gguf.toString(), "--out", hf.toString()), err::toString);
+        var fromGguf = io.github.mubench.tensor.Models.load(gguf, null).tokenizer();
+        var fromFolder = io.github.mubench.tensor.Models.load(hf, null).tokenizer();
+        String text = "Hello world, this is a test of the Llama-2 vocabulary: 你好 🙂";
+        assertEquals(java.util.Arrays.toString(fromGguf.encode(text, true)), java.util.Arrays.toString(fromFolder.encode(text, true)));
+        assertEquals(1, fromFolder.encode(text, true)[0], "BOS first");
+        assertEquals(text, fromFolder.decode(fromFolder.encode(text, true), true));
+    }
+
+    @Test
     void tokenizeWithATokenizerFileAlone() throws Exception {
         assertEquals(0, Main.run("tokenize", "--tokenizer", "../data/phi3_tokenizer/tokenizer.json", "--text", "Hello world", "--json", "--verbose"), err::toString);
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout());

@@ -4,6 +4,8 @@ import io.github.mubench.tensor.chat.ChatTemplate;
 import io.github.mubench.tensor.checkpoint.Checkpoint;
 import io.github.mubench.tensor.checkpoint.CheckpointException;
 import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
+import io.github.mubench.tensor.checkpoint.GgufFile;
+import io.github.mubench.tensor.tokenizer.GgufVocab;
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.checkpoint.Llama2cCheckpoint;
 import io.github.mubench.tensor.tokenizer.Llama2cTokenizer;
@@ -46,7 +48,7 @@ public final class Models {
             throw new CheckpointException(path, "path", "does not exist; expected an HF folder, a .gguf or a llama2.c .bin file");
         }
         if (name.endsWith(".gguf")) {
-            return new LoadedModel(GgufCheckpoint.load(path), null, ChatTemplate.plain());
+            return gguf(path);
         }
         if (name.endsWith(".bin") && !name.startsWith("pytorch_model")) {
             return llama2c(path, tokenizer);
@@ -54,6 +56,13 @@ public final class Models {
         throw new CheckpointException(path, "path", "unrecognised model file; expected an HF folder, a .gguf file "
                 + "or a llama2.c .bin checkpoint (PyTorch pickles such as pytorch_model.bin are never loaded: "
                 + "convert them to safetensors first)");
+    }
+
+    /** A GGUF model with the tokenizer of its {@code tokenizer.ggml.*} metadata (none if it has no such metadata). */
+    public static LoadedModel gguf(Path file) {
+        GgufFile header = GgufFile.read(file);
+        var tokenizer = header.metadata().containsKey("tokenizer.ggml.model") ? GgufVocab.tokenizer(header) : null;
+        return new LoadedModel(GgufCheckpoint.load(file), tokenizer, ChatTemplate.plain());
     }
 
     /** A llama2.c checkpoint and its {@code tokenizer.bin} ({@code tokenizer} may be {@code null}). */

@@ -172,6 +172,11 @@ public final class HfTokenizer implements Tokenizer {
         }
     }
 
+    /** A tokenizer from a tokenizer.json document already read; {@code source} names it in errors. */
+    static HfTokenizer fromJson(Path source, JsonNode root, JsonNode config) {
+        return new HfTokenizer(source, root, config);
+    }
+
     /** Loads {@code tokenizer.json}, with {@code tokenizer_config.json} beside it when present. */
     public static HfTokenizer load(Path tokenizerJson) {
         Path config = tokenizerJson.resolveSibling("tokenizer_config.json");

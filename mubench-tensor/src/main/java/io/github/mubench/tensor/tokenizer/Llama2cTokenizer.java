@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -178,83 +177,23 @@ public final class Llama2cTokenizer implements Tokenizer {
     }
 
     /**
-     * An equivalent HF {@code tokenizer.json}: SentencePiece-style BPE (dummy-prefix "▁", spaces as "▁", byte
-     * fallback) whose merges are every split of a vocabulary piece into two pieces, ranked by the merged piece's
-     * score, which reproduces llama2.c's "merge the best-scoring pair first" loop.
+     * An equivalent HF {@code tokenizer.json} (SentencePiece-style BPE whose merges reproduce llama2.c's
+     * best-score-first loop); ids 0-2 become {@code <unk>}, {@code <s>}, {@code </s>}.
      */
     public ObjectNode toHfTokenizerJson() {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode();
-        root.put("version", "1.0");
-        root.putNull("truncation");
-        root.putNull("padding");
-        var added = root.putArray("added_tokens");
-        for (int id = 0; id < 3; id++) {
-            added.addObject().put("id", id).put("content", hfPiece(id)).put("single_word", false).put("lstrip", false)
-                    .put("rstrip", false).put("normalized", false).put("special", true);
-        }
-        var normalizers = root.putObject("normalizer").put("type", "Sequence").putArray("normalizers");
-        normalizers.addObject().put("type", "Prepend").put("prepend", "\u2581");
-        normalizers.addObject().put("type", "Replace").put("content", "\u2581").putObject("pattern").put("String", " ");
-        root.putNull("pre_tokenizer");
-        ObjectNode post = root.putObject("post_processor").put("type", "TemplateProcessing");
-        post.putArray("single").addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
-        ((com.fasterxml.jackson.databind.node.ArrayNode) post.get("single")).addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
-        post.putArray("pair");
-        ObjectNode bos = post.putObject("special_tokens").putObject("<s>");
-        bos.put("id", "<s>");
-        bos.putArray("ids").add(BOS);
-        bos.putArray("tokens").add("<s>");
-        var decoders = root.putObject("decoder").put("type", "Sequence").putArray("decoders");
-        decoders.addObject().put("type", "Replace").put("content", " ").putObject("pattern").put("String", "\u2581");
-        decoders.addObject().put("type", "ByteFallback");
-        decoders.addObject().put("type", "Fuse");
-        decoders.addObject().put("type", "Strip").put("content", " ").put("start", 1).put("stop", 0);
-        ObjectNode model = root.putObject("model").put("type", "BPE");
-        model.putNull("dropout");
-        model.put("unk_token", "<unk>").putNull("continuing_subword_prefix").putNull("end_of_word_suffix");
-        model.put("fuse_unk", true).put("byte_fallback", true).put("ignore_merges", false);
-        ObjectNode vocab = model.putObject("vocab");
+        List<String> hf = new ArrayList<>();
+        java.util.Set<Integer> mergeable = new java.util.HashSet<>();
         for (int id = 0; id < pieces.length; id++) {
-            vocab.put(hfPiece(id), id);
-        }
-        record Merge(String left, String right, float score, int merged) {
-        }
-        List<Merge> merges = new ArrayList<>();
-        for (int id = BYTE_OFFSET + 256; id < pieces.length; id++) {
-            String p = hfPiece(id);
-            for (int cut = p.offsetByCodePoints(0, 1); cut < p.length(); cut = p.offsetByCodePoints(cut, 1)) {
-                Integer l = hfIds().get(p.substring(0, cut)), r = hfIds().get(p.substring(cut));
-                if (l != null && r != null && l >= BYTE_OFFSET + 256 && r >= BYTE_OFFSET + 256) { // byte and control tokens never merge
-                    merges.add(new Merge(p.substring(0, cut), p.substring(cut), scores[id], id));
-                }
+            hf.add(switch (id) {
+                case 0 -> "<unk>";
+                case BOS -> "<s>";
+                case EOS -> "</s>";
+                default -> pieceText(id).replace(" ", "\u2581");
+            });
+            if (id >= BYTE_OFFSET + 256) {
+                mergeable.add(id); // byte and control tokens never merge
             }
         }
-        merges.sort((a, b) -> a.score() != b.score() ? Float.compare(b.score(), a.score()) : Integer.compare(a.merged(), b.merged()));
-        var m = model.putArray("merges");
-        merges.forEach(x -> m.add(x.left() + " " + x.right()));
-        return root;
-    }
-
-    /** The piece of {@code id} as HF writes it: "▁" for spaces, and plain names for the control tokens. */
-    private String hfPiece(int id) {
-        return switch (id) {
-            case 0 -> "<unk>";
-            case BOS -> "<s>";
-            case EOS -> "</s>";
-            default -> pieceText(id).replace(" ", "\u2581");
-        };
-    }
-
-    private Map<String, Integer> hfIdCache;
-
-    private Map<String, Integer> hfIds() {
-        if (hfIdCache == null) {
-            hfIdCache = new HashMap<>();
-            for (int id = 0; id < pieces.length; id++) {
-                hfIdCache.putIfAbsent(hfPiece(id), id);
-            }
-        }
-        return hfIdCache;
+        return TokenizerJsonBuilder.sentencePiece(hf, scores, mergeable, java.util.Set.of(0, BOS, EOS), "<unk>", "<s>", true);
     }
 }
