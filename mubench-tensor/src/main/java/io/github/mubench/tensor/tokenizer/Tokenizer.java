@@ -17,6 +17,11 @@ public interface Tokenizer {
      */
     String decode(int[] ids, boolean skipSpecialTokens);
 
+    /** {@link #encode} of each text, in order. */
+    default java.util.List<int[]> encodeBatch(java.util.List<String> texts, boolean addSpecialTokens) {
+        return texts.stream().map(t -> encode(t, addSpecialTokens)).toList();
+    }
+
     /** Number of ids this tokenizer can produce. */
     int vocabSize();
 
