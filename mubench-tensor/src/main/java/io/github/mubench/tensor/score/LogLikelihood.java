@@ -54,7 +54,15 @@ public final class LogLikelihood {
             String cont = context.substring(context.length() - spaces) + continuation;
             int[] whole = tokenizer.encode(ctx + cont, true);
             int[] ctxIds = tokenizer.encode(ctx, true);
-            return new Request(ctxIds, Arrays.copyOfRange(whole, Math.min(ctxIds.length, whole.length), whole.length));
+            int[] contIds = Arrays.copyOfRange(whole, Math.min(ctxIds.length, whole.length), whole.length);
+            if (ctxIds.length == 0) {
+                // an empty context without BOS (GPT-2 style): lm-eval conditions on a prefix token instead
+                if (tokenizer.bosId() < 0) {
+                    throw new IllegalArgumentException("empty context and the tokenizer has no BOS token to condition on");
+                }
+                ctxIds = new int[]{tokenizer.bosId()};
+            }
+            return new Request(ctxIds, contIds);
         }
     }
 
