@@ -251,6 +251,37 @@ def write_gguf(path, cfg, p):
         f.write(out)
 
 
+# ---------------------------------------------------------------- unlearning losses (mu-methods.md)
+
+def unlearning_losses(p, cfg, ids, valid, labels):
+    """Row 0 of the batch is the forget example, row 1 the retain example. The reference model's summed response
+    log-probs are the current model's minus 0.5 (a fixed, non-trivial reference). Writes, per method, the loss and
+    the gradient of every parameter: unlearn/<method>/loss and unlearn/<method>/grad/<param>."""
+    forget, retain = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
+    with torch.no_grad():
+        s0 = token_logprobs(forward(p, cfg, ids, valid), labels).sum(-1)
+    s_ref = s0 - 0.5
+    out = {"unlearn/reference_seq_logprob": s_ref, "unlearn/forget_rows": forget, "unlearn/retain_rows": retain}
+
+    def nll(tl, rows):
+        counts = (labels != -100).float().sum(-1)
+        return -(tl.sum(-1) * rows).sum() / (counts * rows).sum()
+
+    methods = {
+        "ga": lambda tl: -nll(tl, forget),
+        "graddiff": lambda tl: -nll(tl, forget) + 1.0 * nll(tl, retain),
+        "npo": lambda tl: (2 / 0.1) * (torch.nn.functional.softplus(0.1 * (tl.sum(-1) - s_ref)) * forget).sum() / forget.sum(),
+    }
+    for m, f in methods.items():
+        params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
+        loss = f(token_logprobs(forward(params, cfg, ids, valid), labels))
+        grads = torch.autograd.grad(loss, list(params.values()))
+        out[f"unlearn/{m}/loss"] = loss.detach().reshape(1)
+        for k, g in zip(params, grads):
+            out[f"unlearn/{m}/grad/{k}"] = g
+    return out
+
+
 # ---------------------------------------------------------------- fixtures
 
 def batch(cfg, gen):
@@ -303,6 +334,8 @@ def make(name, cfg):
             for (k, v), g in zip(sgd.items(), grads):
                 v -= 0.1 * g
     ref["sgd_losses"] = torch.tensor(losses)
+    if name == "llama":
+        ref.update(unlearning_losses(p, cfg, ids, valid, labels))
     write_safetensors(os.path.join(d, "reference.safetensors"), ref)
     print(f"{name}: loss {loss.item():.6f}, sgd {losses[0]:.4f} -> {losses[-1]:.4f}")
 

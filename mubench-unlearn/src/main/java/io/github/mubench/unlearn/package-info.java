@@ -1,5 +1,5 @@
 /**
- * Machine-unlearning methods (each one small class that states its loss) and the shared trainer that runs them.
- * Filled in by the unlearning-engine work; empty until then.
+ * Machine-unlearning methods (each one small class that states its loss, in {@code methods}) over the shared
+ * {@link io.github.mubench.unlearn.LossTerms}.
  */
 package io.github.mubench.unlearn;

@@ -1,0 +1,104 @@
+package io.github.mubench.unlearn;
+
+import io.github.mubench.tensor.graph.LlamaGraph;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+/**
+ * The quantities unlearning losses are written in, on one training graph whose batch holds forget rows and retain
+ * rows side by side (one forward, one backward). Notation of {@code mu-methods.md}: for a row, {@code S} is the
+ * summed log-probability of its response tokens; NLL is the token-mean cross-entropy over a set's response tokens.
+ */
+public final class LossTerms {
+    static final String FORGET_ROWS = "forget_rows", RETAIN_ROWS = "retain_rows", REFERENCE = "reference_seq_logprob";
+
+    private final LlamaGraph graph;
+    private final SameDiff sd;
+    private final SDVariable forgetRows, retainRows, reference, seqLogprob, tokenCounts;
+
+    /** Adds the row-selection and reference placeholders to {@code graph}. */
+    public LossTerms(LlamaGraph graph) {
+        this.graph = graph;
+        this.sd = graph.sameDiff();
+        int b = graph.batch(), t = graph.time();
+        forgetRows = sd.placeHolder(FORGET_ROWS, DataType.FLOAT, b);
+        retainRows = sd.placeHolder(RETAIN_ROWS, DataType.FLOAT, b);
+        reference = sd.placeHolder(REFERENCE, DataType.FLOAT, b);
+        seqLogprob = graph.tokenLogprobs().reshape(b, t).sum(1);
+        tokenCounts = sd.getVariable("label_mask").reshape(b, t).sum(1);
+    }
+
+    /** The graph the terms live on. */
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** {@code S_θ(y|x)} per row ({@code [B]}). */
+    public SDVariable seqLogprob() {
+        return seqLogprob;
+    }
+
+    /** {@code S_ref(y|x)} per row, from the frozen reference model ({@code [B]}). */
+    public SDVariable referenceSeqLogprob() {
+        return reference;
+    }
+
+    /** Response tokens per row ({@code [B]}). */
+    public SDVariable tokenCounts() {
+        return tokenCounts;
+    }
+
+    /** 1 for forget rows, 0 elsewhere ({@code [B]}). */
+    public SDVariable forgetRows() {
+        return forgetRows;
+    }
+
+    /** 1 for retain rows, 0 elsewhere ({@code [B]}). */
+    public SDVariable retainRows() {
+        return retainRows;
+    }
+
+    /** Token-mean NLL over the forget rows' response tokens (HF's {@code .loss} on D_f). */
+    public SDVariable forgetNll() {
+        return nll(forgetRows);
+    }
+
+    /** Token-mean NLL over the retain rows' response tokens. */
+    public SDVariable retainNll() {
+        return nll(retainRows);
+    }
+
+    private SDVariable nll(SDVariable rows) {
+        return seqLogprob.mul(rows).sum().div(tokenCounts.mul(rows).sum()).neg();
+    }
+
+    /** Mean of a per-row quantity over the forget rows. */
+    public SDVariable meanOverForget(SDVariable perRow) {
+        return perRow.mul(forgetRows).sum().div(forgetRows.sum());
+    }
+
+    /**
+     * Placeholder values for one batch, on top of {@link LlamaGraph#feed}.
+     *
+     * @param forget    which rows are forget examples (the others are retain examples)
+     * @param reference {@code S_ref} per row, or {@code null} when the method needs no reference model
+     */
+    public Map<String, INDArray> feed(int[][] tokens, boolean[][] valid, int[][] labels, boolean[] forget, double[] reference) {
+        Map<String, INDArray> feed = graph.feed(tokens, valid, labels);
+        float[] f = new float[forget.length], r = new float[forget.length], ref = new float[forget.length];
+        for (int i = 0; i < forget.length; i++) {
+            f[i] = forget[i] ? 1 : 0;
+            r[i] = forget[i] ? 0 : 1;
+            ref[i] = reference == null ? 0 : (float) reference[i];
+        }
+        feed.put(FORGET_ROWS, Nd4j.createFromArray(f));
+        feed.put(RETAIN_ROWS, Nd4j.createFromArray(r));
+        feed.put(REFERENCE, Nd4j.createFromArray(ref));
+        return feed;
+    }
+}

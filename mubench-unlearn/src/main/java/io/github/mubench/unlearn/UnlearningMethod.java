@@ -1,0 +1,25 @@
+package io.github.mubench.unlearn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * A machine-unlearning method: it only says its loss, built from {@link LossTerms}; data, reference log-probs,
+ * optimizer and bookkeeping are the trainer's. A new method is one small class implementing this.
+ */
+public interface UnlearningMethod {
+    /** Short name, as the CLI spells it. */
+    String name();
+
+    /** The scalar loss to minimise. */
+    SDVariable loss(LossTerms terms);
+
+    /** Whether the loss reads retain rows. */
+    default boolean needsRetain() {
+        return false;
+    }
+
+    /** Whether the loss reads {@link LossTerms#referenceSeqLogprob()}. */
+    default boolean needsReference() {
+        return false;
+    }
+}
