@@ -272,6 +272,18 @@ def unlearning_losses(p, cfg, ids, valid, labels):
         "graddiff": lambda tl: -nll(tl, forget) + 1.0 * nll(tl, retain),
         "npo": lambda tl: (2 / 0.1) * (torch.nn.functional.softplus(0.1 * (tl.sum(-1) - s_ref)) * forget).sum() / forget.sum(),
     }
+    # 3 AdamW steps of GradDiff (torch.optim.AdamW: lr 1e-2, betas 0.9/0.999, eps 1e-8, weight decay 0.01):
+    # the loss before each step.
+    params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
+    opt = torch.optim.AdamW(list(params.values()), lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
+    traj = []
+    for _ in range(3):
+        opt.zero_grad()
+        loss = methods["graddiff"](token_logprobs(forward(params, cfg, ids, valid), labels))
+        traj.append(loss.item())
+        loss.backward()
+        opt.step()
+    out["unlearn/graddiff/adamw_losses"] = torch.tensor(traj)
     for m, f in methods.items():
         params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
         loss = f(token_logprobs(forward(params, cfg, ids, valid), labels))

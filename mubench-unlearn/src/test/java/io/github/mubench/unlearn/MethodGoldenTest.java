@@ -54,4 +54,22 @@ class MethodGoldenTest {
             assertTrue(diff <= 1e-4 * scale, name + " gradient of " + p + ": diff " + diff + " vs scale " + scale);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void threeAdamWStepsOfGradDiffFollowPyTorch() {
+        Fixture f = new Fixture("llama");
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, n -> true);
+        LossTerms terms = new LossTerms(graph);
+        var loss = new GradDiff().loss(terms);
+        graph.setLoss(loss);
+        var adamw = io.github.mubench.unlearn.optim.AdamW.lr(1e-2);
+        INDArray expected = f.ref("unlearn/graddiff/adamw_losses");
+        for (int step = 0; step < 3; step++) {
+            Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false}, null);
+            assertEquals(expected.getDouble(step), graph.output(feed, loss.name()).get(loss.name()).getDouble(0), 1e-4, "step " + step);
+            adamw.step(graph.parameters(), graph.gradients(feed), adamw.learningRate());
+        }
+    }
 }

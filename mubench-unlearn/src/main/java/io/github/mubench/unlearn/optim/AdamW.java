@@ -1,0 +1,62 @@
+package io.github.mubench.unlearn.optim;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov and Hutter), as {@code torch.optim.AdamW}: decoupled weight decay {@code θ ← θ·(1 − lr·wd)},
+ * then the bias-corrected Adam step {@code θ ← θ − lr·m̂/(√v̂ + ε)}.
+ */
+public final class AdamW implements Optimizer {
+    private final double lr, beta1, beta2, eps, weightDecay;
+    private final Map<String, INDArray> m = new HashMap<>(), v = new HashMap<>();
+    private int t;
+
+    public AdamW(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+    }
+
+    /** PyTorch's defaults (betas 0.9/0.999, eps 1e-8, weight decay 0.01) at learning rate {@code lr}. */
+    public static AdamW lr(double lr) {
+        return new AdamW(lr, 0.9, 0.999, 1e-8, 0.01);
+    }
+
+    /** The same optimizer with another weight decay. */
+    public AdamW withWeightDecay(double wd) {
+        return new AdamW(lr, beta1, beta2, eps, wd);
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
+    @Override
+    public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double stepLr) {
+        t++;
+        double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+        for (var e : grads.entrySet()) {
+            INDArray p = params.get(e.getKey());
+            INDArray g = e.getValue().reshape(p.shape());
+            INDArray mk = m.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
+            INDArray vk = v.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
+            mk.muli(beta1).addi(g.mul(1 - beta1));
+            vk.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+            p.muli(1 - stepLr * weightDecay);
+            INDArray denom = Transforms.sqrt(vk.div(c2), false).addi(eps);
+            p.subi(mk.div(c1).divi(denom).muli(stepLr));
+        }
+    }
+
+    /** The optimizer's moment estimates and step count (for checkpoints). */
+    public int steps() {
+        return t;
+    }
+}

@@ -1,0 +1,20 @@
+package io.github.mubench.unlearn.optim;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/** Updates parameters in place from their gradients. */
+public interface Optimizer {
+    /**
+     * One step.
+     *
+     * @param params    name → parameter (updated in place)
+     * @param grads     name → gradient, same shapes
+     * @param lr        learning rate of this step (from the schedule)
+     */
+    void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr);
+
+    /** The configured base learning rate. */
+    double learningRate();
+}

@@ -1,0 +1,16 @@
+package io.github.mubench.unlearn.optim;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/** Plain stochastic gradient descent: {@code θ ← θ − lr·g}. */
+public record Sgd(double learningRate) implements Optimizer {
+    @Override
+    public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr) {
+        for (var e : grads.entrySet()) {
+            INDArray p = params.get(e.getKey());
+            p.subi(e.getValue().reshape(p.shape()).mul(lr));
+        }
+    }
+}
