@@ -1,0 +1,303 @@
+package io.github.mubench.unlearn;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mubench.tensor.LoadedModel;
+import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.checkpoint.HfCheckpoint;
+import io.github.mubench.tensor.graph.LlamaGraph;
+import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.model.ModelWeights;
+import io.github.mubench.tensor.score.LogLikelihood;
+import io.github.mubench.unlearn.data.TokenizedExample;
+import io.github.mubench.unlearn.data.UnlearnExample;
+import io.github.mubench.unlearn.optim.AdamW;
+import io.github.mubench.unlearn.optim.LrSchedule;
+import io.github.mubench.unlearn.optim.Optimizer;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+
+/**
+ * Runs an unlearning method on a model: the shared trainer every method uses. Each step takes {@code forgetBatch}
+ * forget examples and, when the method needs them, {@code retainBatch} retain examples (cycled in a seeded order),
+ * computes the method's loss and gradients on one graph, clips, and applies the optimizer.
+ * <pre>{@code
+ * UnlearningRun run = Unlearning.of(model).method(new Npo()).forget(f).retain(r)
+ *         .optimizer(AdamW.lr(1e-5)).steps(100).seed(0).outputDir(dir).run();
+ * }</pre>
+ */
+public final class Unlearning {
+    private final LoadedModel model;
+    private UnlearningMethod method;
+    private List<UnlearnExample> forget = List.of(), retain = List.of();
+    private Optimizer optimizer = AdamW.lr(1e-5);
+    private LrSchedule schedule = LrSchedule.constant();
+    private int steps = 10, forgetBatch = 2, retainBatch = 2, maxLength = 256;
+    private long seed;
+    private double clipNorm = 1.0;
+    private Predicate<String> trainable = n -> true;
+    private Path outputDir;
+
+    private Unlearning(LoadedModel model) {
+        this.model = model;
+    }
+
+    /** Starts configuring a run on {@code model} (its tokenizer and chat template format the data). */
+    public static Unlearning of(LoadedModel model) {
+        return new Unlearning(model);
+    }
+
+    public Unlearning method(UnlearningMethod m) {
+        this.method = m;
+        return this;
+    }
+
+    public Unlearning forget(List<UnlearnExample> examples) {
+        this.forget = List.copyOf(examples);
+        return this;
+    }
+
+    public Unlearning retain(List<UnlearnExample> examples) {
+        this.retain = List.copyOf(examples);
+        return this;
+    }
+
+    public Unlearning optimizer(Optimizer o) {
+        this.optimizer = o;
+        return this;
+    }
+
+    public Unlearning schedule(LrSchedule s) {
+        this.schedule = s;
+        return this;
+    }
+
+    public Unlearning steps(int n) {
+        this.steps = n;
+        return this;
+    }
+
+    /** Forget and retain rows per step. */
+    public Unlearning batchSize(int forgetRows, int retainRows) {
+        this.forgetBatch = forgetRows;
+        this.retainBatch = retainRows;
+        return this;
+    }
+
+    /** Longest tokenized example; longer ones are cut from the left of the prompt. */
+    public Unlearning maxLength(int tokens) {
+        this.maxLength = tokens;
+        return this;
+    }
+
+    public Unlearning seed(long s) {
+        this.seed = s;
+        return this;
+    }
+
+    /** Global gradient-norm clipping threshold ({@code <= 0}: off). */
+    public Unlearning clipNorm(double c) {
+        this.clipNorm = c;
+        return this;
+    }
+
+    /** Which parameters train (by HF name); the others stay frozen. */
+    public Unlearning trainable(Predicate<String> names) {
+        this.trainable = names;
+        return this;
+    }
+
+    /** Where the unlearned model (HF folder) and {@code metrics.jsonl} go; {@code null}: nowhere. */
+    public Unlearning outputDir(Path dir) {
+        this.outputDir = dir;
+        return this;
+    }
+
+    /** Checks the configuration, then trains; every problem is reported before the first step. */
+    public UnlearningRun run() {
+        validate();
+        List<TokenizedExample> f = tokenize(forget), r = method.needsRetain() ? tokenize(retain) : List.of();
+        int rows = forgetBatch + (method.needsRetain() ? retainBatch : 0);
+        int time = 0;
+        for (TokenizedExample e : f) {
+            time = Math.max(time, e.length());
+        }
+        for (TokenizedExample e : r) {
+            time = Math.max(time, e.length());
+        }
+        time = Math.min(time, maxLength) - 1; // inputs are all tokens but the last
+        double[] forgetRef = method.needsReference() ? referenceLogprobs(f) : null;
+
+        var ckpt = model.checkpoint();
+        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, trainable);
+        if (graph.trainable().isEmpty()) {
+            throw new IllegalArgumentException("the trainable-parameter selection matches no parameter of the model");
+        }
+        LossTerms terms = new LossTerms(graph);
+        SDVariable loss = method.loss(terms);
+        SDVariable forgetNll = terms.forgetNll(), retainNll = terms.retainNll();
+        graph.setLoss(loss);
+
+        Random rnd = new Random(seed);
+        Order forgetOrder = new Order(f.size(), rnd), retainOrder = new Order(Math.max(1, r.size()), rnd);
+        List<StepMetrics> metrics = new ArrayList<>();
+        try (BufferedWriter log = outputDir == null ? null : openLog()) {
+            for (int step = 0; step < steps; step++) {
+                long start = System.nanoTime();
+                int[][] tokens = new int[rows][time], labels = new int[rows][time];
+                boolean[][] valid = new boolean[rows][time];
+                boolean[] isForget = new boolean[rows];
+                double[] ref = new double[rows];
+                for (int row = 0; row < rows; row++) {
+                    boolean fr = row < forgetBatch;
+                    int idx = fr ? forgetOrder.next() : retainOrder.next();
+                    pack(fr ? f.get(idx) : r.get(idx), tokens[row], valid[row], labels[row]);
+                    isForget[row] = fr;
+                    ref[row] = fr && forgetRef != null ? forgetRef[idx] : 0;
+                }
+                Map<String, INDArray> feed = terms.feed(tokens, valid, labels, isForget, ref);
+                Map<String, INDArray> values = graph.output(feed, loss.name(), forgetNll.name(), retainNll.name());
+                Map<String, INDArray> grads = graph.gradients(feed);
+                double norm = globalNorm(grads);
+                if (!Double.isFinite(norm) || !Double.isFinite(values.get(loss.name()).getDouble(0))) {
+                    throw new DivergenceException(step, values.get(loss.name()).getDouble(0), norm);
+                }
+                if (clipNorm > 0 && norm > clipNorm) {
+                    for (INDArray g : grads.values()) {
+                        g.muli(clipNorm / norm);
+                    }
+                }
+                double lr = optimizer.learningRate() * schedule.factor(step, steps);
+                optimizer.step(graph.parameters(), grads, lr);
+                System.gc(); // frees the step's native intermediates (see LlamaGraph)
+                StepMetrics m = new StepMetrics(step, lr, values.get(loss.name()).getDouble(0),
+                        values.get(forgetNll.name()).getDouble(0),
+                        method.needsRetain() ? values.get(retainNll.name()).getDouble(0) : Double.NaN, norm,
+                        (System.nanoTime() - start) / 1e9);
+                metrics.add(m);
+                if (log != null) {
+                    log.write(new ObjectMapper().writeValueAsString(m));
+                    log.newLine();
+                    log.flush();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Checkpoint result = new Checkpoint(ckpt.config(), new ModelWeights(weightsOf(graph), null, null));
+        if (outputDir != null) {
+            try {
+                HfCheckpoint.save(result, outputDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new UnlearningRun(result, metrics);
+    }
+
+    private void validate() {
+        if (method == null) {
+            throw new IllegalArgumentException("no unlearning method set");
+        }
+        if (model.tokenizer() == null) {
+            throw new IllegalArgumentException("the model has no tokenizer; unlearning data is text");
+        }
+        if (forget.isEmpty()) {
+            throw new IllegalArgumentException("the forget set is empty");
+        }
+        if (method.needsRetain() && retain.isEmpty()) {
+            throw new IllegalArgumentException("method '" + method.name() + "' needs a retain set, and none was given");
+        }
+        if (steps < 1 || forgetBatch < 1 || (method.needsRetain() && retainBatch < 1) || maxLength < 2) {
+            throw new IllegalArgumentException("steps, batch sizes must be >= 1 and maxLength >= 2");
+        }
+    }
+
+    private List<TokenizedExample> tokenize(List<UnlearnExample> examples) {
+        return examples.stream().map(e -> TokenizedExample.of(model, e)).toList();
+    }
+
+    /** {@code S_ref} of each forget example under the frozen starting model (computed once, as it never changes). */
+    private double[] referenceLogprobs(List<TokenizedExample> examples) {
+        Llama reference = model.inference();
+        LogLikelihood ll = new LogLikelihood(reference, 8);
+        List<LogLikelihood.Request> requests = examples.stream()
+                .map(e -> new LogLikelihood.Request(e.promptIds(), e.responseIds())).toList();
+        return ll.score(requests).stream().mapToDouble(LogLikelihood.Result::logprob).toArray();
+    }
+
+    /** Right-pads one example into a row; labels are next-token targets on response positions only. */
+    private static void pack(TokenizedExample e, int[] tokens, boolean[] valid, int[] labels) {
+        int[] ids = e.ids();
+        int keep = Math.min(ids.length, tokens.length + 1);
+        int from = ids.length - keep; // cut from the left if too long
+        int promptEnd = e.promptIds().length - from;
+        Arrays.fill(labels, -100);
+        for (int t = 0; t < keep - 1; t++) {
+            tokens[t] = ids[from + t];
+            valid[t] = true;
+            if (t + 1 >= promptEnd) {
+                labels[t] = ids[from + t + 1];
+            }
+        }
+    }
+
+    private static double globalNorm(Map<String, INDArray> grads) {
+        double sq = 0;
+        for (INDArray g : grads.values()) {
+            double n = g.norm2Number().doubleValue();
+            sq += n * n;
+        }
+        return Math.sqrt(sq);
+    }
+
+    /** The graph's parameters under HF names, without an LM head that is tied to the embedding. */
+    private Map<String, INDArray> weightsOf(LlamaGraph graph) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : model.checkpoint().weights().asMap().keySet()) {
+            out.put(name, graph.parameter(name).dup());
+        }
+        return out;
+    }
+
+    private BufferedWriter openLog() throws IOException {
+        Files.createDirectories(outputDir);
+        return Files.newBufferedWriter(outputDir.resolve("metrics.jsonl"));
+    }
+
+    /** A seeded order through n items, reshuffled at each pass. */
+    private static final class Order {
+        private final List<Integer> order = new ArrayList<>();
+        private final Random rnd;
+        private int at;
+
+        Order(int n, Random rnd) {
+            for (int i = 0; i < n; i++) {
+                order.add(i);
+            }
+            this.rnd = rnd;
+            Collections.shuffle(order, rnd);
+        }
+
+        int next() {
+            if (at == order.size()) {
+                Collections.shuffle(order, rnd);
+                at = 0;
+            }
+            return order.get(at++);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.mubench.unlearn;
+
+import io.github.mubench.tensor.LoadedModel;
+import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.checkpoint.HfCheckpoint;
+import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.score.LogLikelihood;
+import io.github.mubench.unlearn.data.TokenizedExample;
+import io.github.mubench.unlearn.data.UnlearnExample;
+import io.github.mubench.unlearn.methods.GradDiff;
+import io.github.mubench.unlearn.methods.GradientAscent;
+import io.github.mubench.unlearn.methods.Npo;
+import io.github.mubench.unlearn.optim.AdamW;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The trainer on the bundled stories260K: behaviour, determinism, and errors before any step. */
+class UnlearningTest {
+    private static final LoadedModel MODEL = Models.stories260K();
+    private static final List<UnlearnExample> FORGET = List.of(
+            new UnlearnExample("Tell me a story.", "Once upon a time, there was a little girl named Lily."),
+            new UnlearnExample("Go on.", "She loved to play outside in the park."));
+    private static final List<UnlearnExample> RETAIN = List.of(
+            new UnlearnExample("Tell me about Tom.", "Tom had a big red ball. He liked to kick it."),
+            new UnlearnExample("And then?", "The sun was shining and the birds were singing."));
+
+    @TempDir
+    Path dir;
+
+    /** Mean per-token NLL of the responses under {@code model}. */
+    private static double nll(Checkpoint model, List<UnlearnExample> examples) {
+        var ll = new LogLikelihood(new Llama(model), 4);
+        double sum = 0;
+        int n = 0;
+        for (UnlearnExample e : examples) {
+            TokenizedExample t = TokenizedExample.of(MODEL, e);
+            sum -= ll.score(List.of(new LogLikelihood.Request(t.promptIds(), t.responseIds()))).get(0).logprob();
+            n += t.responseIds().length;
+        }
+        return sum / n;
+    }
+
+    @Test
+    void gradientAscentRaisesForgetNllAndWritesAnHfFolderAndMetrics() throws Exception {
+        double before = nll(MODEL.checkpoint(), FORGET);
+        UnlearningRun run = Unlearning.of(MODEL).method(new GradientAscent()).forget(FORGET)
+                .optimizer(AdamW.lr(2e-3)).steps(6).batchSize(2, 0).seed(1).outputDir(dir).run();
+        double after = nll(run.model(), FORGET);
+        assertTrue(after > before + 0.5, "forget NLL " + before + " -> " + after);
+        assertEquals(6, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+        assertTrue(run.metrics().get(5).forgetNll() > run.metrics().get(0).forgetNll());
+        assertEquals(after, nll(HfCheckpoint.load(dir), FORGET), 1e-5, "the saved folder is the unlearned model");
+    }
+
+    @Test
+    void gradDiffForgetsMoreThanItLosesOnRetain() {
+        double forgetBefore = nll(MODEL.checkpoint(), FORGET), retainBefore = nll(MODEL.checkpoint(), RETAIN);
+        UnlearningRun run = Unlearning.of(MODEL).method(new GradDiff()).forget(FORGET).retain(RETAIN)
+                .optimizer(AdamW.lr(2e-3)).steps(6).batchSize(2, 2).seed(1).run();
+        double forgetRise = nll(run.model(), FORGET) - forgetBefore, retainRise = nll(run.model(), RETAIN) - retainBefore;
+        assertTrue(forgetRise > 0.3 && forgetRise > retainRise, "forget +" + forgetRise + ", retain +" + retainRise);
+    }
+
+    @Test
+    void sameSeedGivesIdenticalWeights() {
+        var a = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
+        var b = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
+        for (String name : a.model().weights().asMap().keySet()) {
+            assertEquals(a.model().weights().asMap().get(name), b.model().weights().asMap().get(name), name);
+        }
+        assertTrue(a.metrics().stream().allMatch(m -> Double.isFinite(m.loss())));
+    }
+
+    @Test
+    void onlySelectedParametersChange() {
+        String only = "model.layers.2.mlp.down_proj.weight";
+        var run = Unlearning.of(MODEL).method(new GradientAscent()).forget(FORGET).optimizer(AdamW.lr(1e-3))
+                .steps(2).trainable(only::equals).run();
+        for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
+            boolean changed = !e.getValue().equals(run.model().weights().asMap().get(e.getKey()));
+            assertEquals(e.getKey().equals(only), changed, e.getKey());
+        }
+    }
+
+    @Test
+    void badConfigurationFailsBeforeTraining() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Unlearning.of(MODEL).method(new GradDiff()).forget(FORGET).run());
+        assertTrue(e.getMessage().contains("needs a retain set"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Unlearning.of(MODEL).method(new GradientAscent()).forget(FORGET).trainable(n -> n.contains("nothing")).run());
+        assertTrue(e.getMessage().contains("matches no parameter"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Unlearning.of(MODEL).method(new GradientAscent()).run());
+    }
+}
