@@ -267,6 +267,35 @@ def unlearning_losses(p, cfg, ids, valid, labels):
         counts = (labels != -100).float().sum(-1)
         return -(tl.sum(-1) * rows).sum() / (counts * rows).sum()
 
+    with torch.no_grad():
+        ref_logp = (forward(p, cfg, ids, valid) * 0.9).log_softmax(-1)  # a reference that differs from θ0
+    out["unlearn/reference_log_probs"] = ref_logp
+    retain_positions = (labels != -100).float() * retain[:, None]
+
+    def kl_retain(logits):
+        kl = (ref_logp.exp() * (ref_logp - logits.log_softmax(-1))).sum(-1)
+        return (kl * retain_positions).sum() / retain_positions.sum()
+
+    def npo(tl):
+        return (2 / 0.1) * (torch.nn.functional.softplus(0.1 * (tl.sum(-1) - s_ref)) * forget).sum() / forget.sum()
+
+    counts = (labels != -100).float().sum(-1)
+    logit_methods = {
+        "ga_kl": lambda lg, tl: -nll(tl, forget) + 1.0 * kl_retain(lg),
+        "npo_kl": lambda lg, tl: npo(tl) + 1.0 * kl_retain(lg),
+        "npo_rt": lambda lg, tl: npo(tl) + 1.0 * nll(tl, retain),
+        "simnpo": lambda lg, tl: -(2 / 2.5) * (torch.nn.functional.logsigmoid(-2.5 * (tl.sum(-1) / counts + 0.0))
+                                              * forget).sum() / forget.sum() + 1.0 * nll(tl, retain),
+    }
+    for m, f in logit_methods.items():
+        params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
+        logits = forward(params, cfg, ids, valid)
+        loss = f(logits, token_logprobs(logits, labels))
+        grads = torch.autograd.grad(loss, list(params.values()))
+        out[f"unlearn/{m}/loss"] = loss.detach().reshape(1)
+        for k, g in zip(params, grads):
+            out[f"unlearn/{m}/grad/{k}"] = g
+
     methods = {
         "ga": lambda tl: -nll(tl, forget),
         "graddiff": lambda tl: -nll(tl, forget) + 1.0 * nll(tl, retain),

@@ -16,10 +16,12 @@ import java.util.Map;
  */
 public final class LossTerms {
     static final String FORGET_ROWS = "forget_rows", RETAIN_ROWS = "retain_rows", REFERENCE = "reference_seq_logprob";
+    static final String REFERENCE_LOG_PROBS = "reference_log_probs";
 
     private final LlamaGraph graph;
     private final SameDiff sd;
     private final SDVariable forgetRows, retainRows, reference, seqLogprob, tokenCounts;
+    private SDVariable referenceLogProbs;
 
     /** Adds the row-selection and reference placeholders to {@code graph}. */
     public LossTerms(LlamaGraph graph) {
@@ -77,6 +79,30 @@ public final class LossTerms {
         return seqLogprob.mul(rows).sum().div(tokenCounts.mul(rows).sum()).neg();
     }
 
+    /** {@code S̄_θ}: mean log-probability per response token, per row ({@code [B]}). */
+    public SDVariable meanTokenLogprob() {
+        return seqLogprob.div(tokenCounts);
+    }
+
+    /**
+     * {@code KL(π_ref ‖ π_θ)} per response position of the retain rows, averaged over those positions. The
+     * reference distributions come in as a placeholder the trainer fills from the frozen reference model.
+     */
+    public SDVariable retainKl() {
+        int b = graph.batch(), t = graph.time();
+        if (referenceLogProbs == null) {
+            referenceLogProbs = sd.placeHolder(REFERENCE_LOG_PROBS, DataType.FLOAT, (long) b * t, graph.config().vocabSize());
+        }
+        SDVariable perPosition = sd.math.exp(referenceLogProbs).mul(referenceLogProbs.sub(graph.logProbs())).sum(1);
+        SDVariable positions = sd.getVariable("label_mask").reshape(b, t).mul(retainRows.reshape(b, 1)).reshape((long) b * t);
+        return perPosition.mul(positions).sum().div(positions.sum());
+    }
+
+    /** Whether a loss built on these terms reads {@link #retainKl()} (then the feed needs reference distributions). */
+    public boolean usesReferenceDistributions() {
+        return referenceLogProbs != null;
+    }
+
     /** Mean of a per-row quantity over the forget rows. */
     public SDVariable meanOverForget(SDVariable perRow) {
         return perRow.mul(forgetRows).sum().div(forgetRows.sum());
@@ -87,8 +113,10 @@ public final class LossTerms {
      *
      * @param forget    which rows are forget examples (the others are retain examples)
      * @param reference {@code S_ref} per row, or {@code null} when the method needs no reference model
+     * @param referenceLogProbs the reference model's log-probabilities {@code [B*T, V]}, when {@link #retainKl()} is used
      */
-    public Map<String, INDArray> feed(int[][] tokens, boolean[][] valid, int[][] labels, boolean[] forget, double[] reference) {
+    public Map<String, INDArray> feed(int[][] tokens, boolean[][] valid, int[][] labels, boolean[] forget, double[] reference,
+                                      INDArray referenceLogProbs) {
         Map<String, INDArray> feed = graph.feed(tokens, valid, labels);
         float[] f = new float[forget.length], r = new float[forget.length], ref = new float[forget.length];
         for (int i = 0; i < forget.length; i++) {
@@ -99,6 +127,12 @@ public final class LossTerms {
         feed.put(FORGET_ROWS, Nd4j.createFromArray(f));
         feed.put(RETAIN_ROWS, Nd4j.createFromArray(r));
         feed.put(REFERENCE, Nd4j.createFromArray(ref));
+        if (usesReferenceDistributions()) {
+            if (referenceLogProbs == null) {
+                throw new IllegalArgumentException("this loss reads KL to the reference: pass its log-probabilities");
+            }
+            feed.put(REFERENCE_LOG_PROBS, referenceLogProbs);
+        }
         return feed;
     }
 }

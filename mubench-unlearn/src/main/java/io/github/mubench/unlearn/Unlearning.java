@@ -139,7 +139,8 @@ public final class Unlearning {
             time = Math.max(time, e.length());
         }
         time = Math.min(time, maxLength) - 1; // inputs are all tokens but the last
-        double[] forgetRef = method.needsReference() ? referenceLogprobs(f) : null;
+        Llama reference = method.needsReference() ? model.inference() : null; // the frozen starting weights
+        double[] forgetRef = reference != null ? referenceLogprobs(reference, f) : null;
 
         var ckpt = model.checkpoint();
         LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, trainable);
@@ -168,7 +169,8 @@ public final class Unlearning {
                     isForget[row] = fr;
                     ref[row] = fr && forgetRef != null ? forgetRef[idx] : 0;
                 }
-                Map<String, INDArray> feed = terms.feed(tokens, valid, labels, isForget, ref);
+                INDArray refLogProbs = terms.usesReferenceDistributions() ? referenceLogProbs(reference, tokens, valid) : null;
+                Map<String, INDArray> feed = terms.feed(tokens, valid, labels, isForget, ref, refLogProbs);
                 Map<String, INDArray> values = graph.output(feed, loss.name(), forgetNll.name(), retainNll.name());
                 Map<String, INDArray> grads = graph.gradients(feed);
                 double norm = globalNorm(grads);
@@ -230,9 +232,14 @@ public final class Unlearning {
         return examples.stream().map(e -> TokenizedExample.of(model, e)).toList();
     }
 
+    /** The reference model's log-probabilities at every position of a batch, {@code [B*T, V]}. */
+    private static INDArray referenceLogProbs(Llama reference, int[][] tokens, boolean[][] valid) {
+        INDArray logits = reference.forward(tokens, valid, reference.newCache(tokens.length, tokens[0].length), false);
+        return org.nd4j.linalg.factory.Nd4j.nn.logSoftmax(logits, -1).reshape(-1, logits.size(2));
+    }
+
     /** {@code S_ref} of each forget example under the frozen starting model (computed once, as it never changes). */
-    private double[] referenceLogprobs(List<TokenizedExample> examples) {
-        Llama reference = model.inference();
+    private static double[] referenceLogprobs(Llama reference, List<TokenizedExample> examples) {
         LogLikelihood ll = new LogLikelihood(reference, 8);
         List<LogLikelihood.Request> requests = examples.stream()
                 .map(e -> new LogLikelihood.Request(e.promptIds(), e.responseIds())).toList();

@@ -18,7 +18,7 @@ public interface UnlearningMethod {
         return false;
     }
 
-    /** Whether the loss reads {@link LossTerms#referenceSeqLogprob()}. */
+    /** Whether the loss reads the reference model (its sequence log-probs or its distributions). */
     default boolean needsReference() {
         return false;
     }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Each method's loss and the gradient of every parameter against PyTorch (tools/make_fixtures.py writes the losses
+ * Each method's loss (GA, GradDiff, NPO, NPO+RT, NPO+KL, GA+KL, SimNPO) and the gradient of every parameter against PyTorch (tools/make_fixtures.py writes the losses
  * from mu-methods.md): loss within 1e-5, gradients within 1e-4 of the tensor's largest gradient. Row 0 of the fixture
  * batch is the forget example, row 1 the retain example; the reference is the initial model shifted by −0.5.
  */
@@ -26,12 +26,16 @@ class MethodGoldenTest {
             case "ga" -> new GradientAscent();
             case "graddiff" -> new GradDiff();
             case "npo" -> new Npo();
+            case "npo_rt" -> Npo.beta(0.1).withRetainNll(1.0);
+            case "npo_kl" -> Npo.beta(0.1).withRetainKl(1.0);
+            case "ga_kl" -> new io.github.mubench.unlearn.methods.GaKl();
+            case "simnpo" -> new io.github.mubench.unlearn.methods.SimNpo();
             default -> throw new IllegalArgumentException(name);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ga", "graddiff", "npo"})
+    @ValueSource(strings = {"ga", "graddiff", "npo", "npo_rt", "npo_kl", "ga_kl", "simnpo"})
     void lossAndGradientsMatchPyTorch(String name) {
         Fixture f = new Fixture("llama");
         var ckpt = f.checkpoint();
@@ -42,7 +46,8 @@ class MethodGoldenTest {
         graph.setLoss(loss);
         INDArray ref = f.ref("unlearn/reference_seq_logprob");
         Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false},
-                new double[]{ref.getDouble(0), ref.getDouble(1)});
+                new double[]{ref.getDouble(0), ref.getDouble(1)},
+                terms.usesReferenceDistributions() ? f.ref("unlearn/reference_log_probs").reshape(-1, ckpt.config().vocabSize()) : null);
 
         double value = graph.output(feed, loss.name()).get(loss.name()).getDouble(0);
         assertEquals(f.ref("unlearn/" + name + "/loss").getDouble(0), value, 1e-5, name + " loss");
@@ -67,7 +72,7 @@ class MethodGoldenTest {
         var adamw = io.github.mubench.unlearn.optim.AdamW.lr(1e-2);
         INDArray expected = f.ref("unlearn/graddiff/adamw_losses");
         for (int step = 0; step < 3; step++) {
-            Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false}, null);
+            Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false}, null, null);
             assertEquals(expected.getDouble(step), graph.output(feed, loss.name()).get(loss.name()).getDouble(0), 1e-4, "step " + step);
             adamw.step(graph.parameters(), graph.gradients(feed), adamw.learningRate());
         }

@@ -71,6 +71,15 @@ class UnlearningTest {
     }
 
     @Test
+    void npoWithKlToTheReferenceOnRetainRuns() {
+        double forgetBefore = nll(MODEL.checkpoint(), FORGET);
+        UnlearningRun run = Unlearning.of(MODEL).method(Npo.beta(0.1).withRetainKl(1.0)).forget(FORGET).retain(RETAIN)
+                .optimizer(AdamW.lr(2e-3)).steps(4).batchSize(2, 2).seed(3).run();
+        assertTrue(run.metrics().stream().allMatch(m -> Double.isFinite(m.loss()) && Double.isFinite(m.retainNll())));
+        assertTrue(nll(run.model(), FORGET) > forgetBefore, "NPO raises forget NLL");
+    }
+
+    @Test
     void sameSeedGivesIdenticalWeights() {
         var a = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
         var b = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();

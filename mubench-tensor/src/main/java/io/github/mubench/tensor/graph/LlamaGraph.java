@@ -48,7 +48,7 @@ public final class LlamaGraph {
     private final Set<String> trainable;
     private final INDArray embed;
     private final List<SDVariable> hidden = new ArrayList<>();
-    private final SDVariable logits, tokenLogprobs, meanNll;
+    private final SDVariable logits, logProbs, tokenLogprobs, meanNll;
     private final Rope rope;
     private SDVariable loss;
     private boolean backwardBuilt;
@@ -104,7 +104,8 @@ public final class LlamaGraph {
         SDVariable normed = rmsNorm(x, param(weights, "model.norm.weight", d));
         SDVariable head = c.tieWordEmbeddings() ? tiedEmbedding() : param(weights, "lm_head.weight", c.vocabSize(), d);
         logits = sd.identity("logits", sd.mmul(normed, head, false, true, false));
-        SDVariable logp = sd.nn.logSoftmax(logits); // the explicit-dim overload breaks gradients in M2.1
+        logProbs = sd.identity("log_probs", sd.nn.logSoftmax(logits)); // the explicit-dim overload breaks gradients in M2.1
+        SDVariable logp = logProbs;
         tokenLogprobs = sd.identity("token_logprobs", logp.mul(labelsOneHot).sum(1).mul(labelMask));
         meanNll = sd.identity("mean_nll", tokenLogprobs.sum().mul(invCount).neg());
 
@@ -174,6 +175,11 @@ public final class LlamaGraph {
         return meanNll;
     }
 
+    /** Log-probabilities over the vocabulary at every position ({@code [B*T, V]}). */
+    public SDVariable logProbs() {
+        return logProbs;
+    }
+
     /** Logits {@code [B*T, V]}. */
     public SDVariable logits() {
         return logits;
@@ -228,6 +234,11 @@ public final class LlamaGraph {
 
     public int batch() {
         return batch;
+    }
+
+    /** The architecture this graph was built for. */
+    public LlamaConfig config() {
+        return config;
     }
 
     public int time() {
