@@ -1,12 +1,10 @@
 package io.github.mubench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.mubench.tensor.checkpoint.AtomicFiles;
 import io.github.mubench.tensor.checkpoint.Checkpoint;
 import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
 import io.github.mubench.tensor.checkpoint.GgufFile;
 import io.github.mubench.tensor.tokenizer.GgufVocab;
+import io.github.mubench.tensor.tokenizer.HfTokenizerFiles;
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.checkpoint.Llama2cCheckpoint;
 import io.github.mubench.tensor.tokenizer.Llama2cTokenizer;
@@ -41,20 +39,6 @@ final class ConvertCommand implements Callable<Integer> {
                 && n.intValue() < tokens.size() ? String.valueOf(tokens.get(n.intValue())) : null;
     }
 
-    /** tokenizer.json, and a tokenizer_config.json naming BOS/EOS (the template in tokenizer.json decides BOS). */
-    static void writeTokenizer(ObjectNode tokenizerJson, String bos, String eos, Path out) throws java.io.IOException {
-        ObjectMapper json = new ObjectMapper();
-        AtomicFiles.write(out.resolve("tokenizer.json"), json.writeValueAsBytes(tokenizerJson));
-        ObjectNode config = json.createObjectNode();
-        if (bos != null) {
-            config.put("bos_token", bos);
-        }
-        if (eos != null) {
-            config.put("eos_token", eos);
-        }
-        AtomicFiles.write(out.resolve("tokenizer_config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
-    }
-
     @Override
     public Integer call() throws Exception {
         Checkpoint c = from == Format.llama2c ? Llama2cCheckpoint.load(input) : GgufCheckpoint.load(input);
@@ -63,12 +47,12 @@ final class ConvertCommand implements Callable<Integer> {
             if (from != Format.llama2c) {
                 throw new IllegalArgumentException("--tokenizer goes with --from llama2c (a GGUF carries its own)");
             }
-            writeTokenizer(Llama2cTokenizer.load(tokenizer, c.config().vocabSize()).toHfTokenizerJson(), "<s>", "</s>", out);
+            HfTokenizerFiles.write(Llama2cTokenizer.load(tokenizer, c.config().vocabSize()).toHfTokenizerJson(), "<s>", "</s>", out);
         } else if (from == Format.gguf) {
             GgufFile header = GgufFile.read(input);
             if (header.metadata().containsKey("tokenizer.ggml.model")) {
                 var names = header.metadata();
-                writeTokenizer(GgufVocab.toTokenizerJson(header), tokenName(names, "bos"), tokenName(names, "eos"), out);
+                HfTokenizerFiles.write(GgufVocab.toTokenizerJson(header), tokenName(names, "bos"), tokenName(names, "eos"), out);
             }
         }
         System.err.println("wrote " + out.resolve("config.json") + " and " + c.weights().asMap().size() + " tensors ("

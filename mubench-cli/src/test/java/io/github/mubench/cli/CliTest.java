@@ -105,6 +105,23 @@ class CliTest {
     }
 
     @Test
+    void unlearnWritesAModelThatLoadsWithItsTokenizer() throws Exception {
+        Path forget = dir.resolve("forget.jsonl");
+        Files.writeString(forget, "{\"prompt\": \"Tell me a story.\", \"response\": \"Once upon a time, there was a little girl named Lily.\"}\n");
+        Path out = dir.resolve("unlearned");
+        assertEquals(0, Main.run("unlearn", "--method", "npo", "--param", "beta=0.2", "--forget", forget.toString(),
+                "--lr", "1e-3", "--steps", "2", "--forget-batch", "1", "--out", out.toString()), err::toString);
+        assertTrue(Files.exists(out.resolve("metrics.jsonl")) && Files.exists(out.resolve("tokenizer.json")));
+        this.out.reset();
+        assertEquals(0, Main.run("generate", "--model", out.toString(), "--prompt", "Once", "--max-new-tokens", "3"), err::toString);
+        assertTrue(stdout().startsWith("Once"), stdout());
+        assertEquals(2, Main.run("unlearn", "--method", "npo", "--param", "gamma=1", "--forget", forget.toString(), "--out", out.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no parameter 'gamma'; it takes [beta]"), err.toString());
+        assertEquals(2, Main.run("unlearn", "--method", "graddiff", "--forget", forget.toString(), "--out", out.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs a retain set"), err.toString());
+    }
+
+    @Test
     void tokenizeWithATokenizerFileAlone() throws Exception {
         assertEquals(0, Main.run("tokenize", "--tokenizer", "../data/phi3_tokenizer/tokenizer.json", "--text", "Hello world", "--json", "--verbose"), err::toString);
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout());

@@ -8,6 +8,8 @@ import io.github.mubench.tensor.graph.LlamaGraph;
 import io.github.mubench.tensor.model.Llama;
 import io.github.mubench.tensor.model.ModelWeights;
 import io.github.mubench.tensor.score.LogLikelihood;
+import io.github.mubench.tensor.tokenizer.HfTokenizerFiles;
+import io.github.mubench.tensor.tokenizer.Llama2cTokenizer;
 import io.github.mubench.unlearn.data.TokenizedExample;
 import io.github.mubench.unlearn.data.UnlearnExample;
 import io.github.mubench.unlearn.optim.AdamW;
@@ -203,11 +205,22 @@ public final class Unlearning {
         if (outputDir != null) {
             try {
                 HfCheckpoint.save(result, outputDir);
+                saveTokenizer();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return new UnlearningRun(result, metrics);
+    }
+
+    /** The output folder gets the model's tokenizer too, so that it loads as a complete HF model. */
+    private void saveTokenizer() throws IOException {
+        Path source = model.checkpoint().weights().source();
+        if (source != null && Files.isDirectory(source)) {
+            HfTokenizerFiles.copy(source, outputDir);
+        } else if (model.tokenizer() instanceof Llama2cTokenizer t) {
+            HfTokenizerFiles.write(t.toHfTokenizerJson(), "<s>", "</s>", outputDir);
+        }
     }
 
     private void validate() {

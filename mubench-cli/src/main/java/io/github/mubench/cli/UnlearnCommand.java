@@ -1,0 +1,118 @@
+package io.github.mubench.cli;
+
+import io.github.mubench.unlearn.Unlearning;
+import io.github.mubench.unlearn.UnlearningRun;
+import io.github.mubench.unlearn.data.UnlearnJsonl;
+import io.github.mubench.unlearn.methods.Methods;
+import io.github.mubench.unlearn.optim.AdamW;
+import io.github.mubench.unlearn.optim.LrSchedule;
+import io.github.mubench.unlearn.optim.Sgd;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code mubench unlearn}: run an unlearning method and write the unlearned model. */
+@Command(name = "unlearn", mixinStandardHelpOptions = true,
+        description = "Unlearn a forget set (JSONL {prompt, response}) and write the model as an HF folder.")
+final class UnlearnCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--method", required = true, description = "ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo")
+    String method;
+
+    @Option(names = "--param", paramLabel = "K=V", description = "method parameter (repeatable), e.g. beta=0.1")
+    List<String> params = List.of();
+
+    @Option(names = "--forget", required = true, paramLabel = "FILE.jsonl")
+    Path forget;
+
+    @Option(names = "--retain", paramLabel = "FILE.jsonl")
+    Path retain;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+
+    @Option(names = "--optimizer", description = "adamw or sgd (default: ${DEFAULT-VALUE})")
+    String optimizer = "adamw";
+
+    @Option(names = "--lr", description = "default: ${DEFAULT-VALUE}")
+    double lr = 1e-5;
+
+    @Option(names = "--weight-decay", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE})")
+    double weightDecay = 0.01;
+
+    @Option(names = "--schedule", description = "constant, linear or cosine (default: ${DEFAULT-VALUE})")
+    String schedule = "constant";
+
+    @Option(names = "--warmup-steps", description = "default: ${DEFAULT-VALUE}")
+    int warmup = 0;
+
+    @Option(names = "--steps", description = "default: ${DEFAULT-VALUE}")
+    int steps = 10;
+
+    @Option(names = "--forget-batch", description = "default: ${DEFAULT-VALUE}")
+    int forgetBatch = 2;
+
+    @Option(names = "--retain-batch", description = "default: ${DEFAULT-VALUE}")
+    int retainBatch = 2;
+
+    @Option(names = "--max-length", description = "tokens per example (default: ${DEFAULT-VALUE})")
+    int maxLength = 256;
+
+    @Option(names = "--clip-norm", description = "global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE})")
+    double clipNorm = 1.0;
+
+    @Option(names = "--trainable", paramLabel = "REGEX", description = "train only parameters whose HF name matches")
+    String trainable;
+
+    @Option(names = "--seed", description = "default: ${DEFAULT-VALUE}")
+    long seed = 0;
+
+    @Override
+    public Integer call() {
+        Map<String, Double> p = new LinkedHashMap<>();
+        for (String kv : params) {
+            String[] parts = kv.split("=", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("--param '" + kv + "': expected KEY=VALUE");
+            }
+            try {
+                p.put(parts[0].trim(), Double.parseDouble(parts[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--param '" + kv + "': value is not a number");
+            }
+        }
+        var m = Methods.create(method, p);
+        var opt = switch (optimizer) {
+            case "adamw" -> AdamW.lr(lr).withWeightDecay(weightDecay);
+            case "sgd" -> new Sgd(lr);
+            default -> throw new IllegalArgumentException("--optimizer '" + optimizer + "': expected adamw or sgd");
+        };
+        LrSchedule.Kind kind;
+        try {
+            kind = LrSchedule.Kind.valueOf(schedule.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--schedule '" + schedule + "': expected constant, linear or cosine");
+        }
+        var run = Unlearning.of(model.load()).method(m).forget(UnlearnJsonl.read(forget))
+                .retain(retain == null ? List.of() : UnlearnJsonl.read(retain))
+                .optimizer(opt).schedule(new LrSchedule(kind, warmup)).steps(steps).batchSize(forgetBatch, retainBatch)
+                .maxLength(maxLength).clipNorm(clipNorm).seed(seed).outputDir(out);
+        if (trainable != null) {
+            var pattern = java.util.regex.Pattern.compile(trainable);
+            run.trainable(n -> pattern.matcher(n).matches());
+        }
+        UnlearningRun result = run.run();
+        var last = result.metrics().get(result.metrics().size() - 1);
+        System.err.printf("unlearned with %s in %d steps: loss %.4f, forget NLL %.4f -> %.4f; wrote %s%n", m.name(),
+                result.metrics().size(), last.loss(), result.metrics().get(0).forgetNll(), last.forgetNll(), out);
+        return 0;
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.mubench.unlearn.methods;
+
+import io.github.mubench.unlearn.UnlearningMethod;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/** The methods by name, with their parameters by name (what the CLI's {@code --method} and {@code --param} take). */
+public final class Methods {
+    private record Entry(Map<String, Double> defaults, Function<Map<String, Double>, UnlearningMethod> make) {
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        REGISTRY.put("ga", new Entry(Map.of(), p -> new GradientAscent()));
+        REGISTRY.put("graddiff", new Entry(Map.of("gamma", 1.0, "alpha", 1.0), p -> new GradDiff(p.get("gamma"), p.get("alpha"))));
+        REGISTRY.put("ga_kl", new Entry(Map.of("alpha", 1.0), p -> new GaKl(p.get("alpha"))));
+        REGISTRY.put("npo", new Entry(Map.of("beta", 0.1), p -> Npo.beta(p.get("beta"))));
+        REGISTRY.put("npo_rt", new Entry(Map.of("beta", 0.1, "alpha", 1.0), p -> Npo.beta(p.get("beta")).withRetainNll(p.get("alpha"))));
+        REGISTRY.put("npo_kl", new Entry(Map.of("beta", 0.1, "alpha", 1.0), p -> Npo.beta(p.get("beta")).withRetainKl(p.get("alpha"))));
+        REGISTRY.put("simnpo", new Entry(Map.of("beta", 2.5, "delta", 0.0, "alpha", 1.0),
+                p -> new SimNpo(p.get("beta"), p.get("delta"), p.get("alpha"))));
+    }
+
+    private Methods() {
+    }
+
+    /** Method names, in registry order. */
+    public static Set<String> names() {
+        return REGISTRY.keySet();
+    }
+
+    /**
+     * The named method with {@code params} over its defaults.
+     *
+     * @throws IllegalArgumentException for an unknown method or parameter, naming what is accepted
+     */
+    public static UnlearningMethod create(String name, Map<String, Double> params) {
+        Entry e = REGISTRY.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("unknown method '" + name + "'; known: " + REGISTRY.keySet());
+        }
+        Map<String, Double> p = new LinkedHashMap<>(e.defaults());
+        for (var kv : params.entrySet()) {
+            if (!e.defaults().containsKey(kv.getKey())) {
+                throw new IllegalArgumentException("method '" + name + "' has no parameter '" + kv.getKey() + "'; it takes "
+                        + (e.defaults().isEmpty() ? "none" : new TreeSet<>(e.defaults().keySet())));
+            }
+            p.put(kv.getKey(), kv.getValue());
+        }
+        return e.make().apply(p);
+    }
+}
