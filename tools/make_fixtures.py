@@ -296,6 +296,31 @@ def unlearning_losses(p, cfg, ids, valid, labels):
         for k, g in zip(params, grads):
             out[f"unlearn/{m}/grad/{k}"] = g
 
+    # RMU at layer 1 (c 6.5, α 1200): forget rows' residual stream pushed to c·u, retain rows' held at the
+    # reference's (here 0.9 × the initial one, so that the term is not trivially zero). Mean over real tokens and d.
+    g = torch.Generator().manual_seed(7)
+    u = torch.rand(cfg["hidden_size"], generator=g)
+    u = u / u.norm()
+    with torch.no_grad():
+        hs0 = []
+        forward(p, cfg, ids, valid, hs0)
+    h_ref = hs0[1] * 0.9
+    out["unlearn/rmu/u"] = u
+    out["unlearn/rmu/reference_hidden"] = h_ref
+    params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
+    hs = []
+    forward(params, cfg, ids, valid, hs)
+    vmask = valid.float()
+    d = cfg["hidden_size"]
+    f_err = ((hs[1] - 6.5 * u) ** 2).sum(-1) * vmask * forget[:, None]
+    r_err = ((hs[1] - h_ref) ** 2).sum(-1) * vmask * retain[:, None]
+    rmu = f_err.sum() / ((vmask * forget[:, None]).sum() * d) + 1200 * r_err.sum() / ((vmask * retain[:, None]).sum() * d)
+    trainable = [k for k in params if k.endswith("mlp.down_proj.weight")]
+    grads = torch.autograd.grad(rmu, [params[k] for k in trainable])
+    out["unlearn/rmu/loss"] = rmu.detach().reshape(1)
+    for k, gr in zip(trainable, grads):
+        out[f"unlearn/rmu/grad/{k}"] = gr
+
     methods = {
         "ga": lambda tl: -nll(tl, forget),
         "graddiff": lambda tl: -nll(tl, forget) + 1.0 * nll(tl, retain),

@@ -24,7 +24,7 @@ final class UnlearnCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--method", required = true, description = "ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo")
+    @Option(names = "--method", required = true, description = "ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo, rmu")
     String method;
 
     @Option(names = "--param", paramLabel = "K=V", description = "method parameter (repeatable), e.g. beta=0.1")
@@ -89,7 +89,8 @@ final class UnlearnCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--param '" + kv + "': value is not a number");
             }
         }
-        var m = Methods.create(method, p);
+        var loaded = model.load();
+        var m = Methods.create(method, p, loaded.checkpoint().config());
         var opt = switch (optimizer) {
             case "adamw" -> AdamW.lr(lr).withWeightDecay(weightDecay);
             case "sgd" -> new Sgd(lr);
@@ -101,7 +102,7 @@ final class UnlearnCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--schedule '" + schedule + "': expected constant, linear or cosine");
         }
-        var run = Unlearning.of(model.load()).method(m).forget(UnlearnJsonl.read(forget))
+        var run = Unlearning.of(loaded).method(m).forget(UnlearnJsonl.read(forget))
                 .retain(retain == null ? List.of() : UnlearnJsonl.read(retain))
                 .optimizer(opt).schedule(new LrSchedule(kind, warmup)).steps(steps).batchSize(forgetBatch, retainBatch)
                 .maxLength(maxLength).clipNorm(clipNorm).seed(seed).outputDir(out);

@@ -16,12 +16,14 @@ import java.util.Map;
  */
 public final class LossTerms {
     static final String FORGET_ROWS = "forget_rows", RETAIN_ROWS = "retain_rows", REFERENCE = "reference_seq_logprob";
-    static final String REFERENCE_LOG_PROBS = "reference_log_probs";
+    static final String REFERENCE_LOG_PROBS = "reference_log_probs", REFERENCE_HIDDEN = "reference_hidden",
+            VALID_POSITIONS = "valid_positions";
 
     private final LlamaGraph graph;
     private final SameDiff sd;
     private final SDVariable forgetRows, retainRows, reference, seqLogprob, tokenCounts;
-    private SDVariable referenceLogProbs;
+    private SDVariable referenceLogProbs, referenceHidden, validPositions;
+    private int referenceHiddenLayer = -1;
 
     /** Adds the row-selection and reference placeholders to {@code graph}. */
     public LossTerms(LlamaGraph graph) {
@@ -103,6 +105,45 @@ public final class LossTerms {
         return referenceLogProbs != null;
     }
 
+    /** Residual-stream output of decoder layer {@code layer} ({@code [B*T, d]}). */
+    public SDVariable hidden(int layer) {
+        return graph.hidden(layer);
+    }
+
+    /**
+     * The frozen reference model's residual stream at {@code layer} ({@code [B*T, d]}), filled by the trainer.
+     * One layer per loss.
+     */
+    public SDVariable referenceHidden(int layer) {
+        if (referenceHidden == null) {
+            referenceHidden = sd.placeHolder(REFERENCE_HIDDEN, DataType.FLOAT, (long) graph.batch() * graph.time(),
+                    graph.config().hiddenSize());
+            referenceHiddenLayer = layer;
+        } else if (layer != referenceHiddenLayer) {
+            throw new IllegalStateException("reference hidden states of one layer per loss; asked for " + layer
+                    + " after " + referenceHiddenLayer);
+        }
+        return referenceHidden;
+    }
+
+    /** The layer {@link #referenceHidden} was asked for, or -1. */
+    public int referenceHiddenLayer() {
+        return referenceHiddenLayer;
+    }
+
+    /**
+     * Mean over the real (non-padding) positions of the selected rows, and over the hidden dimension, of a
+     * per-position squared error summed over that dimension ({@code [B*T]}): what {@code mse_loss} gives per set.
+     */
+    public SDVariable meanSquaredOver(SDVariable perPositionSumSq, SDVariable rows) {
+        if (validPositions == null) {
+            validPositions = sd.placeHolder(VALID_POSITIONS, DataType.FLOAT, (long) graph.batch() * graph.time());
+        }
+        int b = graph.batch(), t = graph.time();
+        SDVariable mask = validPositions.reshape(b, t).mul(rows.reshape(b, 1)).reshape((long) b * t);
+        return perPositionSumSq.mul(mask).sum().div(mask.sum().mul(graph.config().hiddenSize()));
+    }
+
     /** Mean of a per-row quantity over the forget rows. */
     public SDVariable meanOverForget(SDVariable perRow) {
         return perRow.mul(forgetRows).sum().div(forgetRows.sum());
@@ -114,9 +155,10 @@ public final class LossTerms {
      * @param forget    which rows are forget examples (the others are retain examples)
      * @param reference {@code S_ref} per row, or {@code null} when the method needs no reference model
      * @param referenceLogProbs the reference model's log-probabilities {@code [B*T, V]}, when {@link #retainKl()} is used
+     * @param referenceHidden   the reference model's residual stream {@code [B*T, d]}, when {@link #referenceHidden} is used
      */
     public Map<String, INDArray> feed(int[][] tokens, boolean[][] valid, int[][] labels, boolean[] forget, double[] reference,
-                                      INDArray referenceLogProbs) {
+                                      INDArray referenceLogProbs, INDArray referenceHidden) {
         Map<String, INDArray> feed = graph.feed(tokens, valid, labels);
         float[] f = new float[forget.length], r = new float[forget.length], ref = new float[forget.length];
         for (int i = 0; i < forget.length; i++) {
@@ -132,6 +174,21 @@ public final class LossTerms {
                 throw new IllegalArgumentException("this loss reads KL to the reference: pass its log-probabilities");
             }
             feed.put(REFERENCE_LOG_PROBS, referenceLogProbs);
+        }
+        if (this.referenceHidden != null) {
+            if (referenceHidden == null) {
+                throw new IllegalArgumentException("this loss reads the reference's hidden states: pass them");
+            }
+            feed.put(REFERENCE_HIDDEN, referenceHidden);
+        }
+        if (validPositions != null) {
+            float[] v = new float[valid.length * valid[0].length];
+            for (int b = 0; b < valid.length; b++) {
+                for (int t = 0; t < valid[0].length; t++) {
+                    v[b * valid[0].length + t] = valid[b][t] ? 1 : 0;
+                }
+            }
+            feed.put(VALID_POSITIONS, Nd4j.createFromArray(v));
         }
         return feed;
     }

@@ -50,7 +50,7 @@ public final class Unlearning {
     private int steps = 10, forgetBatch = 2, retainBatch = 2, maxLength = 256;
     private long seed;
     private double clipNorm = 1.0;
-    private Predicate<String> trainable = n -> true;
+    private Predicate<String> trainable;
     private Path outputDir;
 
     private Unlearning(LoadedModel model) {
@@ -145,7 +145,8 @@ public final class Unlearning {
         double[] forgetRef = reference != null ? referenceLogprobs(reference, f) : null;
 
         var ckpt = model.checkpoint();
-        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, trainable);
+        Predicate<String> train = trainable != null ? trainable : method.trainable() != null ? method.trainable() : n -> true;
+        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, train);
         if (graph.trainable().isEmpty()) {
             throw new IllegalArgumentException("the trainable-parameter selection matches no parameter of the model");
         }
@@ -153,6 +154,8 @@ public final class Unlearning {
         SDVariable loss = method.loss(terms);
         SDVariable forgetNll = terms.forgetNll(), retainNll = terms.retainNll();
         graph.setLoss(loss);
+        ReferenceHidden refHidden = terms.referenceHiddenLayer() < 0 ? null
+                : new ReferenceHidden(new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, n -> false), terms.referenceHiddenLayer());
 
         Random rnd = new Random(seed);
         Order forgetOrder = new Order(f.size(), rnd), retainOrder = new Order(Math.max(1, r.size()), rnd);
@@ -172,7 +175,8 @@ public final class Unlearning {
                     ref[row] = fr && forgetRef != null ? forgetRef[idx] : 0;
                 }
                 INDArray refLogProbs = terms.usesReferenceDistributions() ? referenceLogProbs(reference, tokens, valid) : null;
-                Map<String, INDArray> feed = terms.feed(tokens, valid, labels, isForget, ref, refLogProbs);
+                INDArray hiddenRef = refHidden == null ? null : refHidden.of(tokens, valid, labels);
+                Map<String, INDArray> feed = terms.feed(tokens, valid, labels, isForget, ref, refLogProbs, hiddenRef);
                 Map<String, INDArray> values = graph.output(feed, loss.name(), forgetNll.name(), retainNll.name());
                 Map<String, INDArray> grads = graph.gradients(feed);
                 double norm = globalNorm(grads);
@@ -296,6 +300,14 @@ public final class Unlearning {
     private BufferedWriter openLog() throws IOException {
         Files.createDirectories(outputDir);
         return Files.newBufferedWriter(outputDir.resolve("metrics.jsonl"));
+    }
+
+    /** The frozen starting model's residual stream at one layer, from a graph of its own. */
+    private record ReferenceHidden(LlamaGraph graph, int layer) {
+        INDArray of(int[][] tokens, boolean[][] valid, int[][] labels) {
+            String name = graph.hidden(layer).name();
+            return graph.output(graph.feed(tokens, valid, labels), name).get(name);
+        }
     }
 
     /** A seeded order through n items, reshuffled at each pass. */

@@ -18,6 +18,14 @@ public interface UnlearningMethod {
         return false;
     }
 
+    /**
+     * The parameters this method trains, when the method itself decides (RMU: a few MLP down-projections);
+     * {@code null} leaves the choice to the trainer's configuration (all parameters by default).
+     */
+    default java.util.function.Predicate<String> trainable() {
+        return null;
+    }
+
     /** Whether the loss reads the reference model (its sequence log-probs or its distributions). */
     default boolean needsReference() {
         return false;

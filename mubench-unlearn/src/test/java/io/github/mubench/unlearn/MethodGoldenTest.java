@@ -47,7 +47,8 @@ class MethodGoldenTest {
         INDArray ref = f.ref("unlearn/reference_seq_logprob");
         Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false},
                 new double[]{ref.getDouble(0), ref.getDouble(1)},
-                terms.usesReferenceDistributions() ? f.ref("unlearn/reference_log_probs").reshape(-1, ckpt.config().vocabSize()) : null);
+                terms.usesReferenceDistributions() ? f.ref("unlearn/reference_log_probs").reshape(-1, ckpt.config().vocabSize()) : null,
+                null);
 
         double value = graph.output(feed, loss.name()).get(loss.name()).getDouble(0);
         assertEquals(f.ref("unlearn/" + name + "/loss").getDouble(0), value, 1e-5, name + " loss");
@@ -72,9 +73,31 @@ class MethodGoldenTest {
         var adamw = io.github.mubench.unlearn.optim.AdamW.lr(1e-2);
         INDArray expected = f.ref("unlearn/graddiff/adamw_losses");
         for (int step = 0; step < 3; step++) {
-            Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false}, null, null);
+            Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false}, null, null, null);
             assertEquals(expected.getDouble(step), graph.output(feed, loss.name()).get(loss.name()).getDouble(0), 1e-4, "step " + step);
             adamw.step(graph.parameters(), graph.gradients(feed), adamw.learningRate());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void rmuLossAndItsThreeTrainableGradientsMatchPyTorch() {
+        Fixture f = new Fixture("llama");
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        var rmu = new io.github.mubench.unlearn.methods.Rmu(1, 6.5, 1200, f.ref("unlearn/rmu/u").toFloatVector());
+        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, rmu.trainable());
+        assertEquals(java.util.Set.of("model.layers.0.mlp.down_proj.weight", "model.layers.1.mlp.down_proj.weight"), graph.trainable());
+        LossTerms terms = new LossTerms(graph);
+        var loss = rmu.loss(terms);
+        graph.setLoss(loss);
+        Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false}, null, null,
+                f.ref("unlearn/rmu/reference_hidden").reshape(-1, ckpt.config().hiddenSize()));
+        assertEquals(f.ref("unlearn/rmu/loss").getDouble(0), graph.output(feed, loss.name()).get(loss.name()).getDouble(0), 1e-3);
+        Map<String, INDArray> grads = graph.gradients(feed);
+        for (String p : graph.trainable()) {
+            INDArray expected = f.ref("unlearn/rmu/grad/" + p);
+            double diff = expected.sub(grads.get(p)).amaxNumber().doubleValue();
+            assertTrue(diff <= 1e-4 * expected.amaxNumber().doubleValue(), "rmu gradient of " + p + ": diff " + diff);
         }
     }
 }

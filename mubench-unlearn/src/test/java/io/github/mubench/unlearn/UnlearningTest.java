@@ -80,6 +80,36 @@ class UnlearningTest {
     }
 
     @Test
+    void rmuTrainsOnlyItsDownProjectionsAndSteersTheLayerTowardCu() {
+        var rmu = (io.github.mubench.unlearn.methods.Rmu) io.github.mubench.unlearn.methods.Methods.create("rmu",
+                java.util.Map.of("layer", 2.0, "c", 6.5, "alpha", 10.0), MODEL.checkpoint().config());
+        double before = distanceToTarget(MODEL.checkpoint(), rmu);
+        var run = Unlearning.of(MODEL).method(rmu).forget(FORGET).retain(RETAIN).optimizer(AdamW.lr(5e-3)).steps(6)
+                .batchSize(2, 2).seed(0).run();
+        for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
+            boolean changed = !e.getValue().equals(run.model().weights().asMap().get(e.getKey()));
+            assertEquals(e.getKey().matches("model\\.layers\\.[012]\\.mlp\\.down_proj\\.weight"), changed, e.getKey());
+        }
+        assertTrue(distanceToTarget(run.model(), rmu) < before, "layer-2 activations move toward c·u");
+    }
+
+    /** Mean squared distance of the forget example's layer-ℓ residual stream to c·u. */
+    private static double distanceToTarget(Checkpoint model, io.github.mubench.unlearn.methods.Rmu rmu) {
+        TokenizedExample t = TokenizedExample.of(MODEL, FORGET.get(0));
+        int[] ids = t.ids();
+        int len = ids.length - 1;
+        var graph = new io.github.mubench.tensor.graph.LlamaGraph(model.config(), model.weights(), 1, len, n -> false);
+        int[][] tokens = {java.util.Arrays.copyOf(ids, len)};
+        boolean[][] valid = {new boolean[len]};
+        java.util.Arrays.fill(valid[0], true);
+        int[][] labels = {new int[len]};
+        String name = graph.hidden(rmu.layer()).name();
+        var h = graph.output(graph.feed(tokens, valid, labels), name).get(name);
+        var target = org.nd4j.linalg.factory.Nd4j.createFromArray(rmu.u()).mul(rmu.c());
+        return h.subRowVector(target).norm2Number().doubleValue();
+    }
+
+    @Test
     void sameSeedGivesIdenticalWeights() {
         var a = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
         var b = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();

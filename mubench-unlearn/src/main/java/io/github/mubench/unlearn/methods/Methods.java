@@ -6,24 +6,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
+import io.github.mubench.tensor.model.LlamaConfig;
 
 /** The methods by name, with their parameters by name (what the CLI's {@code --method} and {@code --param} take). */
 public final class Methods {
-    private record Entry(Map<String, Double> defaults, Function<Map<String, Double>, UnlearningMethod> make) {
+    private record Entry(Map<String, Double> defaults, java.util.function.BiFunction<Map<String, Double>, LlamaConfig, UnlearningMethod> make) {
     }
 
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
     static {
-        REGISTRY.put("ga", new Entry(Map.of(), p -> new GradientAscent()));
-        REGISTRY.put("graddiff", new Entry(Map.of("gamma", 1.0, "alpha", 1.0), p -> new GradDiff(p.get("gamma"), p.get("alpha"))));
-        REGISTRY.put("ga_kl", new Entry(Map.of("alpha", 1.0), p -> new GaKl(p.get("alpha"))));
-        REGISTRY.put("npo", new Entry(Map.of("beta", 0.1), p -> Npo.beta(p.get("beta"))));
-        REGISTRY.put("npo_rt", new Entry(Map.of("beta", 0.1, "alpha", 1.0), p -> Npo.beta(p.get("beta")).withRetainNll(p.get("alpha"))));
-        REGISTRY.put("npo_kl", new Entry(Map.of("beta", 0.1, "alpha", 1.0), p -> Npo.beta(p.get("beta")).withRetainKl(p.get("alpha"))));
+        REGISTRY.put("ga", new Entry(Map.of(), (p, c) -> new GradientAscent()));
+        REGISTRY.put("graddiff", new Entry(Map.of("gamma", 1.0, "alpha", 1.0), (p, c) -> new GradDiff(p.get("gamma"), p.get("alpha"))));
+        REGISTRY.put("ga_kl", new Entry(Map.of("alpha", 1.0), (p, c) -> new GaKl(p.get("alpha"))));
+        REGISTRY.put("npo", new Entry(Map.of("beta", 0.1), (p, c) -> Npo.beta(p.get("beta"))));
+        REGISTRY.put("npo_rt", new Entry(Map.of("beta", 0.1, "alpha", 1.0), (p, c) -> Npo.beta(p.get("beta")).withRetainNll(p.get("alpha"))));
+        REGISTRY.put("npo_kl", new Entry(Map.of("beta", 0.1, "alpha", 1.0), (p, c) -> Npo.beta(p.get("beta")).withRetainKl(p.get("alpha"))));
         REGISTRY.put("simnpo", new Entry(Map.of("beta", 2.5, "delta", 0.0, "alpha", 1.0),
-                p -> new SimNpo(p.get("beta"), p.get("delta"), p.get("alpha"))));
+                (p, c) -> new SimNpo(p.get("beta"), p.get("delta"), p.get("alpha"))));
+        // layer -1: a quarter of the model's depth, as mu-methods.md suggests for small models
+        REGISTRY.put("rmu", new Entry(Map.of("layer", -1.0, "c", 6.5, "alpha", 1200.0, "seed", 0.0),
+                (p, c) -> Rmu.at(p.get("layer") < 0 ? Math.max(0, c.numLayers() / 4) : p.get("layer").intValue(),
+                        p.get("c"), p.get("alpha"), c.hiddenSize(), p.get("seed").longValue())));
     }
 
     private Methods() {
@@ -35,11 +39,11 @@ public final class Methods {
     }
 
     /**
-     * The named method with {@code params} over its defaults.
+     * The named method with {@code params} over its defaults, for a model of architecture {@code config}.
      *
      * @throws IllegalArgumentException for an unknown method or parameter, naming what is accepted
      */
-    public static UnlearningMethod create(String name, Map<String, Double> params) {
+    public static UnlearningMethod create(String name, Map<String, Double> params, LlamaConfig config) {
         Entry e = REGISTRY.get(name);
         if (e == null) {
             throw new IllegalArgumentException("unknown method '" + name + "'; known: " + REGISTRY.keySet());
@@ -52,6 +56,6 @@ public final class Methods {
             }
             p.put(kv.getKey(), kv.getValue());
         }
-        return e.make().apply(p);
+        return e.make().apply(p, config);
     }
 }
