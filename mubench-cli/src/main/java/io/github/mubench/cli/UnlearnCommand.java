@@ -75,6 +75,12 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "default: ${DEFAULT-VALUE}")
     long seed = 0;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "snapshot to DIR/checkpoint every N steps (0 = never)")
+    int checkpointEvery = 0;
+
+    @Option(names = "--resume", description = "continue from DIR/checkpoint when present (same options as the first run)")
+    boolean resume;
+
     @Override
     public Integer call() {
         Map<String, Double> p = new LinkedHashMap<>();
@@ -105,7 +111,9 @@ final class UnlearnCommand implements Callable<Integer> {
         var run = Unlearning.of(loaded).method(m).forget(UnlearnJsonl.read(forget))
                 .retain(retain == null ? List.of() : UnlearnJsonl.read(retain))
                 .optimizer(opt).schedule(new LrSchedule(kind, warmup)).steps(steps).batchSize(forgetBatch, retainBatch)
-                .maxLength(maxLength).clipNorm(clipNorm).seed(seed).outputDir(out);
+                .maxLength(maxLength).clipNorm(clipNorm).seed(seed).outputDir(out).checkpointEvery(checkpointEvery)
+                .resume(resume).onStep(s -> System.err.printf("step %d/%d  loss %.4f  forget NLL %.4f  retain NLL %.4f  %.2f s%n",
+                        s.step() + 1, steps, s.loss(), s.forgetNll(), s.retainNll(), s.seconds()));
         if (trainable != null) {
             var pattern = java.util.regex.Pattern.compile(trainable);
             run.trainable(n -> pattern.matcher(n).matches());

@@ -52,6 +52,10 @@ public final class Unlearning {
     private double clipNorm = 1.0;
     private Predicate<String> trainable;
     private Path outputDir;
+    private int checkpointEvery;
+    private boolean resume;
+    private StepListener listener = m -> {
+    };
 
     private Unlearning(LoadedModel model) {
         this.model = model;
@@ -128,6 +132,35 @@ public final class Unlearning {
         return this;
     }
 
+    /**
+     * Writes a resumable snapshot to {@code outputDir/checkpoint} every {@code n} steps (0: never).
+     */
+    public Unlearning checkpointEvery(int n) {
+        this.checkpointEvery = n;
+        return this;
+    }
+
+    /**
+     * Continues from the snapshot in {@code outputDir/checkpoint} when there is one: same configuration, same
+     * seed, and the run ends with the weights an uninterrupted run would have.
+     */
+    public Unlearning resume(boolean r) {
+        this.resume = r;
+        return this;
+    }
+
+    /** Called after every step (progress reporting; an exception stops the run). */
+    public Unlearning onStep(StepListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    /** Receives each step's metrics. */
+    @FunctionalInterface
+    public interface StepListener {
+        void stepDone(StepMetrics metrics);
+    }
+
     /** Checks the configuration, then trains; every problem is reported before the first step. */
     public UnlearningRun run() {
         validate();
@@ -160,8 +193,18 @@ public final class Unlearning {
         Random rnd = new Random(seed);
         Order forgetOrder = new Order(f.size(), rnd), retainOrder = new Order(Math.max(1, r.size()), rnd);
         List<StepMetrics> metrics = new ArrayList<>();
-        try (BufferedWriter log = outputDir == null ? null : openLog()) {
-            for (int step = 0; step < steps; step++) {
+        int first = resume ? restore(graph) : 0;
+        for (int i = 0; i < first; i++) { // replay the data order up to the snapshot
+            for (int row = 0; row < rows; row++) {
+                if (row < forgetBatch) {
+                    forgetOrder.next();
+                } else {
+                    retainOrder.next();
+                }
+            }
+        }
+        try (BufferedWriter log = outputDir == null ? null : openLog(first)) {
+            for (int step = first; step < steps; step++) {
                 long start = System.nanoTime();
                 int[][] tokens = new int[rows][time], labels = new int[rows][time];
                 boolean[][] valid = new boolean[rows][time];
@@ -201,6 +244,12 @@ public final class Unlearning {
                     log.newLine();
                     log.flush();
                 }
+                if (checkpointEvery > 0 && (step + 1) % checkpointEvery == 0) {
+                    Map<String, INDArray> trained = new LinkedHashMap<>();
+                    graph.trainable().forEach(n -> trained.put(n, graph.parameter(n)));
+                    TrainingCheckpoint.write(outputDir.resolve("checkpoint"), step + 1, optimizer.stepsTaken(), trained, optimizer.state());
+                }
+                listener.stepDone(m);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -239,6 +288,9 @@ public final class Unlearning {
         }
         if (method.needsRetain() && retain.isEmpty()) {
             throw new IllegalArgumentException("method '" + method.name() + "' needs a retain set, and none was given");
+        }
+        if ((checkpointEvery > 0 || resume) && outputDir == null) {
+            throw new IllegalArgumentException("checkpoints and resume need an output directory");
         }
         if (steps < 1 || forgetBatch < 1 || (method.needsRetain() && retainBatch < 1) || maxLength < 2) {
             throw new IllegalArgumentException("steps, batch sizes must be >= 1 and maxLength >= 2");
@@ -297,9 +349,32 @@ public final class Unlearning {
         return out;
     }
 
-    private BufferedWriter openLog() throws IOException {
+    /** metrics.jsonl, keeping the lines of the {@code keep} steps a resumed run does not redo. */
+    private BufferedWriter openLog(int keep) throws IOException {
         Files.createDirectories(outputDir);
-        return Files.newBufferedWriter(outputDir.resolve("metrics.jsonl"));
+        Path file = outputDir.resolve("metrics.jsonl");
+        List<String> kept = keep > 0 && Files.exists(file) ? Files.readAllLines(file).subList(0, keep) : List.of();
+        BufferedWriter w = Files.newBufferedWriter(file);
+        for (String line : kept) {
+            w.write(line);
+            w.newLine();
+        }
+        return w;
+    }
+
+    /** Loads the snapshot into the graph and optimizer; returns the steps it completed (0 without one). */
+    private int restore(LlamaGraph graph) {
+        var snap = TrainingCheckpoint.read(outputDir.resolve("checkpoint"));
+        if (snap == null) {
+            return 0;
+        }
+        if (!snap.params().keySet().equals(graph.trainable()) || snap.steps() > steps) {
+            throw new IllegalArgumentException("the checkpoint in " + outputDir.resolve("checkpoint")
+                    + " is of another configuration (its parameters or step count differ); remove it or start fresh");
+        }
+        snap.params().forEach((n, a) -> graph.parameter(n).assign(a));
+        optimizer.restore(snap.optimizer(), snap.optimizerSteps());
+        return snap.steps();
     }
 
     /** The frozen starting model's residual stream at one layer, from a graph of its own. */

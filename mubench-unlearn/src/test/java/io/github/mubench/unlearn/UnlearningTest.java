@@ -13,6 +13,7 @@ import io.github.mubench.unlearn.methods.GradientAscent;
 import io.github.mubench.unlearn.methods.Npo;
 import io.github.mubench.unlearn.optim.AdamW;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -107,6 +108,28 @@ class UnlearningTest {
         var h = graph.output(graph.feed(tokens, valid, labels), name).get(name);
         var target = org.nd4j.linalg.factory.Nd4j.createFromArray(rmu.u()).mul(rmu.c());
         return h.subRowVector(target).norm2Number().doubleValue();
+    }
+
+    @Test
+    void anInterruptedThenResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+        java.util.function.Function<Path, Unlearning> config = out -> Unlearning.of(MODEL).method(new GradDiff())
+                .forget(FORGET).retain(RETAIN).optimizer(AdamW.lr(2e-3)).steps(5).batchSize(1, 1).seed(5)
+                .outputDir(out).checkpointEvery(2);
+        UnlearningRun straight = config.apply(dir.resolve("a")).run();
+
+        Path b = dir.resolve("b");
+        assertThrows(IllegalStateException.class, () -> config.apply(b).onStep(m -> {
+            if (m.step() == 2) {
+                throw new IllegalStateException("simulated crash after step 2 (the snapshot holds steps 0-1)");
+            }
+        }).run());
+        UnlearningRun resumed = config.apply(b).resume(true).run();
+        assertEquals(3, resumed.metrics().size(), "steps 2, 3, 4 redone");
+        for (String name : straight.model().weights().asMap().keySet()) {
+            INDArray x = straight.model().weights().asMap().get(name), y = resumed.model().weights().asMap().get(name);
+            assertTrue(java.util.Arrays.equals(x.data().asFloat(), y.data().asFloat()), name + " differs");
+        }
+        assertEquals(Files.readAllLines(dir.resolve("a/metrics.jsonl")).size(), Files.readAllLines(b.resolve("metrics.jsonl")).size());
     }
 
     @Test

@@ -55,8 +55,24 @@ public final class AdamW implements Optimizer {
         }
     }
 
-    /** The optimizer's moment estimates and step count (for checkpoints). */
-    public int steps() {
+    @Override
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, a) -> out.put("m/" + k, a));
+        v.forEach((k, a) -> out.put("v/" + k, a));
+        return out;
+    }
+
+    @Override
+    public int stepsTaken() {
         return t;
+    }
+
+    @Override
+    public void restore(Map<String, INDArray> state, int steps) {
+        m.clear();
+        v.clear();
+        state.forEach((k, a) -> (k.startsWith("m/") ? m : v).put(k.substring(2), a.dup()));
+        t = steps;
     }
 }

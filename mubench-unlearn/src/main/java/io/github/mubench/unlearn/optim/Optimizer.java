@@ -17,4 +17,18 @@ public interface Optimizer {
 
     /** The configured base learning rate. */
     double learningRate();
+
+    /** State to checkpoint (moment estimates and the like), keyed by name; empty for stateless optimizers. */
+    default Map<String, INDArray> state() {
+        return Map.of();
+    }
+
+    /** Steps taken so far. */
+    default int stepsTaken() {
+        return 0;
+    }
+
+    /** Restores what {@link #state()} and {@link #stepsTaken()} returned. */
+    default void restore(Map<String, INDArray> state, int steps) {
+    }
 }
