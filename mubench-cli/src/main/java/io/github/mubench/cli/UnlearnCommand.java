@@ -24,7 +24,7 @@ final class UnlearnCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--method", required = true, description = "ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo, rmu")
+    @Option(names = "--method", required = true, description = "ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo, rmu, task_vector")
     String method;
 
     @Option(names = "--param", paramLabel = "K=V", description = "method parameter (repeatable), e.g. beta=0.1")

@@ -190,6 +190,9 @@ public final class Unlearning {
         ReferenceHidden refHidden = terms.referenceHiddenLayer() < 0 ? null
                 : new ReferenceHidden(new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, n -> false), terms.referenceHiddenLayer());
 
+        if (outputDir != null) {
+            writeManifest(f.size(), r.size(), rows, time, train);
+        }
         Random rnd = new Random(seed);
         Order forgetOrder = new Order(f.size(), rnd), retainOrder = new Order(Math.max(1, r.size()), rnd);
         List<StepMetrics> metrics = new ArrayList<>();
@@ -254,7 +257,8 @@ public final class Unlearning {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Checkpoint result = new Checkpoint(ckpt.config(), new ModelWeights(weightsOf(graph), null, null));
+        Map<String, INDArray> finalWeights = method.finish(ckpt.weights().asMap(), weightsOf(graph));
+        Checkpoint result = new Checkpoint(ckpt.config(), new ModelWeights(finalWeights, null, null));
         if (outputDir != null) {
             try {
                 HfCheckpoint.save(result, outputDir);
@@ -264,6 +268,53 @@ public final class Unlearning {
             }
         }
         return new UnlearningRun(result, metrics);
+    }
+
+    /** {@code manifest.json}: everything needed to tell runs apart and to repeat one. */
+    private void writeManifest(int forgetCount, int retainCount, int rows, int time, Predicate<String> train) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mubench_version", "0.1.0-SNAPSHOT");
+        m.put("method", method.name());
+        m.put("method_parameters", method.toString());
+        m.put("optimizer", optimizer.toString());
+        m.put("learning_rate", optimizer.learningRate());
+        m.put("schedule", schedule.toString());
+        m.put("steps", steps);
+        m.put("forget_batch", forgetBatch);
+        m.put("retain_batch", method.needsRetain() ? retainBatch : 0);
+        m.put("max_length", maxLength);
+        m.put("sequence_length", time + 1);
+        m.put("clip_norm", clipNorm);
+        m.put("seed", seed);
+        m.put("trainable_parameters", model.checkpoint().weights().asMap().keySet().stream().filter(train).toList());
+        m.put("forget_examples", forgetCount);
+        m.put("forget_sha256", sha256(forget));
+        m.put("retain_examples", retainCount);
+        m.put("retain_sha256", retainCount == 0 ? null : sha256(retain));
+        m.put("model", model.checkpoint().config());
+        try {
+            Files.createDirectories(outputDir);
+            io.github.mubench.tensor.checkpoint.AtomicFiles.write(outputDir.resolve("manifest.json"),
+                    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SHA-256 over the examples' prompts and responses, in order: the data's identity. */
+    private static String sha256(List<UnlearnExample> examples) {
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            for (UnlearnExample e : examples) {
+                md.update(e.prompt().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(e.response().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The output folder gets the model's tokenizer too, so that it loads as a complete HF model. */

@@ -26,6 +26,16 @@ public interface UnlearningMethod {
         return null;
     }
 
+    /**
+     * Weight arithmetic after training (task vectors, SKU stage 2): the final weights from the starting ones and the
+     * trained ones. The default keeps the trained weights.
+     */
+    default java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> finish(
+            java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> start,
+            java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> trained) {
+        return trained;
+    }
+
     /** Whether the loss reads the reference model (its sequence log-probs or its distributions). */
     default boolean needsReference() {
         return false;

@@ -60,6 +60,11 @@ class UnlearningTest {
         assertEquals(6, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
         assertTrue(run.metrics().get(5).forgetNll() > run.metrics().get(0).forgetNll());
         assertEquals(after, nll(HfCheckpoint.load(dir), FORGET), 1e-5, "the saved folder is the unlearned model");
+        var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+        assertEquals("ga", manifest.get("method").asText());
+        assertEquals(1, manifest.get("seed").asLong());
+        assertEquals(64, manifest.get("forget_sha256").asText().length());
+        assertTrue(manifest.get("optimizer").asText().startsWith("AdamW(lr=0.002"), manifest.get("optimizer").asText());
     }
 
     @Test
@@ -130,6 +135,34 @@ class UnlearningTest {
             assertTrue(java.util.Arrays.equals(x.data().asFloat(), y.data().asFloat()), name + " differs");
         }
         assertEquals(Files.readAllLines(dir.resolve("a/metrics.jsonl")).size(), Files.readAllLines(b.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void taskVectorNegationIsExactlyTheStartMinusLambdaTimesTheFineTuningDelta() {
+        var fineTuned = Unlearning.of(MODEL).method(new io.github.mubench.unlearn.methods.TaskVectorNegation(0))
+                .forget(FORGET).optimizer(AdamW.lr(2e-3)).steps(3).seed(2).run();
+        var negated = Unlearning.of(MODEL).method(new io.github.mubench.unlearn.methods.TaskVectorNegation(1.5))
+                .forget(FORGET).optimizer(AdamW.lr(2e-3)).steps(3).seed(2).run();
+        // λ = 0 keeps θ0, so compute the fine-tuned weights from the same run with the default finish instead:
+        var plain = Unlearning.of(MODEL).method(new UnlearningMethod() {
+            public String name() {
+                return "descend";
+            }
+
+            public org.nd4j.autodiff.samediff.SDVariable loss(LossTerms t) {
+                return t.forgetNll();
+            }
+        }).forget(FORGET).optimizer(AdamW.lr(2e-3)).steps(3).seed(2).run();
+        for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
+            INDArray theta0 = e.getValue(), ft = plain.model().weights().asMap().get(e.getKey());
+            INDArray expected = theta0.sub(ft.sub(theta0).mul(1.5));
+            assertTrue(java.util.Arrays.equals(expected.dup().data().asFloat(),
+                    negated.model().weights().asMap().get(e.getKey()).dup().data().asFloat()), e.getKey());
+            assertTrue(java.util.Arrays.equals(theta0.dup().data().asFloat(),
+                    fineTuned.model().weights().asMap().get(e.getKey()).dup().data().asFloat()), "λ = 0 gives θ0");
+        }
+        assertTrue(nll(plain.model(), FORGET) < nll(MODEL.checkpoint(), FORGET), "fine-tuning lowers forget NLL");
+        assertTrue(nll(negated.model(), FORGET) > nll(MODEL.checkpoint(), FORGET), "negation raises it");
     }
 
     @Test

@@ -28,6 +28,11 @@ public final class AdamW implements Optimizer {
         return new AdamW(lr, 0.9, 0.999, 1e-8, 0.01);
     }
 
+    @Override
+    public String toString() {
+        return "AdamW(lr=" + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + eps + ", weight_decay=" + weightDecay + ")";
+    }
+
     /** The same optimizer with another weight decay. */
     public AdamW withWeightDecay(double wd) {
         return new AdamW(lr, beta1, beta2, eps, wd);
