@@ -75,6 +75,15 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "default: ${DEFAULT-VALUE}")
     long seed = 0;
 
+    @Option(names = "--lora-rank", description = "train LoRA adapters of this rank (merged on save) instead of full weights")
+    int loraRank = 0;
+
+    @Option(names = "--lora-alpha", description = "LoRA alpha (default: ${DEFAULT-VALUE})")
+    double loraAlpha = 16;
+
+    @Option(names = "--lora-targets", split = ",", description = "projections to adapt (default: q_proj,v_proj)")
+    List<String> loraTargets = List.of("q_proj", "v_proj");
+
     @Option(names = "--checkpoint-every", paramLabel = "N", description = "snapshot to DIR/checkpoint every N steps (0 = never)")
     int checkpointEvery = 0;
 
@@ -114,6 +123,9 @@ final class UnlearnCommand implements Callable<Integer> {
                 .maxLength(maxLength).clipNorm(clipNorm).seed(seed).outputDir(out).checkpointEvery(checkpointEvery)
                 .resume(resume).onStep(s -> System.err.printf("step %d/%d  loss %.4f  forget NLL %.4f  retain NLL %.4f  %.2f s%n",
                         s.step() + 1, steps, s.loss(), s.forgetNll(), s.retainNll(), s.seconds()));
+        if (loraRank > 0) {
+            run.lora(new io.github.mubench.tensor.graph.LoraConfig(loraRank, loraAlpha, loraTargets, seed));
+        }
         if (trainable != null) {
             var pattern = java.util.regex.Pattern.compile(trainable);
             run.trainable(n -> pattern.matcher(n).matches());

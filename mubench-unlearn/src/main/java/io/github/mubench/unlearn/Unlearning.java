@@ -52,6 +52,7 @@ public final class Unlearning {
     private double clipNorm = 1.0;
     private Predicate<String> trainable;
     private Path outputDir;
+    private io.github.mubench.tensor.graph.LoraConfig lora;
     private int checkpointEvery;
     private boolean resume;
     private StepListener listener = m -> {
@@ -126,6 +127,12 @@ public final class Unlearning {
         return this;
     }
 
+    /** Trains LoRA adapters only (merged into the weights at the end) instead of the selected parameters. */
+    public Unlearning lora(io.github.mubench.tensor.graph.LoraConfig config) {
+        this.lora = config;
+        return this;
+    }
+
     /** Where the unlearned model (HF folder) and {@code metrics.jsonl} go; {@code null}: nowhere. */
     public Unlearning outputDir(Path dir) {
         this.outputDir = dir;
@@ -179,7 +186,7 @@ public final class Unlearning {
 
         var ckpt = model.checkpoint();
         Predicate<String> train = trainable != null ? trainable : method.trainable() != null ? method.trainable() : n -> true;
-        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, train);
+        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, train, lora);
         if (graph.trainable().isEmpty()) {
             throw new IllegalArgumentException("the trainable-parameter selection matches no parameter of the model");
         }
@@ -257,7 +264,7 @@ public final class Unlearning {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, INDArray> finalWeights = method.finish(ckpt.weights().asMap(), weightsOf(graph));
+        Map<String, INDArray> finalWeights = method.finish(ckpt.weights().asMap(), graph.mergedWeights());
         Checkpoint result = new Checkpoint(ckpt.config(), new ModelWeights(finalWeights, null, null));
         if (outputDir != null) {
             try {
@@ -286,7 +293,8 @@ public final class Unlearning {
         m.put("sequence_length", time + 1);
         m.put("clip_norm", clipNorm);
         m.put("seed", seed);
-        m.put("trainable_parameters", model.checkpoint().weights().asMap().keySet().stream().filter(train).toList());
+        m.put("trainable_parameters", lora != null ? "LoRA adapters" : model.checkpoint().weights().asMap().keySet().stream().filter(train).toList());
+        m.put("lora", lora);
         m.put("forget_examples", forgetCount);
         m.put("forget_sha256", sha256(forget));
         m.put("retain_examples", retainCount);
@@ -389,15 +397,6 @@ public final class Unlearning {
             sq += n * n;
         }
         return Math.sqrt(sq);
-    }
-
-    /** The graph's parameters under HF names, without an LM head that is tied to the embedding. */
-    private Map<String, INDArray> weightsOf(LlamaGraph graph) {
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        for (String name : model.checkpoint().weights().asMap().keySet()) {
-            out.put(name, graph.parameter(name).dup());
-        }
-        return out;
     }
 
     /** metrics.jsonl, keeping the lines of the {@code keep} steps a resumed run does not redo. */

@@ -166,6 +166,19 @@ class UnlearningTest {
     }
 
     @Test
+    void loraTrainsAdaptersAndMergesThemIntoTheTargetedProjectionsOnly() {
+        double before = nll(MODEL.checkpoint(), FORGET);
+        var run = Unlearning.of(MODEL).method(new GradientAscent()).forget(FORGET).optimizer(AdamW.lr(5e-3)).steps(6)
+                .lora(new io.github.mubench.tensor.graph.LoraConfig(4, 8, List.of("q_proj", "v_proj"), 0)).seed(0).run();
+        assertEquals(MODEL.checkpoint().weights().asMap().keySet(), run.model().weights().asMap().keySet());
+        for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
+            boolean changed = !e.getValue().equals(run.model().weights().asMap().get(e.getKey()));
+            assertEquals(e.getKey().matches(".*(q_proj|v_proj)\\.weight"), changed, e.getKey());
+        }
+        assertTrue(nll(run.model(), FORGET) > before, "the merged model forgot");
+    }
+
+    @Test
     void sameSeedGivesIdenticalWeights() {
         var a = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
         var b = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();

@@ -52,6 +52,7 @@ public final class LlamaGraph {
     private final Rope rope;
     private SDVariable loss;
     private boolean backwardBuilt;
+    private final LoraConfig lora;
     /** Token ids of the batch last fed, for scattering the lookup gradient into the embedding. */
     private int[] lastIds;
 
@@ -60,7 +61,21 @@ public final class LlamaGraph {
      * @param trainable which parameter names receive gradients (the others are frozen)
      */
     public LlamaGraph(LlamaConfig config, ModelWeights weights, int batch, int time, Predicate<String> trainable) {
+        this(config, weights, batch, time, trainable, null);
+    }
+
+    /**
+     * A graph with LoRA adapters on the projections {@code lora} targets; then only the adapters train
+     * ({@code trainable} is ignored) and {@link #mergedWeights()} folds them into the base weights.
+     */
+    public LlamaGraph(LlamaConfig config, ModelWeights weights, int batch, int time, Predicate<String> trainable,
+                      LoraConfig lora) {
         Nd4jRuntime.configure();
+        this.lora = lora;
+        if (lora != null) {
+            Nd4j.getRandom().setSeed(lora.seed());
+            trainable = name -> name.contains(".lora_");
+        }
         this.config = config;
         this.batch = batch;
         this.time = time;
@@ -92,13 +107,13 @@ public final class LlamaGraph {
             SDVariable probs = sd.nn.softmax(scores.reshape(batch, kvh, rep, time, time).add(mask), -1);
             SDVariable out = sd.mmul(probs.reshape(batch, kvh, (long) rep * time, time), vh);
             SDVariable merged = out.reshape(batch, h, time, hd).permute(0, 2, 1, 3).reshape((long) batch * time, q);
-            x = x.add(sd.mmul(merged, param(weights, p + "self_attn.o_proj.weight", d, q), false, true, false));
+            x = x.add(projection(merged, weights, p + "self_attn.o_proj", d, q));
 
             SDVariable m = rmsNorm(x, param(weights, p + "post_attention_layernorm.weight", d));
-            SDVariable gate = sd.mmul(m, param(weights, p + "mlp.gate_proj.weight", c.intermediateSize(), d), false, true, false);
-            SDVariable up = sd.mmul(m, param(weights, p + "mlp.up_proj.weight", c.intermediateSize(), d), false, true, false);
+            SDVariable gate = projection(m, weights, p + "mlp.gate_proj", c.intermediateSize(), d);
+            SDVariable up = projection(m, weights, p + "mlp.up_proj", c.intermediateSize(), d);
             SDVariable act = gate.mul(sd.nn.sigmoid(gate)).mul(up);
-            x = x.add(sd.mmul(act, param(weights, p + "mlp.down_proj.weight", d, c.intermediateSize()), false, true, false));
+            x = x.add(projection(act, weights, p + "mlp.down_proj", d, c.intermediateSize()));
             hidden.add(sd.identity("hidden_" + l, x));
         }
         SDVariable normed = rmsNorm(x, param(weights, "model.norm.weight", d));
@@ -138,8 +153,23 @@ public final class LlamaGraph {
     }
 
     private SDVariable linear(SDVariable x, ModelWeights w, String prefix, long out, long in) {
-        SDVariable y = sd.mmul(x, param(w, prefix + ".weight", out, in), false, true, false);
+        SDVariable y = projection(x, w, prefix, out, in);
         return config.attentionBias() ? y.add(param(w, prefix + ".bias", out)) : y;
+    }
+
+    /** {@code x·Wᵀ}, plus {@code (α/r)·x·Aᵀ·Bᵀ} when LoRA targets this projection. */
+    private SDVariable projection(SDVariable x, ModelWeights w, String prefix, long out, long in) {
+        SDVariable y = sd.mmul(x, param(w, prefix + ".weight", out, in), false, true, false);
+        if (lora == null || !lora.targets(prefix)) {
+            return y;
+        }
+        double bound = 1 / Math.sqrt(in);
+        SDVariable a = sd.var(prefix + ".lora_A.weight", Nd4j.rand(DataType.FLOAT, lora.rank(), in).muli(2 * bound).subi(bound));
+        SDVariable b = sd.var(prefix + ".lora_B.weight", Nd4j.zeros(DataType.FLOAT, out, lora.rank()));
+        params.put(a.name(), a);
+        params.put(b.name(), b);
+        SDVariable low = sd.mmul(sd.mmul(x, a, false, true, false), b, false, true, false);
+        return y.add(low.mul(lora.scale()));
     }
 
     private SDVariable rmsNorm(SDVariable x, SDVariable gain) {
@@ -253,6 +283,28 @@ public final class LlamaGraph {
     /** The current value of a parameter (trainable or frozen); writing to it changes the model. */
     public INDArray parameter(String name) {
         return name.equals(EMBED) ? embed : params.get(name).getArr();
+    }
+
+    /**
+     * The model's weights under HF names with any LoRA adapters merged in ({@code W + (α/r)·B·A}): copies, ready to
+     * save or to load into the inference path.
+     */
+    public Map<String, INDArray> mergedWeights() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (var e : parameters().entrySet()) {
+            String name = e.getKey();
+            if (name.contains(".lora_")) {
+                continue;
+            }
+            INDArray w = e.getValue().dup();
+            String prefix = name.endsWith(".weight") ? name.substring(0, name.length() - ".weight".length()) : null;
+            if (prefix != null && params.containsKey(prefix + ".lora_A.weight")) {
+                INDArray a = params.get(prefix + ".lora_A.weight").getArr(), b = params.get(prefix + ".lora_B.weight").getArr();
+                w.addi(b.mmul(a).muli(lora.scale()));
+            }
+            out.put(name, w);
+        }
+        return out;
     }
 
     /** Every parameter under its HF name (current values, shared with the graph). */

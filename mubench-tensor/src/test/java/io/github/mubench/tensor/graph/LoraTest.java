@@ -1,0 +1,64 @@
+package io.github.mubench.tensor.graph;
+
+import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.fixtures.Fixture;
+import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.model.ModelWeights;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** LoRA adapters: start as the base model, train alone, and merged weights give the unmerged graph's logits. */
+class LoraTest {
+
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void onlyAdaptersTrainAndMergedEqualsUnmerged(String name) {
+        Fixture f = new Fixture(name);
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        int b = tokens.length, t = tokens[0].length, v = ckpt.config().vocabSize();
+        var lora = new LoraConfig(4, 8, List.of("q_proj", "v_proj", "down_proj"), 1);
+        LlamaGraph g = new LlamaGraph(ckpt.config(), ckpt.weights(), b, t, n -> true, lora);
+        assertTrue(g.trainable().stream().allMatch(n -> n.contains(".lora_")) && g.trainable().size() == 3 * 2 * ckpt.config().numLayers());
+
+        Map<String, INDArray> feed = g.feed(tokens, f.valid(), f.labels());
+        double before = g.output(feed, "mean_nll").get("mean_nll").getDouble(0);
+        assertEquals(f.ref("loss").getDouble(0), before, 1e-5, "B = 0: the adapted model starts as the base model");
+        for (int step = 0; step < 3; step++) {
+            feed = g.feed(tokens, f.valid(), f.labels());
+            for (var e : g.gradients(feed).entrySet()) {
+                g.parameter(e.getKey()).subi(e.getValue().reshape(g.parameter(e.getKey()).shape()).mul(0.05));
+            }
+        }
+        feed = g.feed(tokens, f.valid(), f.labels());
+        assertTrue(g.output(feed, "mean_nll").get("mean_nll").getDouble(0) < before, "the adapters learned");
+        INDArray unmerged = g.output(feed, "logits").get("logits").reshape(b, t, v);
+
+        Map<String, INDArray> merged = g.mergedWeights();
+        assertEquals(ckpt.weights().asMap().keySet(), merged.keySet(), "merged weights have the base model's names");
+        for (var e : ckpt.weights().asMap().entrySet()) {
+            boolean adapted = e.getKey().matches(".*(q_proj|v_proj|down_proj)\\.weight");
+            assertEquals(!adapted, e.getValue().equals(merged.get(e.getKey())), e.getKey());
+        }
+        Llama fast = new Llama(new Checkpoint(ckpt.config(), new ModelWeights(merged, null, null)));
+        INDArray mergedLogits = fast.forward(tokens, f.valid(), fast.newCache(b, t), false);
+        boolean[][] valid = f.valid();
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < t; i++) {
+                if (valid[r][i]) {
+                    var idx = new org.nd4j.linalg.indexing.INDArrayIndex[]{org.nd4j.linalg.indexing.NDArrayIndex.point(r),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.all()};
+                    double diff = unmerged.get(idx).sub(mergedLogits.get(idx)).amaxNumber().doubleValue();
+                    assertTrue(diff < 1e-4, name + " [" + r + "," + i + "] merged vs unmerged: " + diff);
+                }
+            }
+        }
+    }
+}
