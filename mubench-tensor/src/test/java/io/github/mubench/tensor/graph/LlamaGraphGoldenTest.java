@@ -70,18 +70,7 @@ class LlamaGraphGoldenTest {
         INDArray graphLogits = g.output(g.feed(tokens, f.valid(), f.labels()), "logits").get("logits")
                 .reshape(b, t, ckpt.config().vocabSize());
         Llama fast = new Llama(ckpt);
-        INDArray fastLogits = fast.forward(tokens, f.valid(), fast.newCache(b, t), false);
-        boolean[][] valid = f.valid();
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < t; i++) {
-                if (valid[r][i]) {
-                    var idx = new org.nd4j.linalg.indexing.INDArrayIndex[]{org.nd4j.linalg.indexing.NDArrayIndex.point(r),
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.all()};
-                    double diff = graphLogits.get(idx).sub(fastLogits.get(idx)).amaxNumber().doubleValue();
-                    assertTrue(diff < 1e-4, name + " [" + r + "," + i + "] differs by " + diff);
-                }
-            }
-        }
+        f.assertCloseAtRealPositions(fast.forward(tokens, f.valid(), fast.newCache(b, t), false), graphLogits, 1e-4, "graph vs inference logits");
     }
 
     @ParameterizedTest
@@ -93,19 +82,9 @@ class LlamaGraphGoldenTest {
         int b = tokens.length, t = tokens[0].length, d = ckpt.config().hiddenSize();
         LlamaGraph g = new LlamaGraph(ckpt.config(), ckpt.weights(), b, t, n -> false);
         Map<String, INDArray> feed = g.feed(tokens, f.valid(), f.labels());
-        boolean[][] valid = f.valid();
         for (int l = 0; l < ckpt.config().numLayers(); l++) {
             INDArray actual = g.output(feed, g.hidden(l).name()).get(g.hidden(l).name()).reshape(b, t, d);
-            INDArray expected = f.ref("hidden/" + l);
-            for (int r = 0; r < b; r++) {
-                for (int i = 0; i < t; i++) {
-                    if (valid[r][i]) {
-                        double diff = expected.get(point(r), point(i), all()).sub(actual.get(point(r), point(i), all()))
-                                .amaxNumber().doubleValue();
-                        assertTrue(diff < 1e-4, name + " layer " + l + " [" + r + "," + i + "] differs by " + diff);
-                    }
-                }
-            }
+            f.assertCloseAtRealPositions(f.ref("hidden/" + l), actual, 1e-4, "layer " + l + " residual stream");
         }
     }
 
@@ -123,13 +102,5 @@ class LlamaGraphGoldenTest {
         INDArray expected = f.ref("grad/" + only);
         double diff = expected.sub(grads.get(only)).amaxNumber().doubleValue();
         assertTrue(diff <= 1e-4 * expected.amaxNumber().doubleValue(), name + " differs by " + diff);
-    }
-
-    private static org.nd4j.linalg.indexing.INDArrayIndex point(int i) {
-        return org.nd4j.linalg.indexing.NDArrayIndex.point(i);
-    }
-
-    private static org.nd4j.linalg.indexing.INDArrayIndex all() {
-        return org.nd4j.linalg.indexing.NDArrayIndex.all();
     }
 }

@@ -21,7 +21,7 @@ class LlamaGoldenTest {
         Llama model = new Llama(f.checkpoint());
         int[][] tokens = f.tokens();
         INDArray logits = model.forward(tokens, f.valid(), model.newCache(tokens.length, tokens[0].length), false);
-        assertClose(f, f.ref("logits"), logits);
+        f.assertCloseAtRealPositions(f.ref("logits"), logits, TOL, "logits");
     }
 
     @ParameterizedTest
@@ -59,22 +59,6 @@ class LlamaGoldenTest {
         assertEquals(f.checkpoint().config().numKvHeads(), ckpt.config().numKvHeads());
         Llama model = new Llama(ckpt);
         int[][] tokens = f.tokens();
-        assertClose(f, f.ref("logits"), model.forward(tokens, f.valid(), model.newCache(tokens.length, tokens[0].length), false));
-    }
-
-    /** Compares [B, T, V] logits at real (non-padding) positions. */
-    static void assertClose(Fixture f, INDArray expected, INDArray actual) {
-        boolean[][] valid = f.valid();
-        for (int b = 0; b < valid.length; b++) {
-            for (int t = 0; t < valid[0].length; t++) {
-                if (!valid[b][t]) {
-                    continue;
-                }
-                var idx = new org.nd4j.linalg.indexing.INDArrayIndex[]{org.nd4j.linalg.indexing.NDArrayIndex.point(b),
-                        org.nd4j.linalg.indexing.NDArrayIndex.point(t), org.nd4j.linalg.indexing.NDArrayIndex.all()};
-                double diff = expected.get(idx).sub(actual.get(idx)).amaxNumber().doubleValue();
-                assertTrue(diff < TOL, f + " logits at [" + b + "," + t + "] differ by " + diff);
-            }
-        }
+        f.assertCloseAtRealPositions(f.ref("logits"), model.forward(tokens, f.valid(), model.newCache(tokens.length, tokens[0].length), false), TOL, "GGUF logits");
     }
 }
