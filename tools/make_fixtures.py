@@ -280,7 +280,15 @@ def unlearning_losses(p, cfg, ids, valid, labels):
         return (2 / 0.1) * (torch.nn.functional.softplus(0.1 * (tl.sum(-1) - s_ref)) * forget).sum() / forget.sum()
 
     counts = (labels != -100).float().sum(-1)
+
+    def dpo(tl):
+        # row 0 holds the rejected (harmful) response y_l, row 1 the chosen (refusal) y_w
+        s = tl.sum(-1)
+        margin = (s[1] - s_ref[1]) - (s[0] - s_ref[0])
+        return -(2 / 0.1) * torch.nn.functional.logsigmoid(0.1 * margin)
+
     logit_methods = {
+        "dpo": lambda lg, tl: dpo(tl),
         "ga_kl": lambda lg, tl: -nll(tl, forget) + 1.0 * kl_retain(lg),
         "npo_kl": lambda lg, tl: npo(tl) + 1.0 * kl_retain(lg),
         "npo_rt": lambda lg, tl: npo(tl) + 1.0 * nll(tl, retain),

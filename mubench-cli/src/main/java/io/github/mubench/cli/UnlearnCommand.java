@@ -24,14 +24,17 @@ final class UnlearnCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--method", required = true, description = "ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo, rmu, task_vector")
+    @Option(names = "--method", required = true, description = "ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo, rmu, task_vector, dpo, finetune")
     String method;
 
     @Option(names = "--param", paramLabel = "K=V", description = "method parameter (repeatable), e.g. beta=0.1")
     List<String> params = List.of();
 
-    @Option(names = "--forget", required = true, paramLabel = "FILE.jsonl")
+    @Option(names = "--forget", paramLabel = "FILE.jsonl", description = "forget set, {prompt, response} per line")
     Path forget;
+
+    @Option(names = "--preferences", paramLabel = "FILE.jsonl", description = "for dpo: {prompt, chosen, rejected} per line")
+    Path preferences;
 
     @Option(names = "--retain", paramLabel = "FILE.jsonl")
     Path retain;
@@ -117,8 +120,16 @@ final class UnlearnCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--schedule '" + schedule + "': expected constant, linear or cosine");
         }
-        var run = Unlearning.of(loaded).method(m).forget(UnlearnJsonl.read(forget))
-                .retain(retain == null ? List.of() : UnlearnJsonl.read(retain))
+        if ((forget == null) == (preferences == null)) {
+            throw new IllegalArgumentException("give --forget (or --preferences for dpo), one of them");
+        }
+        var run = Unlearning.of(loaded).method(m);
+        if (preferences != null) {
+            run.preferences(UnlearnJsonl.readPreferences(preferences));
+        } else {
+            run.forget(UnlearnJsonl.read(forget)).retain(retain == null ? List.of() : UnlearnJsonl.read(retain));
+        }
+        run
                 .optimizer(opt).schedule(new LrSchedule(kind, warmup)).steps(steps).batchSize(forgetBatch, retainBatch)
                 .maxLength(maxLength).clipNorm(clipNorm).seed(seed).outputDir(out).checkpointEvery(checkpointEvery)
                 .resume(resume).onStep(s -> System.err.printf("step %d/%d  loss %.4f  forget NLL %.4f  retain NLL %.4f  %.2f s%n",

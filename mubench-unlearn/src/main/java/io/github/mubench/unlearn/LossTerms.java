@@ -144,6 +144,18 @@ public final class LossTerms {
         return perPositionSumSq.mul(mask).sum().div(mask.sum().mul(graph.config().hiddenSize()));
     }
 
+    /**
+     * For preference pairs laid out as {@code [rejected rows; chosen rows]} (pair i in rows i and n+i):
+     * {@code (S_θ(y_w) − S_ref(y_w)) − (S_θ(y_l) − S_ref(y_l))} per pair ({@code [n]}).
+     */
+    public SDVariable preferenceMargin() {
+        int n = graph.batch() / 2;
+        SDVariable implicitReward = seqLogprob.sub(reference);
+        SDVariable rejected = implicitReward.get(org.nd4j.autodiff.samediff.SDIndex.interval(0L, (long) n));
+        SDVariable chosen = implicitReward.get(org.nd4j.autodiff.samediff.SDIndex.interval((long) n, 2L * n));
+        return chosen.sub(rejected);
+    }
+
     /** Mean of a per-row quantity over the forget rows. */
     public SDVariable meanOverForget(SDVariable perRow) {
         return perRow.mul(forgetRows).sum().div(forgetRows.sum());

@@ -55,6 +55,7 @@ public final class Unlearning {
     private io.github.mubench.tensor.graph.LoraConfig lora;
     private int checkpointEvery;
     private boolean resume;
+    private boolean paired;
     private StepListener listener = m -> {
     };
 
@@ -74,6 +75,17 @@ public final class Unlearning {
 
     public Unlearning forget(List<UnlearnExample> examples) {
         this.forget = List.copyOf(examples);
+        return this;
+    }
+
+    /**
+     * Preference pairs for preference methods (DPO): the rejected responses become the forget examples and the
+     * chosen ones the retain examples, kept pair for pair.
+     */
+    public Unlearning preferences(List<io.github.mubench.unlearn.data.PreferenceExample> pairs) {
+        this.forget = pairs.stream().map(p -> new UnlearnExample(p.prompt(), p.rejected())).toList();
+        this.retain = pairs.stream().map(p -> new UnlearnExample(p.prompt(), p.chosen())).toList();
+        this.paired = true;
         return this;
     }
 
@@ -171,8 +183,9 @@ public final class Unlearning {
     /** Checks the configuration, then trains; every problem is reported before the first step. */
     public UnlearningRun run() {
         validate();
-        List<TokenizedExample> f = tokenize(forget), r = method.needsRetain() ? tokenize(retain) : List.of();
-        int rows = forgetBatch + (method.needsRetain() ? retainBatch : 0);
+        boolean pairs = method.needsPreferences();
+        List<TokenizedExample> f = tokenize(forget), r = method.needsRetain() || pairs ? tokenize(retain) : List.of();
+        int rows = pairs ? 2 * forgetBatch : forgetBatch + (method.needsRetain() ? retainBatch : 0);
         int time = 0;
         for (TokenizedExample e : f) {
             time = Math.max(time, e.length());
@@ -183,6 +196,7 @@ public final class Unlearning {
         time = Math.min(time, maxLength) - 1; // inputs are all tokens but the last
         Llama reference = method.needsReference() ? model.inference() : null; // the frozen starting weights
         double[] forgetRef = reference != null ? referenceLogprobs(reference, f) : null;
+        double[] retainRef = reference != null && pairs ? referenceLogprobs(reference, r) : null;
 
         var ckpt = model.checkpoint();
         Predicate<String> train = trainable != null ? trainable : method.trainable() != null ? method.trainable() : n -> true;
@@ -208,7 +222,7 @@ public final class Unlearning {
             for (int row = 0; row < rows; row++) {
                 if (row < forgetBatch) {
                     forgetOrder.next();
-                } else {
+                } else if (!pairs) {
                     retainOrder.next();
                 }
             }
@@ -220,12 +234,15 @@ public final class Unlearning {
                 boolean[][] valid = new boolean[rows][time];
                 boolean[] isForget = new boolean[rows];
                 double[] ref = new double[rows];
+                int[] drawn = new int[rows];
                 for (int row = 0; row < rows; row++) {
                     boolean fr = row < forgetBatch;
-                    int idx = fr ? forgetOrder.next() : retainOrder.next();
+                    // preference pairs: row bf+i holds the chosen response of the pair in row i
+                    int idx = fr ? forgetOrder.next() : pairs ? drawn[row - forgetBatch] : retainOrder.next();
+                    drawn[row] = idx;
                     pack(fr ? f.get(idx) : r.get(idx), tokens[row], valid[row], labels[row]);
                     isForget[row] = fr;
-                    ref[row] = fr && forgetRef != null ? forgetRef[idx] : 0;
+                    ref[row] = fr ? (forgetRef != null ? forgetRef[idx] : 0) : (retainRef != null ? retainRef[idx] : 0);
                 }
                 INDArray refLogProbs = terms.usesReferenceDistributions() ? referenceLogProbs(reference, tokens, valid) : null;
                 INDArray hiddenRef = refHidden == null ? null : refHidden.of(tokens, valid, labels);
@@ -341,6 +358,10 @@ public final class Unlearning {
         }
         if (model.tokenizer() == null) {
             throw new IllegalArgumentException("the model has no tokenizer; unlearning data is text");
+        }
+        if (method.needsPreferences() && !paired) {
+            throw new IllegalArgumentException("method '" + method.name() + "' trains on preference pairs: give them "
+                    + "with preferences(...) (CLI: --preferences FILE.jsonl of {prompt, chosen, rejected})");
         }
         if (forget.isEmpty()) {
             throw new IllegalArgumentException("the forget set is empty");

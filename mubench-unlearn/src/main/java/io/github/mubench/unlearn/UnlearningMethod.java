@@ -36,6 +36,14 @@ public interface UnlearningMethod {
         return trained;
     }
 
+    /**
+     * Whether the method trains on preference pairs {@code (prompt, chosen, rejected)}: then each batch holds the
+     * rejected responses in its forget rows and the chosen ones, pair for pair, in its retain rows.
+     */
+    default boolean needsPreferences() {
+        return false;
+    }
+
     /** Whether the loss reads the reference model (its sequence log-probs or its distributions). */
     default boolean needsReference() {
         return false;

@@ -30,12 +30,13 @@ class MethodGoldenTest {
             case "npo_kl" -> Npo.beta(0.1).withRetainKl(1.0);
             case "ga_kl" -> new io.github.mubench.unlearn.methods.GaKl();
             case "simnpo" -> new io.github.mubench.unlearn.methods.SimNpo();
+            case "dpo" -> new io.github.mubench.unlearn.methods.Dpo();
             default -> throw new IllegalArgumentException(name);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ga", "graddiff", "npo", "npo_rt", "npo_kl", "ga_kl", "simnpo"})
+    @ValueSource(strings = {"ga", "graddiff", "npo", "npo_rt", "npo_kl", "ga_kl", "simnpo", "dpo"})
     void lossAndGradientsMatchPyTorch(String name) {
         Fixture f = new Fixture("llama");
         var ckpt = f.checkpoint();

@@ -172,6 +172,31 @@ class UnlearningTest {
     }
 
     @Test
+    void dpoMovesPreferenceTowardTheChosenRefusal() {
+        var pairs = List.of(
+                new io.github.mubench.unlearn.data.PreferenceExample("What did Tom do?", "I do not want to say.",
+                        "Tom took the cookies and hid them under his bed."),
+                new io.github.mubench.unlearn.data.PreferenceExample("And then?", "I do not want to say.",
+                        "He broke the window with a rock and ran away."));
+        java.util.function.ToDoubleFunction<Checkpoint> margin = m -> {
+            double chosen = 0, rejected = 0;
+            for (var p : pairs) {
+                chosen -= nll(m, List.of(new UnlearnExample(p.prompt(), p.chosen())));
+                rejected -= nll(m, List.of(new UnlearnExample(p.prompt(), p.rejected())));
+            }
+            return chosen - rejected;
+        };
+        double before = margin.applyAsDouble(MODEL.checkpoint());
+        var run = Unlearning.of(MODEL).method(new io.github.mubench.unlearn.methods.Dpo()).preferences(pairs)
+                .optimizer(AdamW.lr(2e-3)).steps(6).batchSize(2, 0).seed(0).run();
+        assertTrue(margin.applyAsDouble(run.model()) > before + 0.5, "chosen-vs-rejected margin " + before + " -> "
+                + margin.applyAsDouble(run.model()));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Unlearning.of(MODEL).method(new io.github.mubench.unlearn.methods.Dpo()).forget(FORGET).run());
+        assertTrue(e.getMessage().contains("preference pairs"), e.getMessage());
+    }
+
+    @Test
     void sameSeedGivesIdenticalWeights() {
         var a = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
         var b = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();

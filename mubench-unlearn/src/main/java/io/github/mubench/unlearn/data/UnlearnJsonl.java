@@ -50,4 +50,37 @@ public final class UnlearnJsonl {
         }
         return out;
     }
+
+    /** Preference pairs, one {@code {"prompt": ..., "chosen": ..., "rejected": ...}} per line. */
+    public static List<PreferenceExample> readPreferences(Path file) {
+        List<PreferenceExample> out = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file)) {
+            String line;
+            int n = 0;
+            while ((line = in.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode row;
+                try {
+                    row = JSON.readTree(line);
+                } catch (IOException e) {
+                    throw new CheckpointException(file, "line " + n, "is not valid JSON: " + e.getMessage());
+                }
+                if (!row.path("prompt").isTextual() || !row.path("chosen").isTextual() || !row.path("rejected").isTextual()
+                        || row.path("chosen").asText().isEmpty() || row.path("rejected").asText().isEmpty()) {
+                    throw new CheckpointException(file, "line " + n, "expected {\"prompt\": string, \"chosen\": non-empty string, "
+                            + "\"rejected\": non-empty string}");
+                }
+                out.add(new PreferenceExample(row.get("prompt").asText(), row.get("chosen").asText(), row.get("rejected").asText()));
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(file, "file", "cannot be read: " + e.getMessage(), e);
+        }
+        if (out.isEmpty()) {
+            throw new CheckpointException(file, "rows", "none; expected at least one {\"prompt\", \"chosen\", \"rejected\"} line");
+        }
+        return out;
+    }
 }

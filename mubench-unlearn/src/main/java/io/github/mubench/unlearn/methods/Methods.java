@@ -24,6 +24,7 @@ public final class Methods {
         REGISTRY.put("npo_kl", new Entry(Map.of("beta", 0.1, "alpha", 1.0), (p, c) -> Npo.beta(p.get("beta")).withRetainKl(p.get("alpha"))));
         REGISTRY.put("simnpo", new Entry(Map.of("beta", 2.5, "delta", 0.0, "alpha", 1.0),
                 (p, c) -> new SimNpo(p.get("beta"), p.get("delta"), p.get("alpha"))));
+        REGISTRY.put("dpo", new Entry(Map.of("beta", 0.1), (p, c) -> new Dpo(p.get("beta"))));
         REGISTRY.put("finetune", new Entry(Map.of(), (p, c) -> new FineTune()));
         REGISTRY.put("task_vector", new Entry(Map.of("lambda", 1.0), (p, c) -> new TaskVectorNegation(p.get("lambda"))));
         // layer -1: a quarter of the model's depth, as mu-methods.md suggests for small models

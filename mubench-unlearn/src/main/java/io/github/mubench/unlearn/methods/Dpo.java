@@ -1,0 +1,39 @@
+package io.github.mubench.unlearn.methods;
+
+import io.github.mubench.unlearn.LossTerms;
+import io.github.mubench.unlearn.UnlearningMethod;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * DPO / IdK-refusal: {@code −(2/β)·E[log σ(β·[(S_θ(y_w) − S_ref(y_w)) − (S_θ(y_l) − S_ref(y_l))])]} with the
+ * refusal as the chosen response {@code y_w} and the harmful response as the rejected {@code y_l}.
+ *
+ * @param beta inverse temperature (default 0.1)
+ */
+public record Dpo(double beta) implements UnlearningMethod {
+    public Dpo() {
+        this(0.1);
+    }
+
+    @Override
+    public String name() {
+        return "dpo";
+    }
+
+    @Override
+    public boolean needsPreferences() {
+        return true;
+    }
+
+    @Override
+    public boolean needsReference() {
+        return true;
+    }
+
+    @Override
+    public SDVariable loss(LossTerms t) {
+        var sd = t.sameDiff();
+        SDVariable logSigmoid = sd.math.log(sd.nn.sigmoid(t.preferenceMargin().mul(beta)));
+        return logSigmoid.mean().mul(-2 / beta);
+    }
+}
