@@ -8,6 +8,7 @@ import io.github.mubench.tensor.score.LogLikelihood;
 import io.github.mubench.unlearn.Unlearning;
 import io.github.mubench.unlearn.UnlearningMethod;
 import io.github.mubench.unlearn.UnlearningRun;
+import io.github.mubench.unlearn.data.PreferenceExample;
 import io.github.mubench.unlearn.data.TokenizedExample;
 import io.github.mubench.unlearn.data.UnlearnExample;
 import io.github.mubench.unlearn.methods.FineTune;
@@ -53,8 +54,13 @@ public final class UnlearnHarness {
             }
             UnlearningMethod m = Methods.create(name, Map.of(), start.checkpoint().config());
             long t0 = System.nanoTime();
-            UnlearningRun run = Unlearning.of(start).method(m).forget(FORGET).retain(RETAIN).optimizer(AdamW.lr(1e-3))
-                    .steps(steps).batchSize(2, 2).seed(0).run();
+            Unlearning u = Unlearning.of(start).method(m).optimizer(AdamW.lr(1e-3)).steps(steps).batchSize(2, 2).seed(0);
+            if (m.needsPreferences()) { // DPO: the refusal is preferred to each forget response
+                u.preferences(FORGET.stream().map(e -> new PreferenceExample(e.prompt(), "I do not want to say.", e.response())).toList());
+            } else {
+                u.forget(FORGET).retain(RETAIN);
+            }
+            UnlearningRun run = u.run();
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf("{\"event\":\"method\",\"method\":\"%s\",\"forget_nll\":[%.3f,%.3f],\"retain_nll\":[%.3f,%.3f],"
                             + "\"steps_per_s\":%.2f,\"peak_rss_mib\":%.0f}%n", name, f0, nll(start, run.model(), FORGET), r0,

@@ -247,8 +247,8 @@ public final class Unlearning {
                 INDArray refLogProbs = terms.usesReferenceDistributions() ? referenceLogProbs(reference, tokens, valid) : null;
                 INDArray hiddenRef = refHidden == null ? null : refHidden.of(tokens, valid, labels);
                 Map<String, INDArray> feed = terms.feed(tokens, valid, labels, isForget, ref, refLogProbs, hiddenRef);
-                Map<String, INDArray> values = graph.output(feed, loss.name(), forgetNll.name(), retainNll.name());
-                Map<String, INDArray> grads = graph.gradients(feed);
+                var pass = graph.gradientsAndOutputs(feed, loss.name(), forgetNll.name(), retainNll.name());
+                Map<String, INDArray> values = pass.outputs(), grads = pass.gradients();
                 double norm = globalNorm(grads);
                 if (!Double.isFinite(norm) || !Double.isFinite(values.get(loss.name()).getDouble(0))) {
                     throw new DivergenceException(step, values.get(loss.name()).getDouble(0), norm);

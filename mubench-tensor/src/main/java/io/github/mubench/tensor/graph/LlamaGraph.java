@@ -366,6 +366,23 @@ public final class LlamaGraph {
      * The embedding's gradient gathers its use as LM head (when tied) and its lookups.
      */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
+        return gradientsAndOutputs(feed).gradients();
+    }
+
+    /**
+     * Gradients and named forward outputs of one batch.
+     *
+     * @param gradients trainable parameter → gradient
+     * @param outputs   requested output name → value
+     */
+    public record GradientsAndOutputs(Map<String, INDArray> gradients, Map<String, INDArray> outputs) {
+    }
+
+    /**
+     * {@link #gradients} together with forward outputs (the loss and its terms, say) from the same pass, so that a
+     * training step runs the forward once.
+     */
+    public GradientsAndOutputs gradientsAndOutputs(Map<String, INDArray> feed, String... outputs) {
         buildBackward();
         List<String> wanted = new ArrayList<>();
         for (String n : trainable) {
@@ -377,7 +394,15 @@ public final class LlamaGraph {
         if (embedTrainable) {
             wanted.add(INPUT_EMBEDS);
         }
-        Map<String, INDArray> g = sd.calculateGradients(feed, wanted);
+        Map<String, INDArray> values = Map.of();
+        Map<String, INDArray> g;
+        if (outputs.length == 0) {
+            g = sd.calculateGradients(feed, wanted);
+        } else {
+            var both = sd.calculateGradientsAndOutputs(feed, List.of(outputs), wanted);
+            g = both.getGradients();
+            values = both.getOutputs();
+        }
         dropSessions();
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String n : trainable) {
@@ -393,6 +418,6 @@ public final class LlamaGraph {
             }
             out.put(EMBED, eg);
         }
-        return out;
+        return new GradientsAndOutputs(out, values);
     }
 }
