@@ -121,7 +121,10 @@ public final class Generator {
      * SentencePiece tokenizers strip at the start of a text.
      */
     private String textAfterPrompt(Row r) {
-        String prompt = tokenizer.decode(r.prompt, true);
+        if (r.promptText == null) {
+            r.promptText = tokenizer.decode(r.prompt, true); // the prompt never changes: decode it once
+        }
+        String prompt = r.promptText;
         int[] all = java.util.stream.IntStream.concat(Arrays.stream(r.prompt), r.ids.stream().mapToInt(Integer::intValue)).toArray();
         String whole = tokenizer.decode(all, true);
         return whole.startsWith(prompt) ? whole.substring(prompt.length())
@@ -135,6 +138,7 @@ public final class Generator {
         final List<Integer> ids = new ArrayList<>();
         String text = "";
         String streamed = "";
+        String promptText;
         Generation.Finish finish;
 
         Row(int[] prompt, SplittableRandom random) {

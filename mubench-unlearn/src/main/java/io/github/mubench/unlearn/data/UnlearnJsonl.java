@@ -10,8 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
-/** Reads forget/retain sets as JSONL, one {@code {"prompt": ..., "response": ...}} per line. */
+/** Reads unlearning data as JSONL: one JSON object per line, blank lines skipped. */
 public final class UnlearnJsonl {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -19,41 +20,31 @@ public final class UnlearnJsonl {
     }
 
     /**
+     * Forget/retain examples, one {@code {"prompt": ..., "response": ...}} per line.
+     *
      * @throws CheckpointException naming the file and line of the first bad row, or an empty file
      */
     public static List<UnlearnExample> read(Path file) {
-        List<UnlearnExample> out = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file)) {
-            String line;
-            int n = 0;
-            while ((line = in.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode row;
-                try {
-                    row = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new CheckpointException(file, "line " + n, "is not valid JSON: " + e.getMessage());
-                }
-                if (!row.path("prompt").isTextual() || !row.path("response").isTextual() || row.path("response").asText().isEmpty()) {
-                    throw new CheckpointException(file, "line " + n, "expected {\"prompt\": string, \"response\": non-empty string}");
-                }
-                out.add(new UnlearnExample(row.get("prompt").asText(), row.get("response").asText()));
-            }
-        } catch (IOException e) {
-            throw new CheckpointException(file, "file", "cannot be read: " + e.getMessage(), e);
-        }
-        if (out.isEmpty()) {
-            throw new CheckpointException(file, "rows", "none; expected at least one {\"prompt\", \"response\"} line");
-        }
-        return out;
+        return rows(file, "{\"prompt\": string, \"response\": non-empty string}", row ->
+                text(row, "prompt", true) && text(row, "response", false)
+                        ? new UnlearnExample(row.get("prompt").asText(), row.get("response").asText()) : null);
     }
 
     /** Preference pairs, one {@code {"prompt": ..., "chosen": ..., "rejected": ...}} per line. */
     public static List<PreferenceExample> readPreferences(Path file) {
-        List<PreferenceExample> out = new ArrayList<>();
+        return rows(file, "{\"prompt\": string, \"chosen\": non-empty string, \"rejected\": non-empty string}", row ->
+                text(row, "prompt", true) && text(row, "chosen", false) && text(row, "rejected", false)
+                        ? new PreferenceExample(row.get("prompt").asText(), row.get("chosen").asText(), row.get("rejected").asText())
+                        : null);
+    }
+
+    private static boolean text(JsonNode row, String field, boolean mayBeEmpty) {
+        return row.path(field).isTextual() && (mayBeEmpty || !row.get(field).asText().isEmpty());
+    }
+
+    /** Each non-blank line parsed by {@code parse}, which returns {@code null} for a row of the wrong shape. */
+    private static <T> List<T> rows(Path file, String expected, Function<JsonNode, T> parse) {
+        List<T> out = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file)) {
             String line;
             int n = 0;
@@ -68,18 +59,17 @@ public final class UnlearnJsonl {
                 } catch (IOException e) {
                     throw new CheckpointException(file, "line " + n, "is not valid JSON: " + e.getMessage());
                 }
-                if (!row.path("prompt").isTextual() || !row.path("chosen").isTextual() || !row.path("rejected").isTextual()
-                        || row.path("chosen").asText().isEmpty() || row.path("rejected").asText().isEmpty()) {
-                    throw new CheckpointException(file, "line " + n, "expected {\"prompt\": string, \"chosen\": non-empty string, "
-                            + "\"rejected\": non-empty string}");
+                T value = parse.apply(row);
+                if (value == null) {
+                    throw new CheckpointException(file, "line " + n, "expected " + expected);
                 }
-                out.add(new PreferenceExample(row.get("prompt").asText(), row.get("chosen").asText(), row.get("rejected").asText()));
+                out.add(value);
             }
         } catch (IOException e) {
             throw new CheckpointException(file, "file", "cannot be read: " + e.getMessage(), e);
         }
         if (out.isEmpty()) {
-            throw new CheckpointException(file, "rows", "none; expected at least one {\"prompt\", \"chosen\", \"rejected\"} line");
+            throw new CheckpointException(file, "rows", "none; expected at least one line of " + expected);
         }
         return out;
     }
