@@ -53,6 +53,7 @@ public final class LlamaGraph {
     private SDVariable loss;
     private boolean backwardBuilt;
     private final LoraConfig lora;
+    private java.util.SplittableRandom loraInit;
     /** Token ids of the batch last fed, for scattering the lookup gradient into the embedding. */
     private int[] lastIds;
 
@@ -66,14 +67,16 @@ public final class LlamaGraph {
 
     /**
      * A graph with LoRA adapters on the projections {@code lora} targets; then only the adapters train
-     * ({@code trainable} is ignored) and {@link #mergedWeights()} folds them into the base weights.
+     * ({@code trainable} is ignored) and {@link #mergedWeights()} folds them into the base weights. With LoRA dropout
+     * every pass of this graph drops adapter inputs (it is a training graph); the masks are drawn from
+     * {@code Nd4j.getRandom()}, so seeding it before a pass makes the pass repeatable.
      */
     public LlamaGraph(LlamaConfig config, ModelWeights weights, int batch, int time, Predicate<String> trainable,
                       LoraConfig lora) {
         Nd4jRuntime.configure();
         this.lora = lora;
         if (lora != null) {
-            Nd4j.getRandom().setSeed(lora.seed());
+            loraInit = new java.util.SplittableRandom(lora.seed());
             trainable = name -> name.contains(".lora_");
         }
         this.config = config;
@@ -164,11 +167,22 @@ public final class LlamaGraph {
             return y;
         }
         double bound = 1 / Math.sqrt(in);
-        SDVariable a = sd.var(prefix + ".lora_A.weight", Nd4j.rand(DataType.FLOAT, lora.rank(), in).muli(2 * bound).subi(bound));
+        float[] init = new float[Math.toIntExact(lora.rank() * in)]; // drawn in Java: ND4J's rand ignores setSeed
+        for (int i = 0; i < init.length; i++) {
+            init[i] = (float) loraInit.nextDouble(-bound, bound);
+        }
+        SDVariable a = sd.var(prefix + ".lora_A.weight", Nd4j.create(init, new long[]{lora.rank(), in}, DataType.FLOAT));
         SDVariable b = sd.var(prefix + ".lora_B.weight", Nd4j.zeros(DataType.FLOAT, out, lora.rank()));
         params.put(a.name(), a);
         params.put(b.name(), b);
-        SDVariable low = sd.mmul(sd.mmul(x, a, false, true, false), b, false, true, false);
+        // dropout masks come from ND4J's global generator: seed it before each pass for repeatable training
+        SDVariable adapterInput = x;
+        if (lora.dropout() > 0) { // a Bernoulli mask times x: SameDiff's own dropout op has no backward
+            double keep = 1 - lora.dropout();
+            SDVariable mask = sd.random.bernoulli(keep, DataType.FLOAT, (long) batch * time, in);
+            adapterInput = x.mul(mask).div(keep);
+        }
+        SDVariable low = sd.mmul(sd.mmul(adapterInput, a, false, true, false), b, false, true, false);
         return y.add(low.mul(lora.scale()));
     }
 

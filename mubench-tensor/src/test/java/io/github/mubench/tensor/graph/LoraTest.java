@@ -51,4 +51,38 @@ class LoraTest {
         INDArray mergedLogits = fast.forward(tokens, f.valid(), fast.newCache(b, t), false);
         f.assertCloseAtRealPositions(unmerged, mergedLogits, 1e-4, "merged vs unmerged logits");
     }
+
+    /**
+     * PEFT's lora_dropout: with B = 0 the gradient of B is linear in the dropped input, so its mean over many masks
+     * equals the no-dropout gradient only if kept values are scaled by 1/(1−p) (unscaled, it would be half of it at
+     * p = 0.5). Seeding ND4J's generator repeats a mask; another seed draws another.
+     */
+    @org.junit.jupiter.api.Test
+    void dropoutIsInvertedSeededAndUnbiased() {
+        Fixture f = new Fixture("llama");
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        String bName = "model.layers.0.self_attn.q_proj.lora_B.weight";
+        java.util.function.Function<Double, LlamaGraph> graph = p -> new LlamaGraph(ckpt.config(), ckpt.weights(),
+                tokens.length, tokens[0].length, n -> true, new LoraConfig(4, 8, List.of("q_proj"), 3, p));
+        LlamaGraph plain = graph.apply(0.0), dropped = graph.apply(0.5);
+        INDArray exact = plain.gradients(plain.feed(tokens, f.valid(), f.labels())).get(bName);
+
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(1);
+        INDArray first = dropped.gradients(dropped.feed(tokens, f.valid(), f.labels())).get(bName).dup();
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(1);
+        INDArray again = dropped.gradients(dropped.feed(tokens, f.valid(), f.labels())).get(bName).dup();
+        assertEquals(first, again, "same seed, same mask");
+        INDArray mean = first.mul(0);
+        int samples = 200;
+        for (int s = 0; s < samples; s++) {
+            org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(100 + s);
+            INDArray g = dropped.gradients(dropped.feed(tokens, f.valid(), f.labels())).get(bName);
+            assertTrue(s > 0 || !g.equals(first), "another seed, another mask");
+            mean.addi(g.div(samples));
+        }
+        double scale = exact.amaxNumber().doubleValue();
+        double err = mean.sub(exact).amaxNumber().doubleValue();
+        assertTrue(err < 0.15 * scale, "mean over masks " + err + " from the exact gradient (scale " + scale + ")");
+    }
 }
