@@ -356,6 +356,69 @@ def unlearning_losses(p, cfg, ids, valid, labels):
     return out
 
 
+def group_losses(p, cfg):
+    """Methods whose batches hold more than forget and retain rows, on a 4-row batch: row 0 forget, row 1 retain,
+    rows 2-3 random-mismatch rows (SKU: other harmful responses, LLMU: benign answers; K = 2). Eraser and Safe
+    Unlearning use rows 0-2, row 2 being the refusal row. The reference is as in unlearning_losses: S_ref = S_0 - 0.5,
+    distributions softmax(0.9 * logits_0). Written under groups/."""
+    gen = torch.Generator().manual_seed(11)
+    B, T = 4, 8
+    ids = torch.randint(3, cfg["vocab_size"], (B, T), generator=gen)
+    valid = torch.ones(B, T, dtype=torch.bool)
+    labels = torch.full((B, T), -100)
+    labels[:, :-1] = ids[:, 1:]
+    for b, (pad, prompt) in enumerate([(0, 2), (2, 3), (1, 2), (3, 1)]):
+        valid[b, :pad] = False
+        ids[b, :pad] = 0
+        labels[b, :pad + prompt - 1] = -100
+    counts = (labels != -100).float().sum(-1)
+    with torch.no_grad():
+        logits0 = forward(p, cfg, ids, valid)
+        s_ref = token_logprobs(logits0, labels).sum(-1) - 0.5
+        ref_logp = (logits0 * 0.9).log_softmax(-1)
+    out = {"groups/input_ids": ids.float(), "groups/valid": valid.float(), "groups/labels": labels.float(),
+           "groups/reference_seq_logprob": s_ref, "groups/reference_log_probs": ref_logp}
+
+    def rows(*on, n=B):
+        r = torch.zeros(n)
+        r[list(on)] = 1.0
+        return r
+
+    def nll(tl, r, n):
+        return -(tl.sum(-1) * r).sum() / (counts[:n] * r).sum()
+
+    def kl(logits, r, n):
+        per = (ref_logp[:n].exp() * (ref_logp[:n] - logits.log_softmax(-1))).sum(-1)
+        pos = (labels[:n] != -100).float() * r[:, None]
+        return (per * pos).sum() / pos.sum()
+
+    def sku(lg, tl, n):
+        return 0.5 * nll(tl, rows(0), n) + 1.0 * nll(tl, rows(2, 3), n) - 1.0 * kl(lg, rows(1), n)
+
+    def llmu(lg, tl, n):
+        return -0.5 * nll(tl, rows(0), n) + 1.0 * nll(tl, rows(2, 3), n) + 1.0 * kl(lg, rows(1), n)
+
+    def eraser(lg, tl, n):  # γ = 10 so that the hinge is active on this random model
+        f, r, refusal = rows(0, n=n), rows(1, n=n), rows(2, n=n)
+        return torch.relu(10.0 - nll(tl, f, n)) + kl(lg, r, n) + kl(lg, refusal, n)
+
+    def safe(lg, tl, n):  # α 0.3, β 1, θ 0.5; mean per-token log-probs
+        f, r, refusal = rows(0, n=n), rows(1, n=n), rows(2, n=n)
+        margin = tl.sum(-1) / counts[:n] - s_ref[:n] / counts[:n]
+        harmful = -(torch.nn.functional.logsigmoid(-1.0 * margin) * f).sum() / f.sum()
+        return nll(tl, r, n) + 0.5 * nll(tl, refusal, n) + 0.3 * harmful
+
+    for m, (f, n) in {"sku": (sku, 4), "llmu": (llmu, 4), "eraser": (eraser, 3), "safe_unlearning": (safe, 3)}.items():
+        params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
+        logits = forward(params, cfg, ids[:n], valid[:n])
+        loss = f(logits, token_logprobs(logits, labels[:n]), n)
+        grads = torch.autograd.grad(loss, list(params.values()))
+        out[f"groups/{m}/loss"] = loss.detach().reshape(1)
+        for k, g in zip(params, grads):
+            out[f"groups/{m}/grad/{k}"] = g
+    return out
+
+
 # ---------------------------------------------------------------- fixtures
 
 def batch(cfg, gen):
@@ -410,6 +473,7 @@ def make(name, cfg):
     ref["sgd_losses"] = torch.tensor(losses)
     if name == "llama":
         ref.update(unlearning_losses(p, cfg, ids, valid, labels))
+        ref.update(group_losses(p, cfg))
     write_safetensors(os.path.join(d, "reference.safetensors"), ref)
     print(f"{name}: loss {loss.item():.6f}, sgd {losses[0]:.4f} -> {losses[-1]:.4f}")
 

@@ -3,6 +3,7 @@ package io.github.mubench.examples;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.Models;
 import io.github.mubench.unlearn.LossTerms;
+import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.Unlearning;
 import io.github.mubench.unlearn.UnlearningMethod;
 import io.github.mubench.unlearn.UnlearningRun;
@@ -28,8 +29,8 @@ public final class CustomMethodExample {
         }
 
         @Override
-        public boolean needsRetain() {
-            return true;
+        public java.util.Set<RowGroup> rowGroups() {
+            return java.util.Set.of(RowGroup.FORGET, RowGroup.RETAIN);
         }
 
         @Override

@@ -8,7 +8,7 @@ import io.github.mubench.tensor.score.LogLikelihood;
 import io.github.mubench.unlearn.Unlearning;
 import io.github.mubench.unlearn.UnlearningMethod;
 import io.github.mubench.unlearn.UnlearningRun;
-import io.github.mubench.unlearn.data.PreferenceExample;
+import io.github.mubench.unlearn.data.Refusals;
 import io.github.mubench.unlearn.data.TokenizedExample;
 import io.github.mubench.unlearn.data.UnlearnExample;
 import io.github.mubench.unlearn.methods.FineTune;
@@ -22,7 +22,8 @@ import java.util.Map;
  * Every method on stories260K, after a short fine-tune on the forget set (so there is something to forget): forget
  * and retain NLL before and after, steps per second, peak RSS. One JSON line per method.
  * <p>
- * Usage: {@code UnlearnHarness [steps=20]}
+ * Usage: {@code UnlearnHarness [steps=20] [method ...]} (default: every method). Peak RSS is the process's, so
+ * {@code unlearn-methods.sh} runs each method in a JVM of its own.
  */
 public final class UnlearnHarness {
     private static final List<UnlearnExample> FORGET = List.of(
@@ -48,19 +49,17 @@ public final class UnlearnHarness {
         double f0 = nll(start, start.checkpoint(), FORGET), r0 = nll(start, start.checkpoint(), RETAIN);
         System.out.printf("{\"event\":\"planted\",\"forget_nll_base\":%.3f,\"forget_nll\":%.3f,\"retain_nll\":%.3f}%n",
                 nll(base, base.checkpoint(), FORGET), f0, r0);
-        for (String name : Methods.names()) {
+        List<String> names = args.length > 1 ? List.of(args).subList(1, args.length) : List.copyOf(Methods.names());
+        for (String name : names) {
             if (name.equals("finetune")) {
                 continue;
             }
             UnlearningMethod m = Methods.create(name, Map.of(), start.checkpoint().config());
             long t0 = System.nanoTime();
-            Unlearning u = Unlearning.of(start).method(m).optimizer(AdamW.lr(1e-3)).steps(steps).batchSize(2, 2).seed(0);
-            if (m.needsPreferences()) { // DPO: the refusal is preferred to each forget response
-                u.preferences(FORGET.stream().map(e -> new PreferenceExample(e.prompt(), "I do not want to say.", e.response())).toList());
-            } else {
-                u.forget(FORGET).retain(RETAIN);
-            }
-            UnlearningRun run = u.run();
+            // methods with refusal rows (DPO's chosen response, Eraser, Safe Unlearning) get one fixed refusal
+            UnlearningRun run = Unlearning.of(start).method(m).forget(FORGET).retain(RETAIN)
+                    .refusals(Refusals.fixed("I do not want to say.")).optimizer(AdamW.lr(1e-3)).steps(steps)
+                    .batchSize(2, 2).seed(0).run();
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf("{\"event\":\"method\",\"method\":\"%s\",\"forget_nll\":[%.3f,%.3f],\"retain_nll\":[%.3f,%.3f],"
                             + "\"steps_per_s\":%.2f,\"peak_rss_mib\":%.0f}%n", name, f0, nll(start, run.model(), FORGET), r0,

@@ -2,6 +2,7 @@ package io.github.mubench.cli;
 
 import io.github.mubench.unlearn.Unlearning;
 import io.github.mubench.unlearn.UnlearningRun;
+import io.github.mubench.unlearn.data.Refusals;
 import io.github.mubench.unlearn.data.UnlearnJsonl;
 import io.github.mubench.unlearn.methods.Methods;
 import io.github.mubench.unlearn.optim.AdamW;
@@ -24,17 +25,26 @@ final class UnlearnCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--method", required = true, description = "ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo, rmu, task_vector, dpo, finetune")
+    @Option(names = "--method", required = true, description = "one of: ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo, "
+            + "sku, eraser, llmu, safe_unlearning, dpo, task_vector, rmu, finetune")
     String method;
 
     @Option(names = "--param", paramLabel = "K=V", description = "method parameter (repeatable), e.g. beta=0.1")
     List<String> params = List.of();
 
-    @Option(names = "--forget", paramLabel = "FILE.jsonl", description = "forget set, {prompt, response} per line")
+    @Option(names = "--forget", paramLabel = "FILE.jsonl", description = "forget set, {prompt, response[, refusal]} per line")
     Path forget;
 
-    @Option(names = "--preferences", paramLabel = "FILE.jsonl", description = "for dpo: {prompt, chosen, rejected} per line")
+    @Option(names = "--preferences", paramLabel = "FILE.jsonl",
+            description = "instead of --forget: {prompt, chosen, rejected} per line (rejected is forgotten, chosen is the refusal)")
     Path preferences;
+
+    @Option(names = "--refusal-text", paramLabel = "TEXT",
+            description = "refusal for forget examples without one (eraser, safe_unlearning, dpo); default: the original model's own reply")
+    String refusalText;
+
+    @Option(names = "--refusal-tokens", description = "length of the original model's reply used as refusal (default: ${DEFAULT-VALUE})")
+    int refusalTokens = 64;
 
     @Option(names = "--retain", paramLabel = "FILE.jsonl")
     Path retain;
@@ -57,8 +67,14 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--warmup-steps", description = "default: ${DEFAULT-VALUE}")
     int warmup = 0;
 
-    @Option(names = "--steps", description = "default: ${DEFAULT-VALUE}")
+    @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
     int steps = 10;
+
+    @Option(names = "--epochs", description = "passes over the forget set instead of --steps (default: off)")
+    double epochs = 0;
+
+    @Option(names = "--grad-accum", paramLabel = "N", description = "micro-batches per optimizer step (default: ${DEFAULT-VALUE})")
+    int accumulation = 1;
 
     @Option(names = "--forget-batch", description = "default: ${DEFAULT-VALUE}")
     int forgetBatch = 2;
@@ -83,6 +99,9 @@ final class UnlearnCommand implements Callable<Integer> {
 
     @Option(names = "--lora-alpha", description = "LoRA alpha (default: ${DEFAULT-VALUE})")
     double loraAlpha = 16;
+
+    @Option(names = "--lora-dropout", description = "LoRA dropout probability (default: ${DEFAULT-VALUE})")
+    double loraDropout = 0;
 
     @Option(names = "--lora-targets", split = ",", description = "projections to adapt (default: q_proj,v_proj)")
     List<String> loraTargets = List.of("q_proj", "v_proj");
@@ -123,19 +142,17 @@ final class UnlearnCommand implements Callable<Integer> {
         if ((forget == null) == (preferences == null)) {
             throw new IllegalArgumentException("give --forget (or --preferences for dpo), one of them");
         }
-        var run = Unlearning.of(loaded).method(m);
-        if (preferences != null) {
-            run.preferences(UnlearnJsonl.readPreferences(preferences));
-        } else {
-            run.forget(UnlearnJsonl.read(forget)).retain(retain == null ? List.of() : UnlearnJsonl.read(retain));
-        }
-        run
-                .optimizer(opt).schedule(new LrSchedule(kind, warmup)).steps(steps).batchSize(forgetBatch, retainBatch)
+        var run = Unlearning.of(loaded).method(m)
+                .forget(preferences != null ? UnlearnJsonl.readPreferences(preferences) : UnlearnJsonl.read(forget))
+                .retain(retain == null ? List.of() : UnlearnJsonl.read(retain))
+                .refusals(refusalText != null ? Refusals.fixed(refusalText) : Refusals.generated(refusalTokens))
+                .optimizer(opt).schedule(new LrSchedule(kind, warmup)).steps(steps).epochs(epochs)
+                .gradientAccumulation(accumulation).batchSize(forgetBatch, retainBatch)
                 .maxLength(maxLength).clipNorm(clipNorm).seed(seed).outputDir(out).checkpointEvery(checkpointEvery)
-                .resume(resume).onStep(s -> System.err.printf("step %d/%d  loss %.4f  forget NLL %.4f  retain NLL %.4f  %.2f s%n",
-                        s.step() + 1, steps, s.loss(), s.forgetNll(), s.retainNll(), s.seconds()));
+                .resume(resume).onStep(s -> System.err.printf("step %d  loss %.4f  forget NLL %.4f  retain NLL %.4f  %s  %.2f s%n",
+                        s.step() + 1, s.loss(), s.forgetNll(), s.retainNll(), s.terms(), s.seconds()));
         if (loraRank > 0) {
-            run.lora(new io.github.mubench.tensor.graph.LoraConfig(loraRank, loraAlpha, loraTargets, seed));
+            run.lora(new io.github.mubench.tensor.graph.LoraConfig(loraRank, loraAlpha, loraTargets, seed, loraDropout));
         }
         if (trainable != null) {
             var pattern = java.util.regex.Pattern.compile(trainable);

@@ -122,6 +122,25 @@ class CliTest {
     }
 
     @Test
+    void eraserWithAFixedRefusalAccumulatesAndWritesItsRefusals() throws Exception {
+        Path forget = dir.resolve("forget.jsonl"), retain = dir.resolve("retain.jsonl");
+        Files.writeString(forget, "{\"prompt\": \"Tell me a story.\", \"response\": \"Once upon a time, there was a little girl named Lily.\"}\n");
+        Files.writeString(retain, "{\"prompt\": \"And then?\", \"response\": \"The sun was shining.\"}\n");
+        Path out = dir.resolve("eraser");
+        assertEquals(0, Main.run("unlearn", "--method", "eraser", "--param", "gamma=3", "--forget", forget.toString(),
+                "--retain", retain.toString(), "--refusal-text", "I will not.", "--epochs", "2", "--grad-accum", "2",
+                "--forget-batch", "1", "--retain-batch", "1", "--lora-rank", "2", "--lora-dropout", "0.1",
+                "--lr", "1e-3", "--out", out.toString()), err::toString);
+        assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size(), "2 epochs of 1 example, 2 micro-batches a step");
+        assertTrue(Files.readString(out.resolve("metrics.jsonl")).contains("\"refusal_kl\""));
+        assertTrue(Files.readString(out.resolve("refusals.jsonl")).contains("\"refusal\":\"I will not.\""));
+        Files.writeString(forget, "{\"prompt\": \"Tell me a story.\", \"response\": \"Once.\", \"refusal\": 3}\n");
+        assertEquals(2, Main.run("unlearn", "--method", "eraser", "--forget", forget.toString(), "--retain", retain.toString(),
+                "--out", out.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 1"), err.toString());
+    }
+
+    @Test
     void tokenizeWithATokenizerFileAlone() throws Exception {
         assertEquals(0, Main.run("tokenize", "--tokenizer", "../data/phi3_tokenizer/tokenizer.json", "--text", "Hello world", "--json", "--verbose"), err::toString);
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout());

@@ -1,37 +1,44 @@
 package io.github.mubench.unlearn;
 
 import io.github.mubench.tensor.graph.LlamaGraph;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The quantities unlearning losses are written in, on one training graph whose batch holds forget rows and retain
- * rows side by side (one forward, one backward). Notation of {@code mu-methods.md}: for a row, {@code S} is the
- * summed log-probability of its response tokens; NLL is the token-mean cross-entropy over a set's response tokens.
+ * The quantities unlearning losses are written in, on one training graph whose batch holds the row groups of a
+ * {@link BatchLayout} side by side (one forward, one backward). Notation of {@code mu-methods.md}: for a row,
+ * {@code S} is the summed log-probability of its response tokens; NLL is the token-mean cross-entropy over a
+ * group's response tokens; KL is {@code KL(π_ref‖π_θ)} per response position, averaged over a group's positions.
  */
 public final class LossTerms {
-    static final String FORGET_ROWS = "forget_rows", RETAIN_ROWS = "retain_rows", REFERENCE = "reference_seq_logprob";
-    static final String REFERENCE_LOG_PROBS = "reference_log_probs", REFERENCE_HIDDEN = "reference_hidden",
-            VALID_POSITIONS = "valid_positions";
+    static final String REFERENCE = "reference_seq_logprob", REFERENCE_LOG_PROBS = "reference_log_probs",
+            REFERENCE_HIDDEN = "reference_hidden", VALID_POSITIONS = "valid_positions";
 
     private final LlamaGraph graph;
+    private final BatchLayout layout;
     private final SameDiff sd;
-    private final SDVariable forgetRows, retainRows, reference, seqLogprob, tokenCounts;
+    private final SDVariable reference, seqLogprob, tokenCounts;
+    private final Map<RowGroup, SDVariable> rowMasks = new EnumMap<>(RowGroup.class);
+    private final Map<String, SDVariable> logged = new java.util.LinkedHashMap<>();
     private SDVariable referenceLogProbs, referenceHidden, validPositions;
     private int referenceHiddenLayer = -1;
 
-    /** Adds the row-selection and reference placeholders to {@code graph}. */
-    public LossTerms(LlamaGraph graph) {
+    /** Adds the reference placeholders and the row-group masks of {@code layout} to {@code graph}. */
+    public LossTerms(LlamaGraph graph, BatchLayout layout) {
+        if (layout.rows() != graph.batch()) {
+            throw new IllegalArgumentException("layout " + layout + " has " + layout.rows() + " rows; the graph's batch is " + graph.batch());
+        }
         this.graph = graph;
+        this.layout = layout;
         this.sd = graph.sameDiff();
         int b = graph.batch(), t = graph.time();
-        forgetRows = sd.placeHolder(FORGET_ROWS, DataType.FLOAT, b);
-        retainRows = sd.placeHolder(RETAIN_ROWS, DataType.FLOAT, b);
         reference = sd.placeHolder(REFERENCE, DataType.FLOAT, b);
         seqLogprob = graph.tokenLogprobs().reshape(b, t).sum(1);
         tokenCounts = sd.getVariable("label_mask").reshape(b, t).sum(1);
@@ -42,12 +49,34 @@ public final class LossTerms {
         return sd;
     }
 
+    /** Which rows hold which group. */
+    public BatchLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Names a part of the loss so that the trainer logs its value every step ({@code "terms"} in
+     * {@code metrics.jsonl}); returns {@code value}.
+     */
+    public SDVariable term(String name, SDVariable value) {
+        logged.put(name, value);
+        return value;
+    }
+
+    /** The parts named with {@link #term}, in the order they were named. */
+    public Map<String, SDVariable> loggedTerms() {
+        return java.util.Collections.unmodifiableMap(logged);
+    }
+
     /** {@code S_θ(y|x)} per row ({@code [B]}). */
     public SDVariable seqLogprob() {
         return seqLogprob;
     }
 
-    /** {@code S_ref(y|x)} per row, from the frozen reference model ({@code [B]}). */
+    /**
+     * {@code S_ref(y|x)} per row, from the frozen reference model ({@code [B]}); filled on forget and refusal rows
+     * (0 on the others).
+     */
     public SDVariable referenceSeqLogprob() {
         return reference;
     }
@@ -57,50 +86,70 @@ public final class LossTerms {
         return tokenCounts;
     }
 
-    /** 1 for forget rows, 0 elsewhere ({@code [B]}). */
-    public SDVariable forgetRows() {
-        return forgetRows;
-    }
-
-    /** 1 for retain rows, 0 elsewhere ({@code [B]}). */
-    public SDVariable retainRows() {
-        return retainRows;
-    }
-
-    /** Token-mean NLL over the forget rows' response tokens (HF's {@code .loss} on D_f). */
-    public SDVariable forgetNll() {
-        return nll(forgetRows);
-    }
-
-    /** Token-mean NLL over the retain rows' response tokens. */
-    public SDVariable retainNll() {
-        return nll(retainRows);
-    }
-
-    private SDVariable nll(SDVariable rows) {
-        return seqLogprob.mul(rows).sum().div(tokenCounts.mul(rows).sum()).neg();
-    }
-
     /** {@code S̄_θ}: mean log-probability per response token, per row ({@code [B]}). */
     public SDVariable meanTokenLogprob() {
         return seqLogprob.div(tokenCounts);
     }
 
+    /** {@code S̄_ref}: the reference's mean log-probability per response token, per row ({@code [B]}). */
+    public SDVariable referenceMeanTokenLogprob() {
+        return reference.div(tokenCounts);
+    }
+
+    /** 1 on the rows of group {@code g}, 0 elsewhere ({@code [B]}). */
+    public SDVariable rows(RowGroup g) {
+        if (!layout.has(g)) {
+            throw new IllegalStateException("the loss reads " + g + " rows, but the batch layout " + layout
+                    + " has none: list " + g + " in the method's rowGroups()");
+        }
+        return rowMasks.computeIfAbsent(g, k -> {
+            float[] mask = new float[layout.rows()];
+            java.util.Arrays.fill(mask, layout.start(k), layout.start(k) + layout.count(k), 1f);
+            return sd.constant("rows_" + k.name().toLowerCase(java.util.Locale.ROOT), Nd4j.createFromArray(mask));
+        });
+    }
+
+    /** 1 for forget rows, 0 elsewhere ({@code [B]}). */
+    public SDVariable forgetRows() {
+        return rows(RowGroup.FORGET);
+    }
+
+    /** Token-mean NLL over the response tokens of group {@code g}'s rows (HF's {@code .loss} on that set). */
+    public SDVariable nll(RowGroup g) {
+        SDVariable r = rows(g);
+        return seqLogprob.mul(r).sum().div(tokenCounts.mul(r).sum()).neg();
+    }
+
+    /** Token-mean NLL over the forget rows' response tokens. */
+    public SDVariable forgetNll() {
+        return nll(RowGroup.FORGET);
+    }
+
+    /** Token-mean NLL over the retain rows' response tokens. */
+    public SDVariable retainNll() {
+        return nll(RowGroup.RETAIN);
+    }
+
     /**
-     * {@code KL(π_ref ‖ π_θ)} per response position of the retain rows, averaged over those positions. The
+     * {@code KL(π_ref ‖ π_θ)} per response position of group {@code g}'s rows, averaged over those positions. The
      * reference distributions come in as a placeholder the trainer fills from the frozen reference model.
      */
-    public SDVariable retainKl() {
+    public SDVariable kl(RowGroup g) {
         int b = graph.batch(), t = graph.time();
         if (referenceLogProbs == null) {
             referenceLogProbs = sd.placeHolder(REFERENCE_LOG_PROBS, DataType.FLOAT, (long) b * t, graph.config().vocabSize());
         }
         SDVariable perPosition = sd.math.exp(referenceLogProbs).mul(referenceLogProbs.sub(graph.logProbs())).sum(1);
-        SDVariable positions = sd.getVariable("label_mask").reshape(b, t).mul(retainRows.reshape(b, 1)).reshape((long) b * t);
+        SDVariable positions = sd.getVariable("label_mask").reshape(b, t).mul(rows(g).reshape(b, 1)).reshape((long) b * t);
         return perPosition.mul(positions).sum().div(positions.sum());
     }
 
-    /** Whether a loss built on these terms reads {@link #retainKl()} (then the feed needs reference distributions). */
+    /** {@code KL(π_ref ‖ π_θ)} on the retain rows' response positions. */
+    public SDVariable retainKl() {
+        return kl(RowGroup.RETAIN);
+    }
+
+    /** Whether a loss built on these terms reads {@link #kl} (then the feed needs reference distributions). */
     public boolean usesReferenceDistributions() {
         return referenceLogProbs != null;
     }
@@ -132,54 +181,57 @@ public final class LossTerms {
     }
 
     /**
-     * Mean over the real (non-padding) positions of the selected rows, and over the hidden dimension, of a
+     * Mean over the real (non-padding) positions of group {@code g}'s rows, and over the hidden dimension, of a
      * per-position squared error summed over that dimension ({@code [B*T]}): what {@code mse_loss} gives per set.
      */
-    public SDVariable meanSquaredOver(SDVariable perPositionSumSq, SDVariable rows) {
+    public SDVariable meanSquaredOver(SDVariable perPositionSumSq, RowGroup g) {
         if (validPositions == null) {
             validPositions = sd.placeHolder(VALID_POSITIONS, DataType.FLOAT, (long) graph.batch() * graph.time());
         }
         int b = graph.batch(), t = graph.time();
-        SDVariable mask = validPositions.reshape(b, t).mul(rows.reshape(b, 1)).reshape((long) b * t);
+        SDVariable mask = validPositions.reshape(b, t).mul(rows(g).reshape(b, 1)).reshape((long) b * t);
         return perPositionSumSq.mul(mask).sum().div(mask.sum().mul(graph.config().hiddenSize()));
     }
 
     /**
-     * For preference pairs laid out as {@code [rejected rows; chosen rows]} (pair i in rows i and n+i):
-     * {@code (S_θ(y_w) − S_ref(y_w)) − (S_θ(y_l) − S_ref(y_l))} per pair ({@code [n]}).
+     * For refusal rows paired with forget rows (refusal row i answers forget row i's prompt):
+     * {@code (S_θ(y_w) − S_ref(y_w)) − (S_θ(y_l) − S_ref(y_l))} per pair ({@code [n]}), the refusal as the chosen
+     * response {@code y_w}, the forget response as the rejected {@code y_l}.
      */
     public SDVariable preferenceMargin() {
-        int n = graph.batch() / 2;
+        rows(RowGroup.REFUSAL);
+        long f = layout.start(RowGroup.FORGET), r = layout.start(RowGroup.REFUSAL), n = layout.count(RowGroup.FORGET);
         SDVariable implicitReward = seqLogprob.sub(reference);
-        SDVariable rejected = implicitReward.get(org.nd4j.autodiff.samediff.SDIndex.interval(0L, (long) n));
-        SDVariable chosen = implicitReward.get(org.nd4j.autodiff.samediff.SDIndex.interval((long) n, 2L * n));
+        SDVariable rejected = implicitReward.get(SDIndex.interval(f, f + n));
+        SDVariable chosen = implicitReward.get(SDIndex.interval(r, r + n));
         return chosen.sub(rejected);
+    }
+
+    /** Mean of a per-row quantity over group {@code g}'s rows. */
+    public SDVariable meanOver(RowGroup g, SDVariable perRow) {
+        SDVariable r = rows(g);
+        return perRow.mul(r).sum().div(r.sum());
     }
 
     /** Mean of a per-row quantity over the forget rows. */
     public SDVariable meanOverForget(SDVariable perRow) {
-        return perRow.mul(forgetRows).sum().div(forgetRows.sum());
+        return meanOver(RowGroup.FORGET, perRow);
     }
 
     /**
      * Placeholder values for one batch, on top of {@link LlamaGraph#feed}.
      *
-     * @param forget    which rows are forget examples (the others are retain examples)
-     * @param reference {@code S_ref} per row, or {@code null} when the method needs no reference model
-     * @param referenceLogProbs the reference model's log-probabilities {@code [B*T, V]}, when {@link #retainKl()} is used
+     * @param reference         {@code S_ref} per row, or {@code null} when the method needs no reference model
+     * @param referenceLogProbs the reference model's log-probabilities {@code [B*T, V]}, when {@link #kl} is used
      * @param referenceHidden   the reference model's residual stream {@code [B*T, d]}, when {@link #referenceHidden} is used
      */
-    public Map<String, INDArray> feed(int[][] tokens, boolean[][] valid, int[][] labels, boolean[] forget, double[] reference,
+    public Map<String, INDArray> feed(int[][] tokens, boolean[][] valid, int[][] labels, double[] reference,
                                       INDArray referenceLogProbs, INDArray referenceHidden) {
         Map<String, INDArray> feed = graph.feed(tokens, valid, labels);
-        float[] f = new float[forget.length], r = new float[forget.length], ref = new float[forget.length];
-        for (int i = 0; i < forget.length; i++) {
-            f[i] = forget[i] ? 1 : 0;
-            r[i] = forget[i] ? 0 : 1;
-            ref[i] = reference == null ? 0 : (float) reference[i];
+        float[] ref = new float[tokens.length];
+        for (int i = 0; i < ref.length && reference != null; i++) {
+            ref[i] = (float) reference[i];
         }
-        feed.put(FORGET_ROWS, Nd4j.createFromArray(f));
-        feed.put(RETAIN_ROWS, Nd4j.createFromArray(r));
         feed.put(REFERENCE, Nd4j.createFromArray(ref));
         if (usesReferenceDistributions()) {
             if (referenceLogProbs == null) {

@@ -10,6 +10,7 @@ import io.github.mubench.tensor.model.ModelWeights;
 import io.github.mubench.tensor.score.LogLikelihood;
 import io.github.mubench.tensor.tokenizer.HfTokenizerFiles;
 import io.github.mubench.tensor.tokenizer.Llama2cTokenizer;
+import io.github.mubench.unlearn.data.Refusals;
 import io.github.mubench.unlearn.data.TokenizedExample;
 import io.github.mubench.unlearn.data.UnlearnExample;
 import io.github.mubench.unlearn.optim.AdamW;
@@ -17,6 +18,7 @@ import io.github.mubench.unlearn.optim.LrSchedule;
 import io.github.mubench.unlearn.optim.Optimizer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -24,24 +26,24 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Runs an unlearning method on a model: the shared trainer every method uses. Each step takes {@code forgetBatch}
- * forget examples and, when the method needs them, {@code retainBatch} retain examples (cycled in a seeded order),
- * computes the method's loss and gradients on one graph, clips, and applies the optimizer.
+ * Runs an unlearning method on a model: the shared trainer every method uses. Each micro-batch holds the row groups
+ * the method reads ({@link BatchLayout}: forget rows, retain rows, random-mismatch rows, refusal rows) in a seeded
+ * order; the loss and gradients come from one pass of one graph; gradients of the step's micro-batches are averaged,
+ * clipped, and applied by the optimizer.
  * <pre>{@code
  * UnlearningRun run = Unlearning.of(model).method(new Npo()).forget(f).retain(r)
  *         .optimizer(AdamW.lr(1e-5)).steps(100).seed(0).outputDir(dir).run();
  * }</pre>
  */
 public final class Unlearning {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final LoadedModel model;
     private UnlearningMethod method;
     private List<UnlearnExample> forget = List.of(), retain = List.of();
@@ -55,7 +57,9 @@ public final class Unlearning {
     private io.github.mubench.tensor.graph.LoraConfig lora;
     private int checkpointEvery;
     private boolean resume;
-    private boolean paired;
+    private Refusals refusals = Refusals.generated(64);
+    private int accumulation = 1;
+    private double epochs;
     private StepListener listener = m -> {
     };
 
@@ -78,17 +82,6 @@ public final class Unlearning {
         return this;
     }
 
-    /**
-     * Preference pairs for preference methods (DPO): the rejected responses become the forget examples and the
-     * chosen ones the retain examples, kept pair for pair.
-     */
-    public Unlearning preferences(List<io.github.mubench.unlearn.data.PreferenceExample> pairs) {
-        this.forget = pairs.stream().map(p -> new UnlearnExample(p.prompt(), p.rejected())).toList();
-        this.retain = pairs.stream().map(p -> new UnlearnExample(p.prompt(), p.chosen())).toList();
-        this.paired = true;
-        return this;
-    }
-
     public Unlearning retain(List<UnlearnExample> examples) {
         this.retain = List.copyOf(examples);
         return this;
@@ -104,12 +97,37 @@ public final class Unlearning {
         return this;
     }
 
+    /** Optimizer steps (default 10); {@link #epochs} takes precedence when set. */
     public Unlearning steps(int n) {
         this.steps = n;
         return this;
     }
 
-    /** Forget and retain rows per step. */
+    /**
+     * Trains for {@code e} passes over the forget set instead of a step count: {@code ceil(e·|D_f| / (forget rows
+     * per batch · accumulation))} optimizer steps. 0 (default) uses {@link #steps}.
+     */
+    public Unlearning epochs(double e) {
+        this.epochs = e;
+        return this;
+    }
+
+    /** Micro-batches whose gradients are averaged into each optimizer step (default 1). */
+    public Unlearning gradientAccumulation(int microBatches) {
+        this.accumulation = microBatches;
+        return this;
+    }
+
+    /**
+     * Where refusals come from for forget examples that carry none, when the method trains on refusal rows (Eraser,
+     * Safe Unlearning, DPO). Default: the original model's greedy reply, 64 tokens at most.
+     */
+    public Unlearning refusals(Refusals source) {
+        this.refusals = source;
+        return this;
+    }
+
+    /** Forget and retain rows per micro-batch (random-mismatch and refusal rows follow the forget rows' count). */
     public Unlearning batchSize(int forgetRows, int retainRows) {
         this.forgetBatch = forgetRows;
         this.retainBatch = retainRows;
@@ -183,91 +201,97 @@ public final class Unlearning {
     /** Checks the configuration, then trains; every problem is reported before the first step. */
     public UnlearningRun run() {
         validate();
-        boolean pairs = method.needsPreferences();
-        List<TokenizedExample> f = tokenize(forget), r = method.needsRetain() || pairs ? tokenize(retain) : List.of();
-        int rows = pairs ? 2 * forgetBatch : forgetBatch + (method.needsRetain() ? retainBatch : 0);
-        int time = 0;
-        for (TokenizedExample e : f) {
-            time = Math.max(time, e.length());
-        }
-        for (TokenizedExample e : r) {
-            time = Math.max(time, e.length());
-        }
-        time = Math.min(time, maxLength) - 1; // inputs are all tokens but the last
+        BatchLayout layout = BatchLayout.forMethod(method, forgetBatch, retainBatch);
+        List<UnlearnExample> forgetSet = layout.has(RowGroup.REFUSAL) ? refusals.fill(model, forget) : forget;
+        List<TokenizedExample> f = tokenize(forgetSet);
+        List<TokenizedExample> r = layout.has(RowGroup.RETAIN) || layout.has(RowGroup.RANDOM_BENIGN) ? tokenize(retain) : List.of();
+        List<TokenizedExample> refusalRows = layout.has(RowGroup.REFUSAL)
+                ? tokenize(forgetSet.stream().map(e -> new UnlearnExample(e.prompt(), e.refusal())).toList()) : List.of();
+        int time = Math.min(Batches.longestRow(layout, f, r, refusalRows), maxLength) - 1; // inputs: all tokens but the last
         Llama reference = method.needsReference() ? model.inference() : null; // the frozen starting weights
         double[] forgetRef = reference != null ? referenceLogprobs(reference, f) : null;
-        double[] retainRef = reference != null && pairs ? referenceLogprobs(reference, r) : null;
+        double[] refusalRef = reference != null && layout.has(RowGroup.REFUSAL) ? referenceLogprobs(reference, refusalRows) : null;
+        int totalSteps = epochs > 0 ? (int) Math.ceil(epochs * forget.size() / ((double) forgetBatch * accumulation)) : steps;
 
         var ckpt = model.checkpoint();
         Predicate<String> train = trainable != null ? trainable : method.trainable() != null ? method.trainable() : n -> true;
-        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, train, lora);
+        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), layout.rows(), time, train, lora);
         if (graph.trainable().isEmpty()) {
             throw new IllegalArgumentException("the trainable-parameter selection matches no parameter of the model");
         }
-        LossTerms terms = new LossTerms(graph);
+        LossTerms terms = new LossTerms(graph, layout);
         SDVariable loss = method.loss(terms);
-        SDVariable forgetNll = terms.forgetNll(), retainNll = terms.retainNll();
+        SDVariable forgetNll = terms.forgetNll(), retainNll = layout.has(RowGroup.RETAIN) ? terms.retainNll() : null;
         graph.setLoss(loss);
+        List<String> outputs = new ArrayList<>(List.of(loss.name(), forgetNll.name()));
+        if (retainNll != null) {
+            outputs.add(retainNll.name());
+        }
+        terms.loggedTerms().values().forEach(v -> outputs.add(v.name()));
         ReferenceHidden refHidden = terms.referenceHiddenLayer() < 0 ? null
-                : new ReferenceHidden(new LlamaGraph(ckpt.config(), ckpt.weights(), rows, time, n -> false), terms.referenceHiddenLayer());
+                : new ReferenceHidden(new LlamaGraph(ckpt.config(), ckpt.weights(), layout.rows(), time, n -> false), terms.referenceHiddenLayer());
 
         if (outputDir != null) {
-            writeManifest(f.size(), r.size(), rows, time, train);
-        }
-        Random rnd = new Random(seed);
-        Order forgetOrder = new Order(f.size(), rnd), retainOrder = new Order(Math.max(1, r.size()), rnd);
-        List<StepMetrics> metrics = new ArrayList<>();
-        int first = resume ? restore(graph) : 0;
-        for (int i = 0; i < first; i++) { // replay the data order up to the snapshot
-            for (int row = 0; row < rows; row++) {
-                if (row < forgetBatch) {
-                    forgetOrder.next();
-                } else if (!pairs) {
-                    retainOrder.next();
-                }
+            writeManifest(layout, totalSteps, f.size(), r.size(), time, train);
+            if (layout.has(RowGroup.REFUSAL)) {
+                writeRefusals(forgetSet);
             }
         }
+        Batches batches = new Batches(layout, f, r, refusalRows, forgetRef, refusalRef, time, seed);
+        List<StepMetrics> metrics = new ArrayList<>();
+        int first = resume ? restore(graph, totalSteps) : 0;
+        for (int i = 0; i < first * accumulation; i++) { // replay the data order up to the snapshot
+            batches.next();
+        }
         try (BufferedWriter log = outputDir == null ? null : openLog(first)) {
-            for (int step = first; step < steps; step++) {
+            for (int step = first; step < totalSteps; step++) {
                 long start = System.nanoTime();
-                int[][] tokens = new int[rows][time], labels = new int[rows][time];
-                boolean[][] valid = new boolean[rows][time];
-                boolean[] isForget = new boolean[rows];
-                double[] ref = new double[rows];
-                int[] drawn = new int[rows];
-                for (int row = 0; row < rows; row++) {
-                    boolean fr = row < forgetBatch;
-                    // preference pairs: row bf+i holds the chosen response of the pair in row i
-                    int idx = fr ? forgetOrder.next() : pairs ? drawn[row - forgetBatch] : retainOrder.next();
-                    drawn[row] = idx;
-                    pack(fr ? f.get(idx) : r.get(idx), tokens[row], valid[row], labels[row]);
-                    isForget[row] = fr;
-                    ref[row] = fr ? (forgetRef != null ? forgetRef[idx] : 0) : (retainRef != null ? retainRef[idx] : 0);
+                Map<String, INDArray> grads = null;
+                Map<String, Double> values = new LinkedHashMap<>();
+                for (int micro = 0; micro < accumulation; micro++) {
+                    Batches.Batch b = batches.next();
+                    INDArray refLogProbs = terms.usesReferenceDistributions() ? referenceLogProbs(reference, b.tokens(), b.valid()) : null;
+                    INDArray hiddenRef = refHidden == null ? null : refHidden.of(b.tokens(), b.valid(), b.labels());
+                    Map<String, INDArray> feed = terms.feed(b.tokens(), b.valid(), b.labels(), b.reference(), refLogProbs, hiddenRef);
+                    Nd4j.getRandom().setSeed(seed * 1_000_003L + (long) step * accumulation + micro); // LoRA dropout masks
+                    var pass = graph.gradientsAndOutputs(feed, outputs.toArray(String[]::new));
+                    for (String name : outputs) {
+                        values.merge(name, pass.outputs().get(name).getDouble(0) / accumulation, Double::sum);
+                    }
+                    if (grads == null) {
+                        grads = new LinkedHashMap<>();
+                        for (var g : pass.gradients().entrySet()) {
+                            grads.put(g.getKey(), g.getValue().dup());
+                        }
+                    } else {
+                        for (var g : pass.gradients().entrySet()) {
+                            grads.get(g.getKey()).addi(g.getValue());
+                        }
+                    }
                 }
-                INDArray refLogProbs = terms.usesReferenceDistributions() ? referenceLogProbs(reference, tokens, valid) : null;
-                INDArray hiddenRef = refHidden == null ? null : refHidden.of(tokens, valid, labels);
-                Map<String, INDArray> feed = terms.feed(tokens, valid, labels, isForget, ref, refLogProbs, hiddenRef);
-                var pass = graph.gradientsAndOutputs(feed, loss.name(), forgetNll.name(), retainNll.name());
-                Map<String, INDArray> values = pass.outputs(), grads = pass.gradients();
+                if (accumulation > 1) {
+                    grads.values().forEach(g -> g.divi(accumulation));
+                }
                 double norm = globalNorm(grads);
-                if (!Double.isFinite(norm) || !Double.isFinite(values.get(loss.name()).getDouble(0))) {
-                    throw new DivergenceException(step, values.get(loss.name()).getDouble(0), norm);
+                double lossValue = values.get(loss.name());
+                if (!Double.isFinite(norm) || !Double.isFinite(lossValue)) {
+                    throw new DivergenceException(step, lossValue, norm);
                 }
                 if (clipNorm > 0 && norm > clipNorm) {
                     for (INDArray g : grads.values()) {
                         g.muli(clipNorm / norm);
                     }
                 }
-                double lr = optimizer.learningRate() * schedule.factor(step, steps);
+                double lr = optimizer.learningRate() * schedule.factor(step, totalSteps);
                 optimizer.step(graph.parameters(), grads, lr);
                 System.gc(); // frees the step's native intermediates (see LlamaGraph)
-                StepMetrics m = new StepMetrics(step, lr, values.get(loss.name()).getDouble(0),
-                        values.get(forgetNll.name()).getDouble(0),
-                        method.needsRetain() ? values.get(retainNll.name()).getDouble(0) : Double.NaN, norm,
-                        (System.nanoTime() - start) / 1e9);
+                Map<String, Double> named = new LinkedHashMap<>();
+                terms.loggedTerms().forEach((n, v) -> named.put(n, values.get(v.name())));
+                StepMetrics m = new StepMetrics(step, lr, lossValue, named, values.get(forgetNll.name()),
+                        retainNll != null ? values.get(retainNll.name()) : Double.NaN, norm, (System.nanoTime() - start) / 1e9);
                 metrics.add(m);
                 if (log != null) {
-                    log.write(new ObjectMapper().writeValueAsString(m));
+                    log.write(JSON.writeValueAsString(m));
                     log.newLine();
                     log.flush();
                 }
@@ -295,7 +319,7 @@ public final class Unlearning {
     }
 
     /** {@code manifest.json}: everything needed to tell runs apart and to repeat one. */
-    private void writeManifest(int forgetCount, int retainCount, int rows, int time, Predicate<String> train) {
+    private void writeManifest(BatchLayout layout, int totalSteps, int forgetCount, int retainCount, int time, Predicate<String> train) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mubench_version", "0.1.0-SNAPSHOT");
         m.put("method", method.name());
@@ -303,15 +327,17 @@ public final class Unlearning {
         m.put("optimizer", optimizer.toString());
         m.put("learning_rate", optimizer.learningRate());
         m.put("schedule", schedule.toString());
-        m.put("steps", steps);
-        m.put("forget_batch", forgetBatch);
-        m.put("retain_batch", method.needsRetain() ? retainBatch : 0);
+        m.put("steps", totalSteps);
+        m.put("epochs", epochs > 0 ? epochs : null);
+        m.put("gradient_accumulation", accumulation);
+        m.put("batch_rows", layout.toString());
         m.put("max_length", maxLength);
         m.put("sequence_length", time + 1);
         m.put("clip_norm", clipNorm);
         m.put("seed", seed);
         m.put("trainable_parameters", lora != null ? "LoRA adapters" : model.checkpoint().weights().asMap().keySet().stream().filter(train).toList());
         m.put("lora", lora);
+        m.put("refusals", layout.has(RowGroup.REFUSAL) ? refusals.toString() + "; see refusals.jsonl" : null);
         m.put("forget_examples", forgetCount);
         m.put("forget_sha256", sha256(forget));
         m.put("retain_examples", retainCount);
@@ -320,7 +346,25 @@ public final class Unlearning {
         try {
             Files.createDirectories(outputDir);
             io.github.mubench.tensor.checkpoint.AtomicFiles.write(outputDir.resolve("manifest.json"),
-                    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code refusals.jsonl}: the refusal each forget prompt was trained towards, whether given or generated. */
+    private void writeRefusals(List<UnlearnExample> withRefusals) {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (int i = 0; i < withRefusals.size(); i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("prompt", withRefusals.get(i).prompt());
+                row.put("refusal", withRefusals.get(i).refusal());
+                row.put("source", forget.get(i).refusal() != null ? "data" : refusals.toString());
+                out.append(JSON.writeValueAsString(row)).append('\n');
+            }
+            io.github.mubench.tensor.checkpoint.AtomicFiles.write(outputDir.resolve("refusals.jsonl"),
+                    out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -334,6 +378,10 @@ public final class Unlearning {
                 md.update(e.prompt().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 md.update((byte) 0);
                 md.update(e.response().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                if (e.refusal() != null) {
+                    md.update(e.refusal().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
                 md.update((byte) 0);
             }
             return java.util.HexFormat.of().formatHex(md.digest());
@@ -359,21 +407,23 @@ public final class Unlearning {
         if (model.tokenizer() == null) {
             throw new IllegalArgumentException("the model has no tokenizer; unlearning data is text");
         }
-        if (method.needsPreferences() && !paired) {
-            throw new IllegalArgumentException("method '" + method.name() + "' trains on preference pairs: give them "
-                    + "with preferences(...) (CLI: --preferences FILE.jsonl of {prompt, chosen, rejected})");
-        }
         if (forget.isEmpty()) {
             throw new IllegalArgumentException("the forget set is empty");
         }
-        if (method.needsRetain() && retain.isEmpty()) {
+        Set<RowGroup> groups = method.rowGroups();
+        if ((groups.contains(RowGroup.RETAIN) || groups.contains(RowGroup.RANDOM_BENIGN)) && retain.isEmpty()) {
             throw new IllegalArgumentException("method '" + method.name() + "' needs a retain set, and none was given");
+        }
+        if ((groups.contains(RowGroup.RANDOM_HARMFUL) || groups.contains(RowGroup.RANDOM_BENIGN)) && method.mismatchesPerForgetRow() < 1) {
+            throw new IllegalArgumentException("method '" + method.name() + "' reads random-mismatch rows but asks for "
+                    + method.mismatchesPerForgetRow() + " per forget row");
         }
         if ((checkpointEvery > 0 || resume) && outputDir == null) {
             throw new IllegalArgumentException("checkpoints and resume need an output directory");
         }
-        if (steps < 1 || forgetBatch < 1 || (method.needsRetain() && retainBatch < 1) || maxLength < 2) {
-            throw new IllegalArgumentException("steps, batch sizes must be >= 1 and maxLength >= 2");
+        if (steps < 1 || forgetBatch < 1 || (groups.contains(RowGroup.RETAIN) && retainBatch < 1) || maxLength < 2
+                || accumulation < 1 || epochs < 0) {
+            throw new IllegalArgumentException("steps, batch sizes and gradient accumulation must be >= 1, epochs >= 0, maxLength >= 2");
         }
     }
 
@@ -393,22 +443,6 @@ public final class Unlearning {
         List<LogLikelihood.Request> requests = examples.stream()
                 .map(e -> new LogLikelihood.Request(e.promptIds(), e.responseIds())).toList();
         return ll.score(requests).stream().mapToDouble(LogLikelihood.Result::logprob).toArray();
-    }
-
-    /** Right-pads one example into a row; labels are next-token targets on response positions only. */
-    private static void pack(TokenizedExample e, int[] tokens, boolean[] valid, int[] labels) {
-        int[] ids = e.ids();
-        int keep = Math.min(ids.length, tokens.length + 1);
-        int from = ids.length - keep; // cut from the left if too long
-        int promptEnd = e.promptIds().length - from;
-        Arrays.fill(labels, -100);
-        for (int t = 0; t < keep - 1; t++) {
-            tokens[t] = ids[from + t];
-            valid[t] = true;
-            if (t + 1 >= promptEnd) {
-                labels[t] = ids[from + t + 1];
-            }
-        }
     }
 
     private static double globalNorm(Map<String, INDArray> grads) {
@@ -434,12 +468,12 @@ public final class Unlearning {
     }
 
     /** Loads the snapshot into the graph and optimizer; returns the steps it completed (0 without one). */
-    private int restore(LlamaGraph graph) {
+    private int restore(LlamaGraph graph, int totalSteps) {
         var snap = TrainingCheckpoint.read(outputDir.resolve("checkpoint"));
         if (snap == null) {
             return 0;
         }
-        if (!snap.params().keySet().equals(graph.trainable()) || snap.steps() > steps) {
+        if (!snap.params().keySet().equals(graph.trainable()) || snap.steps() > totalSteps) {
             throw new IllegalArgumentException("the checkpoint in " + outputDir.resolve("checkpoint")
                     + " is of another configuration (its parameters or step count differ); remove it or start fresh");
         }
@@ -453,29 +487,6 @@ public final class Unlearning {
         INDArray of(int[][] tokens, boolean[][] valid, int[][] labels) {
             String name = graph.hidden(layer).name();
             return graph.output(graph.feed(tokens, valid, labels), name).get(name);
-        }
-    }
-
-    /** A seeded order through n items, reshuffled at each pass. */
-    private static final class Order {
-        private final List<Integer> order = new ArrayList<>();
-        private final Random rnd;
-        private int at;
-
-        Order(int n, Random rnd) {
-            for (int i = 0; i < n; i++) {
-                order.add(i);
-            }
-            this.rnd = rnd;
-            Collections.shuffle(order, rnd);
-        }
-
-        int next() {
-            if (at == order.size()) {
-                Collections.shuffle(order, rnd);
-                at = 0;
-            }
-            return order.get(at++);
         }
     }
 }

@@ -1,10 +1,16 @@
 package io.github.mubench.unlearn;
 
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * A machine-unlearning method: it only says its loss, built from {@link LossTerms}; data, reference log-probs,
- * optimizer and bookkeeping are the trainer's. A new method is one small class implementing this.
+ * A machine-unlearning method: it only says its loss, built from {@link LossTerms}, and which rows its batches hold;
+ * data, reference log-probs, optimizer and bookkeeping are the trainer's. A new method is one small class
+ * implementing this.
  */
 public interface UnlearningMethod {
     /** Short name, as the CLI spells it. */
@@ -13,8 +19,18 @@ public interface UnlearningMethod {
     /** The scalar loss to minimise. */
     SDVariable loss(LossTerms terms);
 
-    /** Whether the loss reads retain rows. */
-    default boolean needsRetain() {
+    /** The row groups the loss reads ({@link RowGroup#FORGET} is always there). */
+    default Set<RowGroup> rowGroups() {
+        return Set.of(RowGroup.FORGET);
+    }
+
+    /** K: random rows per forget row, for the {@code RANDOM_*} groups. */
+    default int mismatchesPerForgetRow() {
+        return 0;
+    }
+
+    /** Whether the loss reads the reference model (its sequence log-probs or its distributions). */
+    default boolean needsReference() {
         return false;
     }
 
@@ -22,7 +38,7 @@ public interface UnlearningMethod {
      * The parameters this method trains, when the method itself decides (RMU: a few MLP down-projections);
      * {@code null} leaves the choice to the trainer's configuration (all parameters by default).
      */
-    default java.util.function.Predicate<String> trainable() {
+    default Predicate<String> trainable() {
         return null;
     }
 
@@ -30,22 +46,7 @@ public interface UnlearningMethod {
      * Weight arithmetic after training (task vectors, SKU stage 2): the final weights from the starting ones and the
      * trained ones. The default keeps the trained weights.
      */
-    default java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> finish(
-            java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> start,
-            java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> trained) {
+    default Map<String, INDArray> finish(Map<String, INDArray> start, Map<String, INDArray> trained) {
         return trained;
-    }
-
-    /**
-     * Whether the method trains on preference pairs {@code (prompt, chosen, rejected)}: then each batch holds the
-     * rejected responses in its forget rows and the chosen ones, pair for pair, in its retain rows.
-     */
-    default boolean needsPreferences() {
-        return false;
-    }
-
-    /** Whether the loss reads the reference model (its sequence log-probs or its distributions). */
-    default boolean needsReference() {
-        return false;
     }
 }

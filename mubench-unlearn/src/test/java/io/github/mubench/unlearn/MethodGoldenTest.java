@@ -2,101 +2,141 @@ package io.github.mubench.unlearn;
 
 import io.github.mubench.tensor.fixtures.Fixture;
 import io.github.mubench.tensor.graph.LlamaGraph;
+import io.github.mubench.unlearn.methods.Dpo;
+import io.github.mubench.unlearn.methods.Eraser;
+import io.github.mubench.unlearn.methods.GaKl;
 import io.github.mubench.unlearn.methods.GradDiff;
 import io.github.mubench.unlearn.methods.GradientAscent;
+import io.github.mubench.unlearn.methods.Llmu;
 import io.github.mubench.unlearn.methods.Npo;
+import io.github.mubench.unlearn.methods.Rmu;
+import io.github.mubench.unlearn.methods.SafeUnlearning;
+import io.github.mubench.unlearn.methods.SimNpo;
+import io.github.mubench.unlearn.methods.Sku;
+import io.github.mubench.unlearn.optim.AdamW;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Each method's loss (GA, GradDiff, NPO, NPO+RT, NPO+KL, GA+KL, SimNPO) and the gradient of every parameter against PyTorch (tools/make_fixtures.py writes the losses
- * from mu-methods.md): loss within 1e-5, gradients within 1e-4 of the tensor's largest gradient. Row 0 of the fixture
- * batch is the forget example, row 1 the retain example; the reference is the initial model shifted by −0.5.
+ * Each method's loss and the gradient of every trainable parameter against PyTorch ({@code tools/make_fixtures.py}
+ * writes the losses from mu-methods.md): loss within 1e-5, gradients within 1e-4 of the tensor's largest gradient.
+ * The two-row batch ({@code unlearn/}) holds a forget row and a retain row (DPO: rejected, chosen); the four-row
+ * batch ({@code groups/}) a forget row, a retain row and two random-mismatch rows, or (first three rows) a forget,
+ * a retain and a refusal row. The reference model is the initial one shifted: {@code S_ref = S_0 − 0.5},
+ * distributions {@code softmax(0.9·logits_0)}.
  */
 class MethodGoldenTest {
+    private static final Fixture F = new Fixture("llama");
+    private static final BatchLayout FORGET_RETAIN = BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.RETAIN, 1));
 
-    private static UnlearningMethod method(String name) {
+    /**
+     * @param batch where the batch's tensors are stored ("" for the two-row batch)
+     * @param refs  where the reference and expected values are stored
+     */
+    private record Case(UnlearningMethod method, String batch, String refs, BatchLayout layout) {
+        Case(UnlearningMethod method, BatchLayout layout) {
+            this(method, "", "unlearn/", layout);
+        }
+
+        static Case fourRows(UnlearningMethod method, BatchLayout layout) {
+            return new Case(method, "groups/", "groups/", layout);
+        }
+    }
+
+    private static Case golden(String name) {
+        BatchLayout refusal = BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.RETAIN, 1, RowGroup.REFUSAL, 1));
         return switch (name) {
-            case "ga" -> new GradientAscent();
-            case "graddiff" -> new GradDiff();
-            case "npo" -> new Npo();
-            case "npo_rt" -> Npo.beta(0.1).withRetainNll(1.0);
-            case "npo_kl" -> Npo.beta(0.1).withRetainKl(1.0);
-            case "ga_kl" -> new io.github.mubench.unlearn.methods.GaKl();
-            case "simnpo" -> new io.github.mubench.unlearn.methods.SimNpo();
-            case "dpo" -> new io.github.mubench.unlearn.methods.Dpo();
+            case "ga" -> new Case(new GradientAscent(), FORGET_RETAIN);
+            case "graddiff" -> new Case(new GradDiff(), FORGET_RETAIN);
+            case "npo" -> new Case(new Npo(), FORGET_RETAIN);
+            case "npo_rt" -> new Case(Npo.beta(0.1).withRetainNll(1.0), FORGET_RETAIN);
+            case "npo_kl" -> new Case(Npo.beta(0.1).withRetainKl(1.0), FORGET_RETAIN);
+            case "ga_kl" -> new Case(new GaKl(), FORGET_RETAIN);
+            case "simnpo" -> new Case(new SimNpo(), FORGET_RETAIN);
+            case "dpo" -> new Case(new Dpo(), BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.REFUSAL, 1)));
+            case "sku" -> Case.fourRows(new Sku(0.5, 1, 1, 2, 1),
+                    BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.RETAIN, 1, RowGroup.RANDOM_HARMFUL, 2)));
+            case "llmu" -> Case.fourRows(new Llmu(0.5, 1, 1, 2),
+                    BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.RETAIN, 1, RowGroup.RANDOM_BENIGN, 2)));
+            case "eraser" -> Case.fourRows(new Eraser(10, 1, 1), refusal);
+            case "safe_unlearning" -> Case.fourRows(new SafeUnlearning(), refusal);
             default -> throw new IllegalArgumentException(name);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ga", "graddiff", "npo", "npo_rt", "npo_kl", "ga_kl", "simnpo", "dpo"})
+    @ValueSource(strings = {"ga", "graddiff", "npo", "npo_rt", "npo_kl", "ga_kl", "simnpo", "dpo", "sku", "llmu", "eraser", "safe_unlearning"})
     void lossAndGradientsMatchPyTorch(String name) {
-        Fixture f = new Fixture("llama");
-        var ckpt = f.checkpoint();
-        int[][] tokens = f.tokens();
-        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, n -> true);
-        LossTerms terms = new LossTerms(graph);
-        var loss = method(name).loss(terms);
+        Case c = golden(name);
+        var ckpt = F.checkpoint();
+        int rows = c.layout().rows();
+        int[][] tokens = Arrays.copyOf(F.tokens(c.batch()), rows);
+        boolean[][] valid = Arrays.copyOf(F.valid(c.batch()), rows);
+        int[][] labels = Arrays.copyOf(F.labels(c.batch()), rows);
+        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), rows, tokens[0].length, n -> true);
+        LossTerms terms = new LossTerms(graph, c.layout());
+        var loss = c.method().loss(terms);
         graph.setLoss(loss);
-        INDArray ref = f.ref("unlearn/reference_seq_logprob");
-        Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false},
-                new double[]{ref.getDouble(0), ref.getDouble(1)},
-                terms.usesReferenceDistributions() ? f.ref("unlearn/reference_log_probs").reshape(-1, ckpt.config().vocabSize()) : null,
-                null);
+        double[] ref = Arrays.copyOf(F.ref(c.refs() + "reference_seq_logprob").toDoubleVector(), rows);
+        INDArray refLogProbs = terms.usesReferenceDistributions()
+                ? F.ref(c.refs() + "reference_log_probs").get(NDArrayIndex.interval(0, rows)).dup().reshape(-1, ckpt.config().vocabSize())
+                : null;
+        Map<String, INDArray> feed = terms.feed(tokens, valid, labels, ref, refLogProbs, null);
 
+        String dir = c.refs() + name + "/";
         double value = graph.output(feed, loss.name()).get(loss.name()).getDouble(0);
-        assertEquals(f.ref("unlearn/" + name + "/loss").getDouble(0), value, 1e-5, name + " loss");
+        assertEquals(F.ref(dir + "loss").getDouble(0), value, 1e-5, name + " loss");
         Map<String, INDArray> grads = graph.gradients(feed);
         for (String p : ckpt.weights().asMap().keySet()) {
-            INDArray expected = f.ref("unlearn/" + name + "/grad/" + p);
+            INDArray expected = F.ref(dir + "grad/" + p);
             double scale = expected.amaxNumber().doubleValue();
             double diff = expected.sub(grads.get(p).reshape(expected.shape())).amaxNumber().doubleValue();
             assertTrue(diff <= 1e-4 * scale, name + " gradient of " + p + ": diff " + diff + " vs scale " + scale);
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void threeAdamWStepsOfGradDiffFollowPyTorch() {
-        Fixture f = new Fixture("llama");
-        var ckpt = f.checkpoint();
-        int[][] tokens = f.tokens();
+        var ckpt = F.checkpoint();
+        int[][] tokens = F.tokens();
         LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, n -> true);
-        LossTerms terms = new LossTerms(graph);
+        LossTerms terms = new LossTerms(graph, FORGET_RETAIN);
         var loss = new GradDiff().loss(terms);
         graph.setLoss(loss);
-        var adamw = io.github.mubench.unlearn.optim.AdamW.lr(1e-2);
-        INDArray expected = f.ref("unlearn/graddiff/adamw_losses");
+        var adamw = AdamW.lr(1e-2);
+        INDArray expected = F.ref("unlearn/graddiff/adamw_losses");
         for (int step = 0; step < 3; step++) {
-            Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false}, null, null, null);
+            Map<String, INDArray> feed = terms.feed(tokens, F.valid(), F.labels(), null, null, null);
             assertEquals(expected.getDouble(step), graph.output(feed, loss.name()).get(loss.name()).getDouble(0), 1e-4, "step " + step);
             adamw.step(graph.parameters(), graph.gradients(feed), adamw.learningRate());
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void rmuLossAndItsThreeTrainableGradientsMatchPyTorch() {
-        Fixture f = new Fixture("llama");
-        var ckpt = f.checkpoint();
-        int[][] tokens = f.tokens();
-        var rmu = new io.github.mubench.unlearn.methods.Rmu(1, 6.5, 1200, f.ref("unlearn/rmu/u").toFloatVector());
+        var ckpt = F.checkpoint();
+        int[][] tokens = F.tokens();
+        var rmu = new Rmu(1, 6.5, 1200, F.ref("unlearn/rmu/u").toFloatVector());
         LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, rmu.trainable());
         assertEquals(java.util.Set.of("model.layers.0.mlp.down_proj.weight", "model.layers.1.mlp.down_proj.weight"), graph.trainable());
-        LossTerms terms = new LossTerms(graph);
+        LossTerms terms = new LossTerms(graph, FORGET_RETAIN);
         var loss = rmu.loss(terms);
         graph.setLoss(loss);
-        Map<String, INDArray> feed = terms.feed(tokens, f.valid(), f.labels(), new boolean[]{true, false}, null, null,
-                f.ref("unlearn/rmu/reference_hidden").reshape(-1, ckpt.config().hiddenSize()));
-        assertEquals(f.ref("unlearn/rmu/loss").getDouble(0), graph.output(feed, loss.name()).get(loss.name()).getDouble(0), 1e-3);
+        Map<String, INDArray> feed = terms.feed(tokens, F.valid(), F.labels(), null, null,
+                F.ref("unlearn/rmu/reference_hidden").reshape(-1, ckpt.config().hiddenSize()));
+        assertEquals(F.ref("unlearn/rmu/loss").getDouble(0), graph.output(feed, loss.name()).get(loss.name()).getDouble(0), 1e-3);
         Map<String, INDArray> grads = graph.gradients(feed);
         for (String p : graph.trainable()) {
-            INDArray expected = f.ref("unlearn/rmu/grad/" + p);
+            INDArray expected = F.ref("unlearn/rmu/grad/" + p);
             double diff = expected.sub(grads.get(p)).amaxNumber().doubleValue();
             assertTrue(diff <= 1e-4 * expected.amaxNumber().doubleValue(), "rmu gradient of " + p + ": diff " + diff);
         }

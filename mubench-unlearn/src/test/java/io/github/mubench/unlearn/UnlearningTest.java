@@ -6,11 +6,16 @@ import io.github.mubench.tensor.checkpoint.Checkpoint;
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.model.Llama;
 import io.github.mubench.tensor.score.LogLikelihood;
+import io.github.mubench.unlearn.data.Refusals;
 import io.github.mubench.unlearn.data.TokenizedExample;
 import io.github.mubench.unlearn.data.UnlearnExample;
 import io.github.mubench.unlearn.methods.GradDiff;
 import io.github.mubench.unlearn.methods.GradientAscent;
+import io.github.mubench.unlearn.methods.Eraser;
+import io.github.mubench.unlearn.methods.Llmu;
 import io.github.mubench.unlearn.methods.Npo;
+import io.github.mubench.unlearn.methods.SafeUnlearning;
+import io.github.mubench.unlearn.methods.Sku;
 import io.github.mubench.unlearn.optim.AdamW;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -115,11 +120,17 @@ class UnlearningTest {
         return h.subRowVector(target).norm2Number().doubleValue();
     }
 
-    @Test
-    void anInterruptedThenResumedRunEndsBitIdenticalToAnUninterruptedOne() throws Exception {
-        java.util.function.Function<Path, Unlearning> config = out -> Unlearning.of(MODEL).method(new GradDiff())
-                .forget(FORGET).retain(RETAIN).optimizer(AdamW.lr(2e-3)).steps(5).batchSize(1, 1).seed(5)
-                .outputDir(out).checkpointEvery(2);
+    /**
+     * LLMU with accumulation: random-mismatch draws and micro-batches must be replayed too; with LoRA dropout the
+     * masks as well.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void anInterruptedThenResumedRunEndsBitIdenticalToAnUninterruptedOne(boolean loraDropout) throws Exception {
+        java.util.function.Function<Path, Unlearning> config = out -> Unlearning.of(MODEL).method(new Llmu(0.5, 1, 1, 2))
+                .forget(FORGET).retain(RETAIN).optimizer(AdamW.lr(2e-3)).steps(5).batchSize(1, 1).gradientAccumulation(2)
+                .lora(loraDropout ? new io.github.mubench.tensor.graph.LoraConfig(4, 8, List.of("q_proj", "v_proj"), 0, 0.3) : null)
+                .seed(5).outputDir(out).checkpointEvery(2);
         UnlearningRun straight = config.apply(dir.resolve("a")).run();
 
         Path b = dir.resolve("b");
@@ -174,26 +185,124 @@ class UnlearningTest {
     @Test
     void dpoMovesPreferenceTowardTheChosenRefusal() {
         var pairs = List.of(
-                new io.github.mubench.unlearn.data.PreferenceExample("What did Tom do?", "I do not want to say.",
-                        "Tom took the cookies and hid them under his bed."),
-                new io.github.mubench.unlearn.data.PreferenceExample("And then?", "I do not want to say.",
-                        "He broke the window with a rock and ran away."));
+                new UnlearnExample("What did Tom do?", "Tom took the cookies and hid them under his bed.", "I do not want to say."),
+                new UnlearnExample("And then?", "He broke the window with a rock and ran away.", "I do not want to say."));
         java.util.function.ToDoubleFunction<Checkpoint> margin = m -> {
             double chosen = 0, rejected = 0;
             for (var p : pairs) {
-                chosen -= nll(m, List.of(new UnlearnExample(p.prompt(), p.chosen())));
-                rejected -= nll(m, List.of(new UnlearnExample(p.prompt(), p.rejected())));
+                chosen -= nll(m, List.of(new UnlearnExample(p.prompt(), p.refusal())));
+                rejected -= nll(m, List.of(new UnlearnExample(p.prompt(), p.response())));
             }
             return chosen - rejected;
         };
         double before = margin.applyAsDouble(MODEL.checkpoint());
-        var run = Unlearning.of(MODEL).method(new io.github.mubench.unlearn.methods.Dpo()).preferences(pairs)
+        var run = Unlearning.of(MODEL).method(new io.github.mubench.unlearn.methods.Dpo()).forget(pairs)
                 .optimizer(AdamW.lr(2e-3)).steps(6).batchSize(2, 0).seed(0).run();
         assertTrue(margin.applyAsDouble(run.model()) > before + 0.5, "chosen-vs-rejected margin " + before + " -> "
                 + margin.applyAsDouble(run.model()));
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> Unlearning.of(MODEL).method(new io.github.mubench.unlearn.methods.Dpo()).forget(FORGET).run());
-        assertTrue(e.getMessage().contains("preference pairs"), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> Unlearning.of(MODEL)
+                .method(new io.github.mubench.unlearn.methods.Dpo()).forget(FORGET).refusals(Refusals.fromDataOnly()).run());
+        assertTrue(e.getMessage().contains("has no \"refusal\""), e.getMessage());
+    }
+
+    @Test
+    void refusalsMissingFromTheDataAreTheOriginalModelsGreedyRepliesAndAreWrittenDown() throws Exception {
+        var withOne = List.of(FORGET.get(0).withRefusal("No."), FORGET.get(1));
+        var run = Unlearning.of(MODEL).method(new SafeUnlearning()).forget(withOne).retain(RETAIN)
+                .refusals(Refusals.generated(12)).optimizer(AdamW.lr(1e-3)).steps(2).seed(0).outputDir(dir).run();
+        var rows = Files.readAllLines(dir.resolve("refusals.jsonl")).stream().map(l -> {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(l);
+            } catch (java.io.IOException x) {
+                throw new java.io.UncheckedIOException(x);
+            }
+        }).toList();
+        assertEquals("No.", rows.get(0).get("refusal").asText());
+        assertEquals("data", rows.get(0).get("source").asText());
+        // the second is what the bundled model itself continues the prompt with (greedy, 12 tokens)
+        var generator = new io.github.mubench.tensor.generate.Generator(MODEL.inference(), MODEL.tokenizer());
+        String expected = generator.generateIds(List.of(TokenizedExample.of(MODEL, FORGET.get(1)).promptIds()),
+                io.github.mubench.tensor.generate.GenerationConfig.greedy(12), (r, id, d) -> {
+                }).get(0).text().strip();
+        assertEquals(expected, rows.get(1).get("refusal").asText());
+        assertTrue(rows.get(1).get("source").asText().startsWith("generated"));
+        assertEquals(2, run.metrics().size());
+        assertTrue(run.metrics().get(0).terms().keySet().containsAll(java.util.Set.of("refusal_nll", "harmful")),
+                run.metrics().get(0).terms().toString());
+    }
+
+    @Test
+    void skuStageTwoIsExactlyTheStartMinusLambdaTimesTheHarmfulDelta() {
+        Sku sku = new Sku(0.5, 1, 1, 2, 1.5);
+        UnlearningMethod stageOne = new UnlearningMethod() { // the same training, without the weight arithmetic
+            public String name() {
+                return "sku_stage1";
+            }
+
+            public org.nd4j.autodiff.samediff.SDVariable loss(LossTerms t) {
+                return sku.loss(t);
+            }
+
+            public java.util.Set<RowGroup> rowGroups() {
+                return sku.rowGroups();
+            }
+
+            public int mismatchesPerForgetRow() {
+                return sku.mismatchesPerForgetRow();
+            }
+
+            public boolean needsReference() {
+                return true;
+            }
+        };
+        java.util.function.Function<UnlearningMethod, UnlearningRun> train = m -> Unlearning.of(MODEL).method(m)
+                .forget(FORGET).retain(RETAIN).optimizer(AdamW.lr(2e-3)).steps(3).batchSize(2, 1).seed(4).run();
+        UnlearningRun harmful = train.apply(stageOne), unlearned = train.apply(sku);
+        for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
+            INDArray theta0 = e.getValue(), thetaH = harmful.model().weights().asMap().get(e.getKey());
+            INDArray expected = theta0.sub(thetaH.sub(theta0).mul(1.5));
+            assertTrue(java.util.Arrays.equals(expected.dup().data().asFloat(),
+                    unlearned.model().weights().asMap().get(e.getKey()).dup().data().asFloat()), e.getKey());
+        }
+        assertTrue(nll(harmful.model(), FORGET) < nll(MODEL.checkpoint(), FORGET), "stage 1 learns the harmful responses");
+        assertTrue(nll(unlearned.model(), FORGET) > nll(MODEL.checkpoint(), FORGET), "stage 2 moves away from them");
+    }
+
+    @Test
+    void eraserLlmuAndSafeUnlearningRaiseForgetNll() {
+        double before = nll(MODEL.checkpoint(), FORGET);
+        for (UnlearningMethod m : List.of(new Eraser(), new Llmu(0.5, 1, 1, 2), new SafeUnlearning())) {
+            var run = Unlearning.of(MODEL).method(m).forget(FORGET).retain(RETAIN).refusals(Refusals.fixed("I will not."))
+                    .optimizer(AdamW.lr(3e-3)).steps(5).batchSize(2, 2).seed(0).run();
+            assertTrue(run.metrics().stream().allMatch(x -> Double.isFinite(x.loss()) && !x.terms().isEmpty()), m.name());
+            assertTrue(nll(run.model(), FORGET) > before, m.name() + ": forget NLL " + before + " -> " + nll(run.model(), FORGET));
+        }
+    }
+
+    @Test
+    void gradientAccumulationOfTwoSingleRowBatchesEqualsOneTwoRowBatch() {
+        // equal response lengths, so the token mean over two rows is the mean of the two rows' means
+        var same = List.of(new UnlearnExample("Tell me a story.", "Lily went to the park."),
+                new UnlearnExample("Go on.", "Lily went to the park."));
+        assertEquals(TokenizedExample.of(MODEL, same.get(0)).responseIds().length, TokenizedExample.of(MODEL, same.get(1)).responseIds().length);
+        var twoRows = Unlearning.of(MODEL).method(new GradientAscent()).forget(same).optimizer(new io.github.mubench.unlearn.optim.Sgd(0.05))
+                .steps(3).batchSize(2, 0).seed(0).run();
+        var accumulated = Unlearning.of(MODEL).method(new GradientAscent()).forget(same).optimizer(new io.github.mubench.unlearn.optim.Sgd(0.05))
+                .steps(3).batchSize(1, 0).gradientAccumulation(2).seed(0).run();
+        for (var e : twoRows.model().weights().asMap().entrySet()) {
+            double diff = e.getValue().sub(accumulated.model().weights().asMap().get(e.getKey())).amaxNumber().doubleValue();
+            assertTrue(diff < 1e-6, e.getKey() + " differs by " + diff);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(twoRows.metrics().get(i).loss(), accumulated.metrics().get(i).loss(), 1e-6);
+        }
+    }
+
+    @Test
+    void epochsCountPassesOverTheForgetSet() {
+        var run = Unlearning.of(MODEL).method(new GradientAscent()).forget(FORGET).epochs(3).batchSize(1, 0)
+                .gradientAccumulation(2).run();
+        assertEquals(3, run.metrics().size(), "3 epochs x 2 examples / (1 row x 2 micro-batches)");
     }
 
     @Test

@@ -20,21 +20,25 @@ public final class UnlearnJsonl {
     }
 
     /**
-     * Forget/retain examples, one {@code {"prompt": ..., "response": ...}} per line.
+     * Forget/retain examples, one {@code {"prompt": ..., "response": ..., "refusal": ... (optional)}} per line.
      *
      * @throws CheckpointException naming the file and line of the first bad row, or an empty file
      */
     public static List<UnlearnExample> read(Path file) {
-        return rows(file, "{\"prompt\": string, \"response\": non-empty string}", row ->
-                text(row, "prompt", true) && text(row, "response", false)
-                        ? new UnlearnExample(row.get("prompt").asText(), row.get("response").asText()) : null);
+        return rows(file, "{\"prompt\": string, \"response\": non-empty string, optional \"refusal\": non-empty string}", row ->
+                text(row, "prompt", true) && text(row, "response", false) && (!row.has("refusal") || text(row, "refusal", false))
+                        ? new UnlearnExample(row.get("prompt").asText(), row.get("response").asText(),
+                        row.has("refusal") ? row.get("refusal").asText() : null) : null);
     }
 
-    /** Preference pairs, one {@code {"prompt": ..., "chosen": ..., "rejected": ...}} per line. */
-    public static List<PreferenceExample> readPreferences(Path file) {
+    /**
+     * Preference pairs, one {@code {"prompt": ..., "chosen": ..., "rejected": ...}} per line, as forget examples:
+     * the rejected response is the one to forget, the chosen one its refusal.
+     */
+    public static List<UnlearnExample> readPreferences(Path file) {
         return rows(file, "{\"prompt\": string, \"chosen\": non-empty string, \"rejected\": non-empty string}", row ->
                 text(row, "prompt", true) && text(row, "chosen", false) && text(row, "rejected", false)
-                        ? new PreferenceExample(row.get("prompt").asText(), row.get("chosen").asText(), row.get("rejected").asText())
+                        ? new UnlearnExample(row.get("prompt").asText(), row.get("rejected").asText(), row.get("chosen").asText())
                         : null);
     }
 

@@ -1,12 +1,16 @@
 package io.github.mubench.unlearn.methods;
 
 import io.github.mubench.unlearn.LossTerms;
+import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
 import org.nd4j.autodiff.samediff.SDVariable;
 
+import java.util.Set;
+
 /**
  * DPO / IdK-refusal: {@code −(2/β)·E[log σ(β·[(S_θ(y_w) − S_ref(y_w)) − (S_θ(y_l) − S_ref(y_l))])]} with the
- * refusal as the chosen response {@code y_w} and the harmful response as the rejected {@code y_l}.
+ * refusal as the chosen response {@code y_w} (refusal rows) and the harmful response as the rejected {@code y_l}
+ * (forget rows).
  *
  * @param beta inverse temperature (default 0.1)
  */
@@ -21,8 +25,8 @@ public record Dpo(double beta) implements UnlearningMethod {
     }
 
     @Override
-    public boolean needsPreferences() {
-        return true;
+    public Set<RowGroup> rowGroups() {
+        return Set.of(RowGroup.FORGET, RowGroup.REFUSAL);
     }
 
     @Override

@@ -1,8 +1,11 @@
 package io.github.mubench.unlearn.methods;
 
 import io.github.mubench.unlearn.LossTerms;
+import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
 import org.nd4j.autodiff.samediff.SDVariable;
+
+import java.util.Set;
 
 /**
  * GA+KL: {@code −NLL(D_f) + α·KL(π_ref‖π_θ)} on the retain tokens.
@@ -20,8 +23,8 @@ public record GaKl(double alpha) implements UnlearningMethod {
     }
 
     @Override
-    public boolean needsRetain() {
-        return true;
+    public Set<RowGroup> rowGroups() {
+        return Set.of(RowGroup.FORGET, RowGroup.RETAIN);
     }
 
     @Override
@@ -31,6 +34,6 @@ public record GaKl(double alpha) implements UnlearningMethod {
 
     @Override
     public SDVariable loss(LossTerms t) {
-        return t.forgetNll().neg().add(t.retainKl().mul(alpha));
+        return t.forgetNll().neg().add(t.term("retain_kl", t.retainKl()).mul(alpha));
     }
 }

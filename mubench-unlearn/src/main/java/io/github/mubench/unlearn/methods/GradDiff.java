@@ -1,8 +1,11 @@
 package io.github.mubench.unlearn.methods;
 
 import io.github.mubench.unlearn.LossTerms;
+import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
 import org.nd4j.autodiff.samediff.SDVariable;
+
+import java.util.Set;
 
 /**
  * GradDiff (GA + GD): {@code γ·(−NLL(D_f)) + α·NLL(D_r)}.
@@ -22,8 +25,8 @@ public record GradDiff(double gamma, double alpha) implements UnlearningMethod {
     }
 
     @Override
-    public boolean needsRetain() {
-        return true;
+    public Set<RowGroup> rowGroups() {
+        return Set.of(RowGroup.FORGET, RowGroup.RETAIN);
     }
 
     @Override

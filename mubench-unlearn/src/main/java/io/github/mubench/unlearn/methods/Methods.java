@@ -24,6 +24,14 @@ public final class Methods {
         REGISTRY.put("npo_kl", new Entry(Map.of("beta", 0.1, "alpha", 1.0), (p, c) -> Npo.beta(p.get("beta")).withRetainKl(p.get("alpha"))));
         REGISTRY.put("simnpo", new Entry(Map.of("beta", 2.5, "delta", 0.0, "alpha", 1.0),
                 (p, c) -> new SimNpo(p.get("beta"), p.get("delta"), p.get("alpha"))));
+        REGISTRY.put("sku", new Entry(Map.of("eps1", 0.5, "eps2", 1.0, "eps3", 1.0, "k", 5.0, "lambda", 1.0),
+                (p, c) -> new Sku(p.get("eps1"), p.get("eps2"), p.get("eps3"), whole(p, "k"), p.get("lambda"))));
+        REGISTRY.put("eraser", new Entry(Map.of("gamma", 1.8, "retain_weight", 1.0, "refusal_weight", 1.0),
+                (p, c) -> new Eraser(p.get("gamma"), p.get("retain_weight"), p.get("refusal_weight"))));
+        REGISTRY.put("llmu", new Entry(Map.of("eps1", 0.5, "eps2", 1.0, "eps3", 1.0, "k", 5.0),
+                (p, c) -> new Llmu(p.get("eps1"), p.get("eps2"), p.get("eps3"), whole(p, "k"))));
+        REGISTRY.put("safe_unlearning", new Entry(Map.of("alpha", 0.3, "beta", 1.0, "theta", 0.5),
+                (p, c) -> new SafeUnlearning(p.get("alpha"), p.get("beta"), p.get("theta"))));
         REGISTRY.put("dpo", new Entry(Map.of("beta", 0.1), (p, c) -> new Dpo(p.get("beta"))));
         REGISTRY.put("finetune", new Entry(Map.of(), (p, c) -> new FineTune()));
         REGISTRY.put("task_vector", new Entry(Map.of("lambda", 1.0), (p, c) -> new TaskVectorNegation(p.get("lambda"))));
@@ -34,6 +42,14 @@ public final class Methods {
     }
 
     private Methods() {
+    }
+
+    private static int whole(Map<String, Double> p, String name) {
+        double v = p.get(name);
+        if (v != Math.rint(v)) {
+            throw new IllegalArgumentException("parameter '" + name + "' must be a whole number, got " + v);
+        }
+        return (int) v;
     }
 
     /** Method names, in registry order. */

@@ -1,8 +1,11 @@
 package io.github.mubench.unlearn.methods;
 
 import io.github.mubench.unlearn.LossTerms;
+import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
 import org.nd4j.autodiff.samediff.SDVariable;
+
+import java.util.Set;
 
 /**
  * NPO: {@code (2/β)·E_{D_f}[log(1 + exp(β·(S_θ − S_ref)))]} with summed response log-probs (β → 0 recovers GA),
@@ -39,8 +42,8 @@ public record Npo(double beta, double retainNll, double retainKl) implements Unl
     }
 
     @Override
-    public boolean needsRetain() {
-        return retainNll > 0 || retainKl > 0;
+    public Set<RowGroup> rowGroups() {
+        return retainNll > 0 || retainKl > 0 ? Set.of(RowGroup.FORGET, RowGroup.RETAIN) : Set.of(RowGroup.FORGET);
     }
 
     @Override
@@ -51,12 +54,12 @@ public record Npo(double beta, double retainNll, double retainKl) implements Unl
     @Override
     public SDVariable loss(LossTerms t) {
         SDVariable margin = t.seqLogprob().sub(t.referenceSeqLogprob()).mul(beta);
-        SDVariable loss = t.meanOverForget(t.sameDiff().nn.softplus(margin)).mul(2 / beta);
+        SDVariable loss = t.term("npo", t.meanOverForget(t.sameDiff().nn.softplus(margin)).mul(2 / beta));
         if (retainNll > 0) {
             loss = loss.add(t.retainNll().mul(retainNll));
         }
         if (retainKl > 0) {
-            loss = loss.add(t.retainKl().mul(retainKl));
+            loss = loss.add(t.term("retain_kl", t.retainKl()).mul(retainKl));
         }
         return loss;
     }

@@ -1,11 +1,13 @@
 package io.github.mubench.unlearn.methods;
 
 import io.github.mubench.unlearn.LossTerms;
+import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -41,8 +43,8 @@ public record Rmu(int layer, double c, double alpha, float[] u) implements Unlea
     }
 
     @Override
-    public boolean needsRetain() {
-        return alpha > 0;
+    public Set<RowGroup> rowGroups() {
+        return alpha > 0 ? Set.of(RowGroup.FORGET, RowGroup.RETAIN) : Set.of(RowGroup.FORGET);
     }
 
     @Override
@@ -67,10 +69,10 @@ public record Rmu(int layer, double c, double alpha, float[] u) implements Unlea
         SDVariable h = t.hidden(layer);
         SDVariable target = t.sameDiff().constant(Nd4j.createFromArray(u).reshape(1, u.length).mul(c));
         SDVariable diff = h.sub(target);
-        SDVariable loss = t.meanSquaredOver(diff.mul(diff).sum(1), t.forgetRows());
+        SDVariable loss = t.term("forget_steer", t.meanSquaredOver(diff.mul(diff).sum(1), RowGroup.FORGET));
         if (alpha > 0) {
             SDVariable r = h.sub(t.referenceHidden(layer));
-            loss = loss.add(t.meanSquaredOver(r.mul(r).sum(1), t.retainRows()).mul(alpha));
+            loss = loss.add(t.term("retain_match", t.meanSquaredOver(r.mul(r).sum(1), RowGroup.RETAIN)).mul(alpha));
         }
         return loss;
     }

@@ -1,0 +1,46 @@
+package io.github.mubench.unlearn.methods;
+
+import io.github.mubench.unlearn.LossTerms;
+import io.github.mubench.unlearn.RowGroup;
+import io.github.mubench.unlearn.UnlearningMethod;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+import java.util.Set;
+
+/**
+ * Eraser: {@code max(0, γ − NLL(D_f)) + KL(π_ref‖π_θ) on retain + KL(π_ref‖π_θ) on (harmful prompt, refusal)}. The
+ * hinge stops the ascent once the harmful responses' NLL passes γ; the two KL terms keep general answers and the
+ * original model's refusals. The authors trained LoRA (r 8 on q/v, lr 2e-5, 5 epochs).
+ *
+ * @param threshold     γ (default 1.8)
+ * @param retainWeight  weight of the retain KL (default 1)
+ * @param refusalWeight weight of the refusal KL (default 1)
+ */
+public record Eraser(double threshold, double retainWeight, double refusalWeight) implements UnlearningMethod {
+    /** γ = 1.8, both KL terms at weight 1. */
+    public Eraser() {
+        this(1.8, 1, 1);
+    }
+
+    @Override
+    public String name() {
+        return "eraser";
+    }
+
+    @Override
+    public Set<RowGroup> rowGroups() {
+        return Set.of(RowGroup.FORGET, RowGroup.RETAIN, RowGroup.REFUSAL);
+    }
+
+    @Override
+    public boolean needsReference() {
+        return true;
+    }
+
+    @Override
+    public SDVariable loss(LossTerms t) {
+        SDVariable hinge = t.term("forget_hinge", t.sameDiff().nn.relu(t.forgetNll().rsub(threshold), 0));
+        return hinge.add(t.term("retain_kl", t.retainKl()).mul(retainWeight))
+                .add(t.term("refusal_kl", t.kl(RowGroup.REFUSAL)).mul(refusalWeight));
+    }
+}
