@@ -251,6 +251,22 @@ def write_gguf(path, cfg, p):
         f.write(out)
 
 
+def adamw_losses(p, loss_of, trainable=None):
+    """The loss before each of 3 torch.optim.AdamW steps (lr 1e-2, betas 0.9/0.999, eps 1e-8, weight decay 0.01)
+    on the same batch; loss_of(params) computes the loss."""
+    params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
+    opt = torch.optim.AdamW([params[k] for k in (trainable or params)], lr=1e-2, betas=(0.9, 0.999), eps=1e-8,
+                            weight_decay=0.01)
+    traj = []
+    for _ in range(3):
+        opt.zero_grad()
+        loss = loss_of(params)
+        traj.append(loss.item())
+        loss.backward()
+        opt.step()
+    return torch.tensor(traj)
+
+
 # ---------------------------------------------------------------- unlearning losses (mu-methods.md)
 
 def unlearning_losses(p, cfg, ids, valid, labels):
@@ -304,6 +320,11 @@ def unlearning_losses(p, cfg, ids, valid, labels):
         for k, g in zip(params, grads):
             out[f"unlearn/{m}/grad/{k}"] = g
 
+        def loss_of(q, f=f):
+            lg = forward(q, cfg, ids, valid)
+            return f(lg, token_logprobs(lg, labels))
+        out[f"unlearn/{m}/adamw_losses"] = adamw_losses(p, loss_of)
+
     # RMU at layer 1 (c 6.5, α 1200): forget rows' residual stream pushed to c·u, retain rows' held at the
     # reference's (here 0.9 × the initial one, so that the term is not trivially zero). Mean over real tokens and d.
     g = torch.Generator().manual_seed(7)
@@ -329,23 +350,19 @@ def unlearning_losses(p, cfg, ids, valid, labels):
     for k, gr in zip(trainable, grads):
         out[f"unlearn/rmu/grad/{k}"] = gr
 
+    def rmu_of(q):
+        h = []
+        forward(q, cfg, ids, valid, h)
+        fe = ((h[1] - 6.5 * u) ** 2).sum(-1) * vmask * forget[:, None]
+        re = ((h[1] - h_ref) ** 2).sum(-1) * vmask * retain[:, None]
+        return fe.sum() / ((vmask * forget[:, None]).sum() * d) + 1200 * re.sum() / ((vmask * retain[:, None]).sum() * d)
+    out["unlearn/rmu/adamw_losses"] = adamw_losses(p, rmu_of, trainable)
+
     methods = {
         "ga": lambda tl: -nll(tl, forget),
         "graddiff": lambda tl: -nll(tl, forget) + 1.0 * nll(tl, retain),
         "npo": lambda tl: (2 / 0.1) * (torch.nn.functional.softplus(0.1 * (tl.sum(-1) - s_ref)) * forget).sum() / forget.sum(),
     }
-    # 3 AdamW steps of GradDiff (torch.optim.AdamW: lr 1e-2, betas 0.9/0.999, eps 1e-8, weight decay 0.01):
-    # the loss before each step.
-    params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
-    opt = torch.optim.AdamW(list(params.values()), lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
-    traj = []
-    for _ in range(3):
-        opt.zero_grad()
-        loss = methods["graddiff"](token_logprobs(forward(params, cfg, ids, valid), labels))
-        traj.append(loss.item())
-        loss.backward()
-        opt.step()
-    out["unlearn/graddiff/adamw_losses"] = torch.tensor(traj)
     for m, f in methods.items():
         params = {k: v.clone().requires_grad_(True) for k, v in p.items()}
         loss = f(token_logprobs(forward(params, cfg, ids, valid), labels))
@@ -353,6 +370,7 @@ def unlearning_losses(p, cfg, ids, valid, labels):
         out[f"unlearn/{m}/loss"] = loss.detach().reshape(1)
         for k, g in zip(params, grads):
             out[f"unlearn/{m}/grad/{k}"] = g
+        out[f"unlearn/{m}/adamw_losses"] = adamw_losses(p, lambda q, f=f: f(token_logprobs(forward(q, cfg, ids, valid), labels)))
     return out
 
 
@@ -416,6 +434,11 @@ def group_losses(p, cfg):
         out[f"groups/{m}/loss"] = loss.detach().reshape(1)
         for k, g in zip(params, grads):
             out[f"groups/{m}/grad/{k}"] = g
+
+        def loss_of(q, f=f, n=n):
+            lg = forward(q, cfg, ids[:n], valid[:n])
+            return f(lg, token_logprobs(lg, labels[:n]), n)
+        out[f"groups/{m}/adamw_losses"] = adamw_losses(p, loss_of)
     return out
 
 
