@@ -384,6 +384,18 @@ public final class LlamaGraph {
     }
 
     /**
+     * Gradient of the loss with respect to the looked-up input embeddings of the batch last passed to {@link #feed}
+     * ({@code [B*T, d]}), whatever is trainable. Multiplied by the transposed embedding matrix it is the gradient
+     * with respect to one-hot token inputs, by which GCG ranks token swaps.
+     */
+    public INDArray inputEmbeddingGradient(Map<String, INDArray> feed) {
+        buildBackward();
+        INDArray g = sd.calculateGradients(feed, List.of(INPUT_EMBEDS)).get(INPUT_EMBEDS);
+        dropSessions();
+        return g;
+    }
+
+    /**
      * Gradients and named forward outputs of one batch.
      *
      * @param gradients trainable parameter → gradient
