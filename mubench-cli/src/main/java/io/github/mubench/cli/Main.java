@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mubench", mixinStandardHelpOptions = true, version = "mubench 0.1.0",
         description = "Machine unlearning for LLM safety, and its side effects.",
         subcommands = {GenerateCommand.class, ScoreCommand.class, TokenizeCommand.class, ChatTemplateCommand.class,
-                UnlearnCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+                UnlearnCommand.class, AttackCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -23,7 +23,8 @@ public final class Main {
         cli.setErr(new java.io.PrintWriter(System.err, true));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             boolean userError = ex instanceof CheckpointException || ex instanceof IllegalArgumentException
-                    || ex instanceof io.github.mubench.tensor.chat.ChatTemplateException;
+                    || ex instanceof io.github.mubench.tensor.chat.ChatTemplateException
+                    || ex instanceof io.github.mubench.eval.data.DatasetException;
             cmd.getErr().println("mubench: " + (userError ? "" : ex.getClass().getSimpleName() + ": ") + ex.getMessage());
             return userError ? 2 : 1;
         });

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,6 +139,42 @@ class CliTest {
         assertEquals(2, Main.run("unlearn", "--method", "eraser", "--forget", forget.toString(), "--retain", retain.toString(),
                 "--out", out.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 1"), err.toString());
+    }
+
+    @Test
+    void attackWritesJsonlAndResumesAnUnfinishedFile() throws Exception {
+        Path out = dir.resolve("caesar.jsonl");
+        assertEquals(0, Main.run("attack", "--attack", "caesar", "--dataset", "advbench", "--limit", "3", "--out", out.toString()), err::toString);
+        var lines = Files.readAllLines(out);
+        assertEquals(3, lines.size());
+        var row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+        assertEquals("caesar", row.get("attack").asText());
+        assertEquals("caesar", row.get("decoding").asText());
+        assertTrue(row.get("system").asText().contains("Caesar"));
+        Files.writeString(out, lines.get(0) + "\n" + lines.get(1).substring(0, 20)); // a run cut mid-line
+        assertEquals(0, Main.run("attack", "--attack", "caesar", "--dataset", "advbench", "--limit", "3", "--out", out.toString()), err::toString);
+        java.util.function.Function<List<String>, List<String>> prompts = ls -> ls.stream().map(l -> {
+            try {
+                var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(l);
+                return n.get("item_id").asText() + " " + n.get("prompt").asText();
+            } catch (java.io.IOException x) {
+                throw new java.io.UncheckedIOException(x);
+            }
+        }).toList();
+        assertEquals(prompts.apply(lines), prompts.apply(Files.readAllLines(out)), "the cut line is redone, nothing else");
+
+        Path gcg = dir.resolve("gcg.jsonl");
+        assertEquals(0, Main.run("attack", "--attack", "gcg", "--param", "preset=cpu", "--param", "steps=2", "--param", "candidates=8",
+                "--dataset", "advbench", "--limit", "1", "--out", gcg.toString()), err::toString);
+        var g = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readAllLines(gcg).get(0));
+        assertEquals(2, g.get("parameters").get("steps").asInt());
+        assertTrue(g.get("prompt").asText().startsWith(g.get("request").asText() + " "));
+
+        assertEquals(2, Main.run("attack", "--attack", "caesar", "--dataset", "mmlu", "--out", out.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("holds MultipleChoice items"), err.toString());
+        this.out.reset();
+        assertEquals(0, Main.run("attack", "--list"));
+        assertTrue(stdout().contains("autodan") && stdout().contains("[needs --model]"), stdout());
     }
 
     @Test
