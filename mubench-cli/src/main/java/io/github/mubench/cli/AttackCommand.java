@@ -57,6 +57,10 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seeds the subsample and the attack (default: ${DEFAULT-VALUE})")
     long seed = 0;
 
+    @Option(names = "--attacker", paramLabel = "PATH",
+            description = "attacker/judge/translator model of model-driven attacks (HF folder or .gguf); default: --model")
+    Path attacker;
+
     @Option(names = "--out", paramLabel = "FILE.jsonl")
     Path out;
 
@@ -86,7 +90,9 @@ final class AttackCommand implements Callable<Integer> {
         }
         Dataset<HarmfulPrompt> items = Datasets.load(dataset, split == null ? entry.defaultSplit() : split, HarmfulPrompt.class)
                 .limit(limit, seed);
-        Attack a = Attacks.create(attack, p, new Attacks.Context(Attacks.needsModel(attack) ? model.load() : null, seed));
+        boolean needs = Attacks.needsModel(attack);
+        Attack a = Attacks.create(attack, p, new Attacks.Context(needs ? model.load() : null,
+                needs && attacker != null ? io.github.mubench.tensor.Models.load(attacker, null) : null, seed));
         Set<String> done = alreadyWritten();
         int written = 0;
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {

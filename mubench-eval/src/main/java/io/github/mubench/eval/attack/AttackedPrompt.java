@@ -10,7 +10,8 @@ import java.util.Map;
  * @param parameters the attack's parameters (budgets, template id, cipher, seed, ...)
  * @param system     a system prompt to send with it, or {@code null}
  * @param prompt     the user prompt to send
- * @param decoding   how to decode the model's answer before judging (an {@link Encoding} name, or {@code none})
+ * @param decoding   how to decode the model's answer before judging: an {@link Encoding} name ({@code none} for
+ *                   plain text), or {@code translate_from:LANGUAGE}
  */
 public record AttackedPrompt(String itemId, String attack, Map<String, Object> parameters, String system, String prompt,
                              String decoding) {
@@ -20,6 +21,10 @@ public record AttackedPrompt(String itemId, String attack, Map<String, Object> p
 
     /** The model's answer as the judge should read it (decoded from the attack's encoding, if any). */
     public String decode(String response) {
+        if (decoding.startsWith("translate_from:")) {
+            throw new IllegalStateException("answers to the translation attack are translated back by Translation.translateBack "
+                    + "(it needs the translator model)");
+        }
         return Encoding.byName(decoding).decode(response);
     }
 }

@@ -16,8 +16,20 @@ import java.util.TreeSet;
  * {@link Context}.
  */
 public final class Attacks {
-    /** What an attack may need besides its parameters. */
-    public record Context(LoadedModel model, long seed) {
+    /**
+     * What an attack may need besides its parameters.
+     *
+     * @param model    the target model (white-box attacks, PAIR's target), or {@code null}
+     * @param attacker the attacker / translator / judge model of model-driven attacks ({@code null}: the target)
+     */
+    public record Context(LoadedModel model, LoadedModel attacker, long seed) {
+        public Context(LoadedModel model, long seed) {
+            this(model, null, seed);
+        }
+
+        LoadedModel attackerOrTarget() {
+            return attacker != null ? attacker : model;
+        }
     }
 
     private record Entry(Map<String, String> defaults, boolean needsModel, String description,
@@ -55,6 +67,19 @@ public final class Attacks {
                 (p, c) -> new CodeChameleon(scheme(p.get("scheme"))));
         add("gcg", Gcg.Config.DEFAULTS, true, "GCG adversarial suffix (white-box gradients of the target)",
                 (p, c) -> new Gcg(c.model(), Gcg.Config.of(p, c.seed())));
+        add("past_tense", Map.of("max_new_tokens", "64"), true, "past-tense reformulation by an attacker model",
+                (p, c) -> new PastTense(new ChatModel(c.attackerOrTarget(), whole(p, "max_new_tokens"), 1.0), c.seed()));
+        add("translation", Map.of("language", "Zulu", "max_new_tokens", "256"), true, "request translated into a low-resource language",
+                (p, c) -> new Translation(new ChatModel(c.attackerOrTarget(), whole(p, "max_new_tokens"), 0), p.get("language")));
+        add("renellm", Map.of("iterations", "20", "max_new_tokens", "64"), true, "attacker rewrites, nested in a scenario",
+                (p, c) -> new ReNeLlm(new ChatModel(c.attackerOrTarget(), whole(p, "max_new_tokens"), 1.0), whole(p, "iterations"), c.seed()));
+        add("pair", Map.of("streams", "20", "iterations", "3", "max_new_tokens", "256"), true,
+                "attacker + judge refine a prompt against the target (PAIR)", (p, c) -> {
+                    ChatModel attacker = new ChatModel(c.attackerOrTarget(), whole(p, "max_new_tokens"), 1.0);
+                    ChatModel target = new ChatModel(c.model(), whole(p, "max_new_tokens"), 0);
+                    ChatModel judge = new ChatModel(c.attackerOrTarget(), 16, 0);
+                    return new Pair(attacker, target, judge, whole(p, "streams"), whole(p, "iterations"), c.seed());
+                });
         add("autodan", AutoDan.Config.DEFAULTS, true, "AutoDAN genetic search (white-box log-likelihood of the target)",
                 (p, c) -> new AutoDan(c.model(), AutoDan.Config.of(p, c.seed())));
     }
@@ -95,7 +120,7 @@ public final class Attacks {
         if (e.needsModel() && (context == null || context.model() == null)) {
             throw new IllegalArgumentException("attack '" + name + "' needs a model (the target, for white-box attacks): give --model");
         }
-        return e.make().apply(p, context == null ? new Context(null, 0) : context);
+        return e.make().apply(p, context == null ? new Context(null, null, 0) : context);
     }
 
     private static Entry entry(String name) {
