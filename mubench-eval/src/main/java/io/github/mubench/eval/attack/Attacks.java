@@ -71,14 +71,16 @@ public final class Attacks {
                 (p, c) -> new PastTense(new ChatModel(c.attackerOrTarget(), whole(p, "max_new_tokens"), 1.0), c.seed()));
         add("translation", Map.of("language", "Zulu", "max_new_tokens", "256"), true, "request translated into a low-resource language",
                 (p, c) -> new Translation(new ChatModel(c.attackerOrTarget(), whole(p, "max_new_tokens"), 0), p.get("language")));
-        add("renellm", Map.of("iterations", "20", "max_new_tokens", "64"), true, "attacker rewrites, nested in a scenario",
-                (p, c) -> new ReNeLlm(new ChatModel(c.attackerOrTarget(), whole(p, "max_new_tokens"), 1.0), whole(p, "iterations"), c.seed()));
-        add("pair", Map.of("streams", "20", "iterations", "3", "max_new_tokens", "256"), true,
-                "attacker + judge refine a prompt against the target (PAIR)", (p, c) -> {
+        add("renellm", Map.of("preset", "paper", "iterations", "", "max_new_tokens", "64"), true,
+                "attacker rewrites, nested in a scenario (paper: 20 iterations; cpu: 3)",
+                (p, c) -> new ReNeLlm(new ChatModel(c.attackerOrTarget(), whole(p, "max_new_tokens"), 1.0),
+                        budget(p, "iterations", 20, 3), c.seed()));
+        add("pair", Map.of("preset", "paper", "streams", "", "iterations", "", "max_new_tokens", "256"), true,
+                "attacker + judge refine a prompt against the target (paper: 20 streams x 3; cpu: 3 x 2)", (p, c) -> {
                     ChatModel attacker = new ChatModel(c.attackerOrTarget(), whole(p, "max_new_tokens"), 1.0);
                     ChatModel target = new ChatModel(c.model(), whole(p, "max_new_tokens"), 0);
                     ChatModel judge = new ChatModel(c.attackerOrTarget(), 16, 0);
-                    return new Pair(attacker, target, judge, whole(p, "streams"), whole(p, "iterations"), c.seed());
+                    return new Pair(attacker, target, judge, budget(p, "streams", 20, 3), budget(p, "iterations", 3, 2), c.seed());
                 });
         add("autodan", AutoDan.Config.DEFAULTS, true, "AutoDAN genetic search (white-box log-likelihood of the target)",
                 (p, c) -> new AutoDan(c.model(), AutoDan.Config.of(p, c.seed())));
@@ -149,12 +151,16 @@ public final class Attacks {
         }
     }
 
-    static double number(Map<String, String> p, String name) {
-        try {
-            return Double.parseDouble(p.get(name).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("parameter '" + name + "' must be a number, got '" + p.get(name) + "'");
+    /** A budget: the given value, else the preset's ({@code paper} or {@code cpu}). */
+    static int budget(Map<String, String> p, String name, int paper, int cpu) {
+        if (!p.get(name).isEmpty()) {
+            return whole(p, name);
         }
+        return switch (p.get("preset")) {
+            case "paper" -> paper;
+            case "cpu" -> cpu;
+            default -> throw new IllegalArgumentException("preset '" + p.get("preset") + "': expected paper or cpu");
+        };
     }
 
     private static CodeChameleon.Scheme scheme(String s) {
