@@ -4,7 +4,5 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mkdir -p bench-out
-mvn -B -q -DskipTests -pl mubench-bench -am install >&2
-(cd mubench-bench && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$root/bench-out/jmh-classpath.txt") >&2
-exec java -cp "mubench-bench/target/classes:$(cat bench-out/jmh-classpath.txt)" org.openjdk.jmh.Main -rf json -rff bench-out/jmh.json "$@"
+cp="$(mubench-bench/build-classpath.sh)"
+exec java -cp "$cp" org.openjdk.jmh.Main -rf json -rff bench-out/jmh.json "$@"

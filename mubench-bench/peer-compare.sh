@@ -9,9 +9,7 @@ steps="${1:-30}"
 out="$root/bench-out"
 mkdir -p "$out"
 cd "$root"
-mvn -B -q -DskipTests -pl mubench-bench -am install >&2
-(cd mubench-bench && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt") >&2
-cp="$root/mubench-bench/target/classes:$(cat "$out/classpath.txt")"
+cp="$(mubench-bench/build-classpath.sh)"
 java_run() { java -Xmx8g -cp "$cp" "io.github.mubench.bench.$1" "${@:2}" 2>/dev/null | grep '^{'; }
 
 echo "== generation (B16 x 128 new tokens, and batch-1 decode)" >&2

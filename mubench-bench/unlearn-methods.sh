@@ -4,10 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mkdir -p bench-out
-mvn -B -q -DskipTests -pl mubench-bench -am install >&2
-(cd mubench-bench && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$root/bench-out/jmh-classpath.txt") >&2
-cp="mubench-bench/target/classes:$(cat bench-out/jmh-classpath.txt)"
+cp="$(mubench-bench/build-classpath.sh)"
 steps="${1:-20}"
 out=bench-out/unlearn-stories260K.jsonl
 : > "$out"

@@ -172,18 +172,8 @@ public final class Gcg implements Attack {
      * as GCG does.
      */
     INDArray tokenGradients(LlamaGraph graph, TargetPrompt layout, int[] suffix, boolean normalize) {
-        int[] context = layout.context(suffix);
-        int[] ids = Arrays.copyOf(context, context.length + layout.target().length);
-        System.arraycopy(layout.target(), 0, ids, context.length, layout.target().length);
-        int t = ids.length - 1;
-        int[][] tokens = {Arrays.copyOf(ids, t)}, labels = {new int[t]};
-        boolean[][] valid = {new boolean[t]};
-        Arrays.fill(valid[0], true);
-        Arrays.fill(labels[0], -100);
-        for (int i = context.length - 1; i < t; i++) {
-            labels[0][i] = ids[i + 1];
-        }
-        INDArray g = graph.inputEmbeddingGradient(graph.feed(tokens, valid, labels));
+        TargetPrompt.GraphRow row = layout.graphRow(suffix);
+        INDArray g = graph.inputEmbeddingGradient(graph.feed(row.tokens(), row.valid(), row.labels()));
         int s = layout.before().length;
         INDArray rows = g.get(NDArrayIndex.interval(s, s + suffix.length), NDArrayIndex.all());
         INDArray embed = graph.parameter("model.embed_tokens.weight");

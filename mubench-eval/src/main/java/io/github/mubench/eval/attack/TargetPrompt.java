@@ -31,6 +31,28 @@ record TargetPrompt(int[] before, int[] after, int[] target) {
                 model.tokenizer().encode(target, false));
     }
 
+    /**
+     * The whole sequence as one training-graph row: inputs are all tokens but the last, labels are the next
+     * tokens on the target's positions only (the loss is the target's mean NLL).
+     */
+    record GraphRow(int[][] tokens, boolean[][] valid, int[][] labels) {
+    }
+
+    GraphRow graphRow(int[] adversarial) {
+        int[] context = context(adversarial);
+        int[] ids = Arrays.copyOf(context, context.length + target.length);
+        System.arraycopy(target, 0, ids, context.length, target.length);
+        int t = ids.length - 1;
+        int[][] tokens = {Arrays.copyOf(ids, t)}, labels = {new int[t]};
+        boolean[][] valid = {new boolean[t]};
+        Arrays.fill(valid[0], true);
+        Arrays.fill(labels[0], -100);
+        for (int i = context.length - 1; i < t; i++) {
+            labels[0][i] = ids[i + 1];
+        }
+        return new GraphRow(tokens, valid, labels);
+    }
+
     /** {@code before | adversarial | after}: the context the target is scored after. */
     int[] context(int[] adversarial) {
         int[] out = Arrays.copyOf(before, before.length + adversarial.length + after.length);

@@ -8,7 +8,6 @@ import io.github.mubench.tensor.graph.LlamaGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -53,24 +52,14 @@ class WhiteBoxAttacksTest {
         INDArray grad = gcg.tokenGradients(graph, layout, suffix, false);
         INDArray embed = graph.parameter("model.embed_tokens.weight");
 
-        int[] context = layout.context(suffix);
-        int[] ids = Arrays.copyOf(context, length);
-        System.arraycopy(layout.target(), 0, ids, context.length, layout.target().length);
-        int t = length - 1;
-        int[][] tokens = {Arrays.copyOf(ids, t)}, labels = {new int[t]};
-        boolean[][] valid = {new boolean[t]};
-        Arrays.fill(valid[0], true);
-        Arrays.fill(labels[0], -100);
-        for (int i = context.length - 1; i < t; i++) {
-            labels[0][i] = ids[i + 1];
-        }
+        TargetPrompt.GraphRow input = layout.graphRow(suffix);
         for (int[] probe : new int[][]{{0, 100}, {2, 300}, {5, 42}}) {
             int pos = probe[0], v = probe[1], row = layout.before().length + pos;
             INDArray direction = embed.getRow(v).sub(embed.getRow(suffix[pos]));
             double eps = 1e-2;
             double[] loss = new double[2];
             for (int side = 0; side < 2; side++) {
-                Map<String, INDArray> feed = graph.feed(tokens, valid, labels);
+                Map<String, INDArray> feed = graph.feed(input.tokens(), input.valid(), input.labels());
                 graph.sameDiff().getVariable(LlamaGraph.INPUT_EMBEDS).getArr().getRow(row).addi(direction.mul(side == 0 ? eps : -eps));
                 loss[side] = graph.output(feed, "mean_nll").get("mean_nll").getDouble(0);
             }
