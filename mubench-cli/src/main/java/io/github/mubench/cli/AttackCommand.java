@@ -75,14 +75,7 @@ final class AttackCommand implements Callable<Integer> {
         if (attack == null || dataset == null || out == null) {
             throw new IllegalArgumentException("give --attack, --dataset and --out (or --list)");
         }
-        Map<String, String> p = new LinkedHashMap<>();
-        for (String kv : params) {
-            String[] parts = kv.split("=", 2);
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("--param '" + kv + "': expected KEY=VALUE");
-            }
-            p.put(parts[0].trim(), parts[1]);
-        }
+        Map<String, String> p = Params.parse(params);
         var entry = Datasets.entry(dataset);
         if (!entry.type().equals(HarmfulPrompt.class)) {
             throw new IllegalArgumentException("dataset '" + dataset + "' holds " + entry.type().getSimpleName()

@@ -13,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -114,18 +113,7 @@ final class UnlearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Double> p = new LinkedHashMap<>();
-        for (String kv : params) {
-            String[] parts = kv.split("=", 2);
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("--param '" + kv + "': expected KEY=VALUE");
-            }
-            try {
-                p.put(parts[0].trim(), Double.parseDouble(parts[1].trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--param '" + kv + "': value is not a number");
-            }
-        }
+        Map<String, Double> p = Params.numbers(params);
         var loaded = model.load();
         var m = Methods.create(method, p, loaded.checkpoint().config());
         var opt = switch (optimizer) {

@@ -98,8 +98,8 @@ final class Batches {
     /** K rows per forget row: its prompt, then the response of a random example of {@code source} (of another forget example for RANDOM_HARMFUL). */
     private void mismatched(RowGroup g, List<TokenizedExample> source, int[] drawn, int[][] tokens, boolean[][] valid,
                             int[][] labels) {
-        int k = layout.count(g) / Math.max(1, drawn.length);
-        for (int i = 0; i < drawn.length && layout.has(g); i++) {
+        int k = layout.count(g) / drawn.length; // BatchLayout: K rows per forget row, at least one forget row
+        for (int i = 0; i < drawn.length; i++) {
             TokenizedExample own = forget.get(drawn[i]);
             for (int j = 0; j < k; j++) {
                 boolean notItself = g == RowGroup.RANDOM_HARMFUL && source.size() > 1;

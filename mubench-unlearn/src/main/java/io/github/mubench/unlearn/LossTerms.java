@@ -109,11 +109,6 @@ public final class LossTerms {
         });
     }
 
-    /** 1 for forget rows, 0 elsewhere ({@code [B]}). */
-    public SDVariable forgetRows() {
-        return rows(RowGroup.FORGET);
-    }
-
     /** Token-mean NLL over the response tokens of group {@code g}'s rows (HF's {@code .loss} on that set). */
     public SDVariable nll(RowGroup g) {
         SDVariable r = rows(g);

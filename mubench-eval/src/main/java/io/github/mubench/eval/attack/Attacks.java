@@ -153,12 +153,15 @@ public final class Attacks {
 
     /** A budget: the given value, else the preset's ({@code paper} or {@code cpu}). */
     static int budget(Map<String, String> p, String name, int paper, int cpu) {
-        if (!p.get(name).isEmpty()) {
-            return whole(p, name);
-        }
+        int preset = cpuPreset(p) ? cpu : paper;
+        return p.get(name).isEmpty() ? preset : whole(p, name);
+    }
+
+    /** Whether the {@code preset} parameter is {@code cpu} (else it must be {@code paper}). */
+    static boolean cpuPreset(Map<String, String> p) {
         return switch (p.get("preset")) {
-            case "paper" -> paper;
-            case "cpu" -> cpu;
+            case "paper" -> false;
+            case "cpu" -> true;
             default -> throw new IllegalArgumentException("preset '" + p.get("preset") + "': expected paper or cpu");
         };
     }

@@ -35,23 +35,10 @@ public final class AutoDan implements Attack {
                          String preset) {
         static final Map<String, String> DEFAULTS = Map.of("preset", "paper", "generations", "", "population", "");
 
-        public static Config paper(long seed) {
-            return new Config(100, 256, 0.05, 0.5, 0.01, seed, "paper");
-        }
-
-        public static Config cpu(long seed) {
-            return new Config(5, 8, 0.25, 0.5, 0.01, seed, "cpu");
-        }
-
         static Config of(Map<String, String> p, long seed) {
-            Config c = switch (p.get("preset")) {
-                case "paper" -> paper(seed);
-                case "cpu" -> cpu(seed);
-                default -> throw new IllegalArgumentException("preset '" + p.get("preset") + "': expected paper or cpu");
-            };
-            int g = p.get("generations").isEmpty() ? c.generations : Attacks.whole(p, "generations");
-            int n = p.get("population").isEmpty() ? c.population : Attacks.whole(p, "population");
-            return new Config(g, n, c.elites, c.crossover, c.mutation, seed, c.preset);
+            double elites = Attacks.cpuPreset(p) ? 0.25 : 0.05; // at least one elite in a population of 8
+            return new Config(Attacks.budget(p, "generations", 100, 5), Attacks.budget(p, "population", 256, 8), elites,
+                    0.5, 0.01, seed, p.get("preset"));
         }
     }
 
@@ -63,6 +50,9 @@ public final class AutoDan implements Attack {
      */
     public record Result(String prompt, double initialLoss, double[] bestLoss) {
     }
+
+    /** Stands for the whole user turn when the chat layout is rendered. */
+    private static final String USER = "{user}";
 
     private final LoadedModel model;
     private final Config config;
@@ -119,11 +109,14 @@ public final class AutoDan implements Attack {
     public Result optimize(String request, String target) {
         SplittableRandom rnd = new SplittableRandom(config.seed());
         List<String> population = new ArrayList<>();
+        List<String> seedWords = vocabulary(prototypes.stream().map(JailbreakTemplate::text).toList());
         for (int i = 0; population.size() < config.population(); i++) {
             String text = prototypes.get(i % prototypes.size()).text();
-            population.add(i < prototypes.size() ? text : mutate(text, vocabulary(prototypes.stream().map(JailbreakTemplate::text).toList()), rnd, 0.05));
+            population.add(i < prototypes.size() ? text : mutate(text, seedWords, rnd, 0.05));
         }
-        double[] fitness = losses(population, request, target);
+        // the chat rendering around the user turn is the same for every individual: rendered once
+        TargetPrompt layout = TargetPrompt.of(model, USER, USER, target);
+        double[] fitness = losses(population, request, layout);
         String best = population.get(argmin(fitness));
         double bestLoss = fitness[argmin(fitness)], initial = fitness[0];
         double[] history = new double[config.generations()];
@@ -142,7 +135,7 @@ public final class AutoDan implements Attack {
                 next.add(mutate(child, words, rnd, config.mutation()));
             }
             population = next;
-            fitness = losses(population, request, target);
+            fitness = losses(population, request, layout);
             int i = argmin(fitness);
             if (fitness[i] < bestLoss) {
                 bestLoss = fitness[i];
@@ -154,11 +147,10 @@ public final class AutoDan implements Attack {
     }
 
     /** Mean NLL of the target after each prototype with the request in it. */
-    private double[] losses(List<String> population, String request, String target) {
+    private double[] losses(List<String> population, String request, TargetPrompt layout) {
         List<LogLikelihood.Request> requests = new ArrayList<>();
         for (String p : population) {
             String user = new JailbreakTemplate("x", "AutoDAN", p).apply(request);
-            TargetPrompt layout = TargetPrompt.of(model, user, user, target);
             requests.add(new LogLikelihood.Request(layout.context(model.tokenizer().encode(user, false)), layout.target()));
         }
         return scorer.score(requests).stream().mapToDouble(r -> -r.logprob() / r.tokenLogprobs().length).toArray();

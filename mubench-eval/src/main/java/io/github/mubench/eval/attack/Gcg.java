@@ -37,26 +37,9 @@ public final class Gcg implements Attack {
         static final Map<String, String> DEFAULTS = Map.of("preset", "paper", "steps", "", "suffix_length", "", "top_k", "",
                 "candidates", "");
 
-        public static Config paper(long seed) {
-            return new Config(500, 20, 256, 512, seed, "paper");
-        }
-
-        public static Config cpu(long seed) {
-            return new Config(20, 10, 32, 32, seed, "cpu");
-        }
-
         static Config of(Map<String, String> p, long seed) {
-            Config c = switch (p.get("preset")) {
-                case "paper" -> paper(seed);
-                case "cpu" -> cpu(seed);
-                default -> throw new IllegalArgumentException("preset '" + p.get("preset") + "': expected paper or cpu");
-            };
-            return new Config(or(p, "steps", c.steps), or(p, "suffix_length", c.suffixLength), or(p, "top_k", c.topK),
-                    or(p, "candidates", c.candidates), seed, c.preset);
-        }
-
-        private static int or(Map<String, String> p, String name, int preset) {
-            return p.get(name).isEmpty() ? preset : Attacks.whole(p, name);
+            return new Config(Attacks.budget(p, "steps", 500, 20), Attacks.budget(p, "suffix_length", 20, 10),
+                    Attacks.budget(p, "top_k", 256, 32), Attacks.budget(p, "candidates", 512, 32), seed, p.get("preset"));
         }
     }
 

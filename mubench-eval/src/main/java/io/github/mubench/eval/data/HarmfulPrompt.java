@@ -9,8 +9,4 @@ package io.github.mubench.eval.data;
  * @param source   where the item comes from within its dataset (e.g. JailbreakBench's "AdvBench"), or {@code null}
  */
 public record HarmfulPrompt(String id, String prompt, String target, String category, String source) implements Item {
-    @Override
-    public String content() {
-        return prompt;
-    }
 }

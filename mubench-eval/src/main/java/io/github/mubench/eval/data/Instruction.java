@@ -15,6 +15,11 @@ public record Instruction(String id, String category, List<String> turns, List<S
     }
 
     @Override
+    public String prompt() {
+        return turns.get(0);
+    }
+
+    @Override
     public String content() {
         return String.join("\n", turns);
     }

@@ -10,8 +10,13 @@ public interface Item {
     /** Stable id: the source's own id where it has one, else the dataset name and row index. */
     String id();
 
-    /** The text that identifies the item's content (what {@link #contentHash()} hashes). */
-    String content();
+    /** What the item asks the model: the text that must not be trained on when the item is evaluated. */
+    String prompt();
+
+    /** The text that identifies the item's content (what {@link #contentHash()} hashes); by default its prompt. */
+    default String content() {
+        return prompt();
+    }
 
     /** SHA-256 of {@link #content()}, hex: equal for equal content, whichever dataset it came from. */
     default String contentHash() {

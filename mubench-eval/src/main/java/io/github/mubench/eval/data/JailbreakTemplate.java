@@ -16,7 +16,7 @@ public record JailbreakTemplate(String id, String source, String text) implement
     }
 
     @Override
-    public String content() {
+    public String prompt() {
         return text;
     }
 }

@@ -8,7 +8,7 @@ package io.github.mubench.eval.data;
  */
 public record MathProblem(String id, String question, String solution, String answer) implements Item {
     @Override
-    public String content() {
+    public String prompt() {
         return question;
     }
 }

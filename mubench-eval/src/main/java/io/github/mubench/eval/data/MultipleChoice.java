@@ -29,6 +29,11 @@ public record MultipleChoice(String id, String subject, String question, List<St
     }
 
     @Override
+    public String prompt() {
+        return question;
+    }
+
+    @Override
     public String content() {
         return question + "\n" + String.join("\n", choices);
     }

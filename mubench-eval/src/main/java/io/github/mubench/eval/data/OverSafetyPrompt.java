@@ -8,8 +8,4 @@ package io.github.mubench.eval.data;
  * @param focus the word or topic that makes it sound unsafe, or {@code null}
  */
 public record OverSafetyPrompt(String id, String prompt, String type, boolean safe, String focus) implements Item {
-    @Override
-    public String content() {
-        return prompt;
-    }
 }

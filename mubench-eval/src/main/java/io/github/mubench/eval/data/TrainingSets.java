@@ -73,7 +73,7 @@ public record TrainingSets(List<UnlearnExample> forget, List<UnlearnExample> ret
         @SafeVarargs
         public final Builder excluding(Dataset<? extends Item>... evaluationSets) {
             for (Dataset<? extends Item> d : evaluationSets) {
-                d.items().forEach(i -> evaluation.add(normalize(promptOf(i))));
+                d.items().forEach(i -> evaluation.add(normalize(i.prompt())));
             }
             return this;
         }
@@ -92,22 +92,6 @@ public record TrainingSets(List<UnlearnExample> forget, List<UnlearnExample> ret
             }
             return new TrainingSets(f, r, forget.size() - f.size(), retain.size() - r.size());
         }
-    }
-
-    /** The text an item asks the model: what must not be trained on if it is evaluated. */
-    static String promptOf(Item item) {
-        if (item instanceof HarmfulPrompt h) {
-            return h.prompt();
-        } else if (item instanceof OverSafetyPrompt o) {
-            return o.prompt();
-        } else if (item instanceof MultipleChoice m) {
-            return m.question();
-        } else if (item instanceof MathProblem p) {
-            return p.question();
-        } else if (item instanceof Instruction i) {
-            return i.turns().get(0);
-        }
-        return item.content();
     }
 
     /** NFKC, lower case, runs of whitespace and punctuation collapsed to one space, trimmed. */

@@ -25,7 +25,7 @@ class TrainingSetsTest {
 
         Set<String> evaluation = new HashSet<>();
         for (Dataset<? extends Item> d : java.util.List.of(jbb, harmbench, truthful.limit(200, 1), gsmTest)) {
-            d.items().forEach(i -> evaluation.add(TrainingSets.normalize(TrainingSets.promptOf(i))));
+            d.items().forEach(i -> evaluation.add(TrainingSets.normalize(i.prompt())));
         }
         assertTrue(sets.forget().stream().noneMatch(e -> evaluation.contains(TrainingSets.normalize(e.prompt()))));
         assertTrue(sets.retain().stream().noneMatch(e -> evaluation.contains(TrainingSets.normalize(e.prompt()))));
