@@ -501,8 +501,87 @@ def make(name, cfg):
     print(f"{name}: loss {loss.item():.6f}, sgd {losses[0]:.4f} -> {losses[-1]:.4f}")
 
 
+# ---------------------------------------------------------------- sampling and learning-rate schedules
+def warp(logits, temperature, top_k, top_p):
+    """The sampling distribution after HF's logits warpers, in their order: temperature, top-k, top-p
+    (TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper with min_tokens_to_keep 1), written here from
+    their documented behaviour."""
+    x = logits.double() / temperature
+    if 0 < top_k < x.shape[-1]:
+        kth = torch.topk(x, top_k, dim=-1).values[..., -1, None]
+        x = x.masked_fill(x < kth, float("-inf"))
+    if top_p < 1.0:
+        sorted_x, order = torch.sort(x, descending=False, dim=-1)
+        cumulative = sorted_x.softmax(dim=-1).cumsum(dim=-1)
+        remove = cumulative <= (1 - top_p)
+        remove[..., -1:] = False  # keep at least the most likely token
+        x = x.masked_fill(remove.scatter(-1, order, remove), float("-inf"))
+    return x.softmax(dim=-1)
+
+
+SAMPLING = [(0.7, 0, 1.0), (1.0, 5, 1.0), (1.0, 0, 0.9), (0.8, 10, 0.8), (1.3, 3, 0.5)]
+
+
+def make_sampling():
+    gen = torch.Generator().manual_seed(11)
+    logits = torch.randn(4, 50, generator=gen) * 2
+    logits[0, 7] = logits[0, 8]  # a tie at the top-k boundary region
+    ref = {"logits": logits}
+    for i, (t, k, p) in enumerate(SAMPLING):
+        ref[f"config/{i}"] = torch.tensor([t, k, p])
+        ref[f"probs/{i}"] = warp(logits, t, k, p).float()
+    d = os.path.join(OUT, "sampling")
+    os.makedirs(d, exist_ok=True)
+    write_safetensors(os.path.join(d, "reference.safetensors"), ref)
+    print("sampling:", len(SAMPLING), "warper configurations")
+
+
+def make_schedules():
+    """The learning rate at each step, read from a real torch optimizer driven by torch.optim.lr_scheduler:
+    LambdaLR with HF's get_{constant,linear,cosine}_schedule_with_warmup formulas, and, without warm-up, torch's own
+    LinearLR and CosineAnnealingLR as a second, independent source."""
+    total, base = 20, 0.1
+
+    def lrs(make_scheduler):
+        opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=base)
+        sched = make_scheduler(opt)
+        out = []
+        for _ in range(total):
+            out.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return torch.tensor(out, dtype=torch.float64) / base
+
+    def hf(kind, warmup):
+        def f(step):
+            if step < warmup:
+                return step / max(1, warmup)
+            progress = (step - warmup) / max(1, total - warmup)
+            if kind == "constant":
+                return 1.0
+            if kind == "linear":
+                return max(0.0, (total - step) / max(1, total - warmup))
+            return max(0.0, 0.5 * (1.0 + math.cos(math.pi * progress)))
+        return f
+
+    ref = {}
+    for kind in ("constant", "linear", "cosine"):
+        for warmup in (0, 5):
+            ref[f"{kind}/{warmup}"] = lrs(lambda o: torch.optim.lr_scheduler.LambdaLR(o, hf(kind, warmup)))
+    ref["torch_linear/0"] = lrs(lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=1.0, end_factor=0.0, total_iters=total))
+    ref["torch_cosine/0"] = lrs(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=total, eta_min=0.0))
+    d = os.path.join(OUT, "schedules")
+    os.makedirs(d, exist_ok=True)
+    write_safetensors(os.path.join(d, "reference.safetensors"), {k: v.float() for k, v in ref.items()})
+    print("schedules: total", total, "steps")
+
+
+PARTS = {"models": lambda: [make(n, c) for n, c in CONFIGS.items()], "sampling": make_sampling,
+         "schedules": make_schedules}
+
 if __name__ == "__main__":
     torch.manual_seed(0)
-    for n, c in CONFIGS.items():
-        make(n, c)
+    # all parts by default; name some (e.g. `sampling schedules`) to regenerate only those
+    for part in (sys.argv[1:] or PARTS):
+        PARTS[part]()
     sys.exit(0)

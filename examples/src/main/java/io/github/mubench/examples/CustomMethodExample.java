@@ -2,6 +2,7 @@ package io.github.mubench.examples;
 
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.param.Param;
 import io.github.mubench.unlearn.LossTerms;
 import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.Unlearning;
@@ -21,8 +22,14 @@ import java.util.List;
  */
 public final class CustomMethodExample {
 
-    /** {@code max(0, γ − NLL(D_f)) + α·KL(π_ref‖π_θ)} on the retain tokens. */
-    record BoundedAscent(double gamma, double alpha) implements UnlearningMethod {
+    /**
+     * {@code max(0, γ − NLL(D_f)) + α·KL(π_ref‖π_θ)} on the retain tokens. Each parameter is declared once, with its
+     * default and doc: {@code Parameters.create(BoundedAscent.class, Map.of("gamma", "2"), ...)} builds one from
+     * text, and the run's manifest records the values.
+     */
+    record BoundedAscent(
+            @Param(value = "3", doc = "γ, the forget NLL at which the ascent stops") double gamma,
+            @Param(value = "1", doc = "α, weight of the retain KL") double alpha) implements UnlearningMethod {
         @Override
         public String name() {
             return "bounded_ascent";
@@ -31,11 +38,6 @@ public final class CustomMethodExample {
         @Override
         public java.util.Set<RowGroup> rowGroups() {
             return java.util.Set.of(RowGroup.FORGET, RowGroup.RETAIN);
-        }
-
-        @Override
-        public boolean needsReference() {
-            return true;
         }
 
         @Override

@@ -6,11 +6,11 @@ import io.github.mubench.eval.data.Dataset;
 import io.github.mubench.eval.data.Datasets;
 import io.github.mubench.eval.data.HarmfulPrompt;
 import io.github.mubench.eval.data.MathProblem;
-import io.github.mubench.eval.data.TrainingSets;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.Models;
 import io.github.mubench.unlearn.Unlearning;
 import io.github.mubench.unlearn.UnlearningRun;
+import io.github.mubench.unlearn.data.TrainingSets;
 import io.github.mubench.unlearn.methods.Npo;
 import io.github.mubench.unlearn.optim.AdamW;
 
@@ -43,7 +43,7 @@ public final class LeakFreeUnlearningExample {
         UnlearningRun run = Unlearning.of(model).method(Npo.beta(0.1).withRetainNll(1.0))
                 .forget(sets.forget()).retain(sets.retain()).optimizer(AdamW.lr(1e-3)).steps(steps).batchSize(2, 2)
                 .maxLength(128).seed(0).run();
-        var attack = Attacks.create("refusal_suppression", Map.of(), new Attacks.Context(null, 0));
+        var attack = Attacks.create("refusal_suppression", Map.of(), Attacks.Context.none(0));
         List<AttackedPrompt> attacked = heldOut.items().stream().map(attack::attack).toList();
         return new Outcome(sets, heldOut, run, attacked);
     }

@@ -1,6 +1,6 @@
 package io.github.mubench.bench;
 
-import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.generate.GenerationConfig;
 import io.github.mubench.tensor.generate.Generator;
 import io.github.mubench.tensor.model.Llama;

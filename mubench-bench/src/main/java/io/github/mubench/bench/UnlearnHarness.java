@@ -2,7 +2,7 @@ package io.github.mubench.bench;
 
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.Models;
-import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.Llama;
 import io.github.mubench.tensor.score.LogLikelihood;
 import io.github.mubench.unlearn.Unlearning;
@@ -45,16 +45,16 @@ public final class UnlearnHarness {
         LoadedModel base = Models.stories260K();
         UnlearningRun planted = Unlearning.of(base).method(new FineTune()).forget(FORGET).optimizer(AdamW.lr(1e-3))
                 .steps(15).batchSize(2, 0).seed(0).run();
-        LoadedModel start = new LoadedModel(planted.model(), base.tokenizer(), base.chatTemplate());
-        double f0 = nll(start, start.checkpoint(), FORGET), r0 = nll(start, start.checkpoint(), RETAIN);
+        LoadedModel start = planted.model();
+        double f0 = nll(start, FORGET), r0 = nll(start, RETAIN);
         System.out.printf("{\"event\":\"planted\",\"forget_nll_base\":%.3f,\"forget_nll\":%.3f,\"retain_nll\":%.3f}%n",
-                nll(base, base.checkpoint(), FORGET), f0, r0);
+                nll(base, FORGET), f0, r0);
         List<String> names = args.length > 1 ? List.of(args).subList(1, args.length) : List.copyOf(Methods.names());
         for (String name : names) {
             if (name.equals("finetune")) {
                 continue;
             }
-            UnlearningMethod m = Methods.create(name, Map.of(), start.checkpoint().config());
+            UnlearningMethod m = Methods.create(name, Map.of());
             long t0 = System.nanoTime();
             // methods with refusal rows (DPO's chosen response, Eraser, Safe Unlearning) get one fixed refusal
             UnlearningRun run = Unlearning.of(start).method(m).forget(FORGET).retain(RETAIN)
@@ -62,18 +62,18 @@ public final class UnlearnHarness {
                     .batchSize(2, 2).seed(0).run();
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf("{\"event\":\"method\",\"method\":\"%s\",\"forget_nll\":[%.3f,%.3f],\"retain_nll\":[%.3f,%.3f],"
-                            + "\"steps_per_s\":%.2f,\"peak_rss_mib\":%.0f}%n", name, f0, nll(start, run.model(), FORGET), r0,
-                    nll(start, run.model(), RETAIN), steps / seconds, Meters.peakRssMiB());
+                            + "\"steps_per_s\":%.2f,\"peak_rss_mib\":%.0f}%n", name, f0, nll(run.model(), FORGET), r0,
+                    nll(run.model(), RETAIN), steps / seconds, Meters.peakRssMiB());
         }
     }
 
     /** Mean per-token NLL of the responses. */
-    private static double nll(LoadedModel format, Checkpoint model, List<UnlearnExample> examples) {
-        var ll = new LogLikelihood(new Llama(model), 4);
+    private static double nll(LoadedModel model, List<UnlearnExample> examples) {
+        var ll = new LogLikelihood(model.inference(), 4);
         double sum = 0;
         int n = 0;
         for (UnlearnExample e : examples) {
-            TokenizedExample t = TokenizedExample.of(format, e);
+            TokenizedExample t = TokenizedExample.of(model, e);
             sum -= ll.score(List.of(new LogLikelihood.Request(t.promptIds(), t.responseIds()))).get(0).logprob();
             n += t.responseIds().length;
         }

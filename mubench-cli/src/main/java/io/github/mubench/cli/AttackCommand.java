@@ -1,5 +1,6 @@
 package io.github.mubench.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mubench.eval.attack.Attack;
 import io.github.mubench.eval.attack.AttackedPrompt;
@@ -7,12 +8,15 @@ import io.github.mubench.eval.attack.Attacks;
 import io.github.mubench.eval.data.Dataset;
 import io.github.mubench.eval.data.Datasets;
 import io.github.mubench.eval.data.HarmfulPrompt;
+import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.param.Parameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +30,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code mubench attack}: wrap a dataset's harmful requests in a jailbreak attack and write the attacked prompts as
- * JSONL, one line per item as it is done; a second run with the same output skips the items already written.
+ * JSONL, one line per item as it is done. A second run into the same file skips the items already written, but only
+ * when the file was written by the same attack, settings, dataset and models; a file of another run is refused.
  */
 @Command(name = "attack", mixinStandardHelpOptions = true,
         description = "Write a dataset's harmful requests wrapped in a jailbreak attack, as JSONL (resumes an unfinished file).")
@@ -36,13 +41,13 @@ final class AttackCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--attack", description = "attack name (--list shows them)")
+    @Option(names = "--attack", description = "attack name (--list shows them with their parameters)")
     String attack;
 
-    @Option(names = "--list", description = "list the attacks and exit")
+    @Option(names = "--list", description = "list the attacks with their parameters and presets, and exit")
     boolean list;
 
-    @Option(names = "--param", paramLabel = "K=V", description = "attack parameter (repeatable), e.g. preset=cpu")
+    @Option(names = "--param", paramLabel = "K=V", description = "attack parameter (repeatable), e.g. preset=cpu or steps=50")
     List<String> params = List.of();
 
     @Option(names = "--dataset", description = "a dataset of harmful requests: advbench, harmbench, jailbreakbench, strongreject, gptfuzzer_questions")
@@ -61,80 +66,118 @@ final class AttackCommand implements Callable<Integer> {
             description = "attacker/judge/translator model of model-driven attacks (HF folder or .gguf); default: --model")
     Path attacker;
 
-    @Option(names = "--out", paramLabel = "FILE.jsonl")
+    @Option(names = "--out", paramLabel = "FILE.jsonl", description = "output file, or - for stdout (no resume)")
     Path out;
 
     @Override
     public Integer call() throws IOException {
         if (list) {
-            for (String name : Attacks.names()) {
-                System.out.printf("%-20s %s%s%n", name, Attacks.description(name), Attacks.needsModel(name) ? " [needs --model]" : "");
+            for (Attacks.Entry e : Attacks.entries()) {
+                System.out.printf("%-20s %s%s%s%n%s", e.name(), e.description(),
+                        e.needsModel() ? " [a model: --model, default the bundled one]" : "",
+                        e.presets().isEmpty() ? "" : " [presets: " + String.join(", ", e.presets().keySet()) + "]",
+                        Params.listing(Parameters.of(e.parameters())));
             }
             return 0;
         }
         if (attack == null || dataset == null || out == null) {
             throw new IllegalArgumentException("give --attack, --dataset and --out (or --list)");
         }
+        if (limit < 1) {
+            throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        }
         Map<String, String> p = Params.parse(params);
-        var entry = Datasets.entry(dataset);
-        if (!entry.type().equals(HarmfulPrompt.class)) {
-            throw new IllegalArgumentException("dataset '" + dataset + "' holds " + entry.type().getSimpleName()
+        Attacks.Entry entry = Attacks.entry(attack);
+        var data = Datasets.entry(dataset);
+        if (!data.type().equals(HarmfulPrompt.class)) {
+            throw new IllegalArgumentException("dataset '" + dataset + "' holds " + data.type().getSimpleName()
                     + " items; attacks wrap harmful requests (advbench, harmbench, jailbreakbench, strongreject, gptfuzzer_questions)");
         }
-        Dataset<HarmfulPrompt> items = Datasets.load(dataset, split == null ? entry.defaultSplit() : split, HarmfulPrompt.class)
-                .limit(limit, seed);
-        boolean needs = Attacks.needsModel(attack);
-        Attack a = Attacks.create(attack, p, new Attacks.Context(needs ? model.load() : null,
-                needs && attacker != null ? io.github.mubench.tensor.Models.load(attacker, null) : null, seed));
-        Set<String> done = alreadyWritten();
-        int written = 0;
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        String splitName = split == null ? data.defaultSplit() : split;
+        Map<String, Object> run = runKey(entry, p, splitName);
+        boolean stdout = out.toString().equals("-");
+        Set<String> done = stdout ? Set.of() : alreadyWritten(run);
+        Dataset<HarmfulPrompt> items = Datasets.load(dataset, splitName, HarmfulPrompt.class).limit(limit, seed);
+        entry.settings(p); // bad parameters fail before a model is loaded
+        Attack a = entry.create(p, new Attacks.Context(entry.needsModel() ? model.load() : null,
+                entry.needsModel() && attacker != null ? Models.load(attacker) : null, seed));
+        int written = 0, todo = (int) items.items().stream().filter(i -> !done.contains(i.id())).count();
+        try (BufferedWriter w = stdout ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                : Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (HarmfulPrompt item : items.items()) {
                 if (done.contains(item.id())) {
                     continue;
                 }
                 long start = System.nanoTime();
                 AttackedPrompt ap = a.attack(item);
-                Map<String, Object> row = new LinkedHashMap<>();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Map<String, Object> row = new LinkedHashMap<>(run);
                 row.put("item_id", ap.itemId());
-                row.put("dataset", dataset);
-                row.put("attack", ap.attack());
                 row.put("parameters", ap.parameters());
                 row.put("system", ap.system());
                 row.put("prompt", ap.prompt());
                 row.put("decoding", ap.decoding());
                 row.put("request", item.prompt());
-                row.put("seconds", (System.nanoTime() - start) / 1e9);
+                row.put("seconds", seconds);
                 w.write(JSON.writeValueAsString(row));
                 w.newLine();
                 w.flush();
                 written++;
+                if (entry.needsModel()) { // the slow ones: say how far along the run is
+                    System.err.printf("%s: %d/%d  %s  %.1f s%n", attack, written, todo, item.id(), seconds);
+                }
             }
         }
-        System.err.printf("%s on %s: %d attacked prompts written, %d already there; %s%n", attack, dataset, written, done.size(), out);
+        System.err.printf("%s on %s: %d attacked prompts written, %d already there; %s%n", attack, dataset, written, done.size(),
+                stdout ? "stdout" : out);
         return 0;
     }
 
-    /** Item ids of the lines already in the output (a resumed run skips them). */
-    private Set<String> alreadyWritten() throws IOException {
+    /** What decides the attacked prompts of a run (besides the item): a resumed file must have been written with it. */
+    private Map<String, Object> runKey(Attacks.Entry entry, Map<String, String> p, String splitName) {
+        Map<String, Object> settings = new LinkedHashMap<>(Parameters.values(entry.settings(p)));
+        settings.put("seed", seed);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("attack", attack);
+        run.put("settings", settings);
+        run.put("dataset", dataset);
+        run.put("split", splitName);
+        run.put("model", entry.needsModel() ? (model.model == null ? "bundled:stories260K" : model.model.toAbsolutePath().toString()) : null);
+        run.put("attacker", entry.needsModel() && attacker != null ? attacker.toAbsolutePath().toString() : null);
+        return run;
+    }
+
+    /** Item ids of the lines already in the output, which must all come from a run with the same key. */
+    private Set<String> alreadyWritten(Map<String, Object> run) throws IOException {
         Set<String> ids = new HashSet<>();
         if (!Files.exists(out)) {
             return ids;
         }
+        JsonNode key = JSON.readTree(JSON.writeValueAsBytes(run));
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
             }
+            JsonNode row;
             try {
-                ids.add(JSON.readTree(lines.get(i)).path("item_id").asText());
+                row = JSON.readTree(lines.get(i));
             } catch (IOException e) {
                 // a line cut by a crash: only the last one can be; refuse anything else
                 if (i != lines.size() - 1) {
                     throw new IllegalArgumentException(out + " line " + (i + 1) + " is not JSON; not an attack output to resume");
                 }
                 Files.write(out, (String.join("\n", lines.subList(0, i)) + (i > 0 ? "\n" : "")).getBytes(StandardCharsets.UTF_8));
+                break;
             }
+            for (var it = key.fields(); it.hasNext(); ) {
+                var f = it.next();
+                if (!f.getValue().equals(row.get(f.getKey()))) {
+                    throw new IllegalArgumentException(out + " line " + (i + 1) + " was written by another run (" + f.getKey()
+                            + ": " + row.get(f.getKey()) + " there, " + f.getValue() + " now); write to a new file");
+                }
+            }
+            ids.add(row.path("item_id").asText());
         }
         return ids;
     }

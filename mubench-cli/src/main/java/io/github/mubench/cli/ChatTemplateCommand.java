@@ -3,7 +3,7 @@ package io.github.mubench.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mubench.tensor.chat.ChatMessage;
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,16 +39,16 @@ final class ChatTemplateCommand implements Callable<Integer> {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new CheckpointException(file, "messages", "cannot be read as JSON: " + e.getMessage(), e);
+            throw new FormatException(file, "messages", "cannot be read as JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isArray()) {
-            throw new CheckpointException(file, "messages", "expected a JSON list of {\"role\": ..., \"content\": ...}");
+            throw new FormatException(file, "messages", "expected a JSON list of {\"role\": ..., \"content\": ...}");
         }
         List<ChatMessage> out = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
             JsonNode m = root.get(i);
             if (!m.path("role").isTextual() || !m.path("content").isTextual()) {
-                throw new CheckpointException(file, "messages[" + i + "]", m + "; expected {\"role\": string, \"content\": string}");
+                throw new FormatException(file, "messages[" + i + "]", m + "; expected {\"role\": string, \"content\": string}");
             }
             out.add(new ChatMessage(m.get("role").asText(), m.get("content").asText()));
         }

@@ -1,6 +1,6 @@
 package io.github.mubench.cli;
 
-import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
 import io.github.mubench.tensor.checkpoint.GgufFile;
 import io.github.mubench.tensor.tokenizer.GgufVocab;

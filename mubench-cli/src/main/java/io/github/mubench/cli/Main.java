@@ -1,6 +1,6 @@
 package io.github.mubench.cli;
 
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,12 +21,19 @@ public final class Main {
         // Bind to the streams of this moment (tests swap System.out/err between runs).
         cli.setOut(new java.io.PrintWriter(System.out, true));
         cli.setErr(new java.io.PrintWriter(System.err, true));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            boolean userError = ex instanceof CheckpointException || ex instanceof IllegalArgumentException
-                    || ex instanceof io.github.mubench.tensor.chat.ChatTemplateException
-                    || ex instanceof io.github.mubench.eval.data.DatasetException;
+            boolean userError = ex instanceof FormatException || ex instanceof IllegalArgumentException;
             cmd.getErr().println("mubench: " + (userError ? "" : ex.getClass().getSimpleName() + ": ") + ex.getMessage());
             return userError ? 2 : 1;
+        });
+        // A mistyped option: name it and the nearest real ones, not the whole usage text.
+        cli.setParameterExceptionHandler((ex, given) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("mubench: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, cmd.getErr());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for its options.");
+            return 2;
         });
         return cli.execute(args);
     }

@@ -1,10 +1,12 @@
 package io.github.mubench.cli;
 
+import io.github.mubench.tensor.param.Parameters;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code --param KEY=VALUE} options of {@code unlearn} and {@code attack}. */
+/** The {@code --param KEY=VALUE} options, and the parameter listings, of {@code unlearn} and {@code attack}. */
 final class Params {
     private Params() {
     }
@@ -14,7 +16,7 @@ final class Params {
         Map<String, String> out = new LinkedHashMap<>();
         for (String kv : params) {
             String[] parts = kv.split("=", 2);
-            if (parts.length != 2) {
+            if (parts.length != 2 || parts[0].isBlank()) {
                 throw new IllegalArgumentException("--param '" + kv + "': expected KEY=VALUE");
             }
             out.put(parts[0].trim(), parts[1]);
@@ -22,16 +24,15 @@ final class Params {
         return out;
     }
 
-    /** The same, with every value a number. */
-    static Map<String, Double> numbers(List<String> params) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        parse(params).forEach((k, v) -> {
-            try {
-                out.put(k, Double.parseDouble(v.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--param '" + k + "=" + v + "': value is not a number");
-            }
-        });
-        return out;
+    /** Indented lines {@code name (type, default D): doc}, one per declared parameter, or "(no parameters)". */
+    static String listing(List<Parameters.Declared> declared) {
+        if (declared.isEmpty()) {
+            return "      (no parameters)\n";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Parameters.Declared d : declared) {
+            b.append(String.format("      %-16s %s, default %s: %s%n", d.name(), d.typeName(), d.defaultValue(), d.doc()));
+        }
+        return b.toString();
     }
 }

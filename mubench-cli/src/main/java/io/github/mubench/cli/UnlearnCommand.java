@@ -1,5 +1,7 @@
 package io.github.mubench.cli;
 
+import io.github.mubench.tensor.graph.LoraConfig;
+import io.github.mubench.unlearn.StepMetrics;
 import io.github.mubench.unlearn.Unlearning;
 import io.github.mubench.unlearn.UnlearningRun;
 import io.github.mubench.unlearn.data.Refusals;
@@ -7,6 +9,7 @@ import io.github.mubench.unlearn.data.UnlearnJsonl;
 import io.github.mubench.unlearn.methods.Methods;
 import io.github.mubench.unlearn.optim.AdamW;
 import io.github.mubench.unlearn.optim.LrSchedule;
+import io.github.mubench.unlearn.optim.Optimizer;
 import io.github.mubench.unlearn.optim.Sgd;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,19 +17,25 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
-/** {@code mubench unlearn}: run an unlearning method and write the unlearned model. */
+/** {@code mubench unlearn}: run an unlearning method and write the model as an HF folder. */
 @Command(name = "unlearn", mixinStandardHelpOptions = true,
         description = "Unlearn a forget set (JSONL {prompt, response}) and write the model as an HF folder.")
 final class UnlearnCommand implements Callable<Integer> {
+    /** The optimizers {@code --optimizer} takes. */
+    enum OptimizerKind { ADAMW, SGD }
+
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--method", required = true, description = "one of: ga, graddiff, ga_kl, npo, npo_rt, npo_kl, simnpo, "
-            + "sku, eraser, llmu, safe_unlearning, dpo, task_vector, rmu, finetune")
+    @Option(names = "--method", completionCandidates = MethodNames.class,
+            description = "one of: ${COMPLETION-CANDIDATES} (--list shows their parameters)")
     String method;
+
+    @Option(names = "--list", description = "list the methods with their parameters and exit")
+    boolean list;
 
     @Option(names = "--param", paramLabel = "K=V", description = "method parameter (repeatable), e.g. beta=0.1")
     List<String> params = List.of();
@@ -48,11 +57,11 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--retain", paramLabel = "FILE.jsonl")
     Path retain;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
+    @Option(names = "--out", paramLabel = "DIR", description = "a new folder (or, with --resume, the folder of the run to continue)")
     Path out;
 
-    @Option(names = "--optimizer", description = "adamw or sgd (default: ${DEFAULT-VALUE})")
-    String optimizer = "adamw";
+    @Option(names = "--optimizer", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    OptimizerKind optimizer = OptimizerKind.ADAMW;
 
     @Option(names = "--lr", description = "default: ${DEFAULT-VALUE}")
     double lr = 1e-5;
@@ -60,8 +69,8 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay = 0.01;
 
-    @Option(names = "--schedule", description = "constant, linear or cosine (default: ${DEFAULT-VALUE})")
-    String schedule = "constant";
+    @Option(names = "--schedule", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    LrSchedule.Kind schedule = LrSchedule.Kind.CONSTANT;
 
     @Option(names = "--warmup-steps", description = "default: ${DEFAULT-VALUE}")
     int warmup = 0;
@@ -93,7 +102,7 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "default: ${DEFAULT-VALUE}")
     long seed = 0;
 
-    @Option(names = "--lora-rank", description = "train LoRA adapters of this rank (merged on save) instead of full weights")
+    @Option(names = "--lora-rank", description = "train LoRA adapters of this rank (merged on save) instead of full weights (0: off)")
     int loraRank = 0;
 
     @Option(names = "--lora-alpha", description = "LoRA alpha (default: ${DEFAULT-VALUE})")
@@ -108,42 +117,41 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", paramLabel = "N", description = "snapshot to DIR/checkpoint every N steps (0 = never)")
     int checkpointEvery = 0;
 
-    @Option(names = "--resume", description = "continue from DIR/checkpoint when present (same options as the first run)")
+    @Option(names = "--resume", description = "continue the run in --out from its last snapshot (same options as the first run)")
     boolean resume;
 
     @Override
     public Integer call() {
-        Map<String, Double> p = Params.numbers(params);
-        var loaded = model.load();
-        var m = Methods.create(method, p, loaded.checkpoint().config());
-        var opt = switch (optimizer) {
-            case "adamw" -> AdamW.lr(lr).withWeightDecay(weightDecay);
-            case "sgd" -> new Sgd(lr);
-            default -> throw new IllegalArgumentException("--optimizer '" + optimizer + "': expected adamw or sgd");
-        };
-        LrSchedule.Kind kind;
-        try {
-            kind = LrSchedule.Kind.valueOf(schedule.toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--schedule '" + schedule + "': expected constant, linear or cosine");
+        if (list) {
+            for (Methods.Entry e : Methods.entries()) {
+                System.out.printf("%-16s %s%n%s", e.name(), e.summary(), Params.listing(e.parameters()));
+            }
+            return 0;
+        }
+        if (method == null || out == null) {
+            throw new IllegalArgumentException("give --method and --out (or --list)");
         }
         if ((forget == null) == (preferences == null)) {
             throw new IllegalArgumentException("give --forget (or --preferences for dpo), one of them");
         }
-        var run = Unlearning.of(loaded).method(m)
-                .forget(preferences != null ? UnlearnJsonl.readPreferences(preferences) : UnlearnJsonl.read(forget))
-                .retain(retain == null ? List.of() : UnlearnJsonl.read(retain))
+        if (loraRank < 0) {
+            throw new IllegalArgumentException("--lora-rank must be >= 0 (0: full weights), got " + loraRank);
+        }
+        var m = Methods.create(method, Params.parse(params));
+        Optimizer opt = optimizer == OptimizerKind.ADAMW ? AdamW.lr(lr).withWeightDecay(weightDecay) : new Sgd(lr);
+        var forgetSet = preferences != null ? UnlearnJsonl.readPreferences(preferences) : UnlearnJsonl.read(forget);
+        var retainSet = retain == null ? List.<io.github.mubench.unlearn.data.UnlearnExample>of() : UnlearnJsonl.read(retain);
+        var run = Unlearning.of(model.load()).method(m).forget(forgetSet).retain(retainSet)
                 .refusals(refusalText != null ? Refusals.fixed(refusalText) : Refusals.generated(refusalTokens))
-                .optimizer(opt).schedule(new LrSchedule(kind, warmup)).steps(steps).epochs(epochs)
+                .optimizer(opt).schedule(new LrSchedule(schedule, warmup)).steps(steps).epochs(epochs)
                 .gradientAccumulation(accumulation).batchSize(forgetBatch, retainBatch)
                 .maxLength(maxLength).clipNorm(clipNorm).seed(seed).outputDir(out).checkpointEvery(checkpointEvery)
-                .resume(resume).onStep(s -> System.err.printf("step %d  loss %.4f  forget NLL %.4f  retain NLL %.4f  %s  %.2f s%n",
-                        s.step() + 1, s.loss(), s.forgetNll(), s.retainNll(), s.terms(), s.seconds()));
+                .resume(resume).onStep(UnlearnCommand::progress);
         if (loraRank > 0) {
-            run.lora(new io.github.mubench.tensor.graph.LoraConfig(loraRank, loraAlpha, loraTargets, seed, loraDropout));
+            run.lora(new LoraConfig(loraRank, loraAlpha, loraTargets, seed, loraDropout));
         }
         if (trainable != null) {
-            var pattern = java.util.regex.Pattern.compile(trainable);
+            Pattern pattern = Pattern.compile(trainable);
             run.trainable(n -> pattern.matcher(n).matches());
         }
         UnlearningRun result = run.run();
@@ -151,5 +159,18 @@ final class UnlearnCommand implements Callable<Integer> {
         System.err.printf("unlearned with %s in %d steps: loss %.4f, forget NLL %.4f -> %.4f; wrote %s%n", m.name(),
                 result.metrics().size(), last.loss(), result.metrics().get(0).forgetNll(), last.forgetNll(), out);
         return 0;
+    }
+
+    private static void progress(StepMetrics s) {
+        System.err.printf("step %d  loss %.4f  forget NLL %.4f  retain NLL %s  %s  %.2f s%n", s.step(), s.loss(), s.forgetNll(),
+                Double.isNaN(s.retainNll()) ? "-" : String.format("%.4f", s.retainNll()), s.terms(), s.seconds());
+    }
+
+    /** The method names, for picocli's help and completion. */
+    static final class MethodNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Methods.names().iterator();
+        }
     }
 }

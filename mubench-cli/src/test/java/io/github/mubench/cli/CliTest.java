@@ -117,7 +117,9 @@ class CliTest {
         assertEquals(0, Main.run("generate", "--model", out.toString(), "--prompt", "Once", "--max-new-tokens", "3"), err::toString);
         assertTrue(stdout().startsWith("Once"), stdout());
         assertEquals(2, Main.run("unlearn", "--method", "npo", "--param", "gamma=1", "--forget", forget.toString(), "--out", out.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no parameter 'gamma'; it takes [beta]"), err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no parameter 'gamma'; it takes beta, retain_nll, retain_kl"), err.toString());
+        assertEquals(2, Main.run("unlearn", "--method", "npo", "--forget", forget.toString(), "--out", out.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("already holds a run"), err.toString());
         assertEquals(2, Main.run("unlearn", "--method", "graddiff", "--forget", forget.toString(), "--out", out.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs a retain set"), err.toString());
     }
@@ -128,7 +130,7 @@ class CliTest {
         Files.writeString(forget, "{\"prompt\": \"Tell me a story.\", \"response\": \"Once upon a time, there was a little girl named Lily.\"}\n");
         Files.writeString(retain, "{\"prompt\": \"And then?\", \"response\": \"The sun was shining.\"}\n");
         Path out = dir.resolve("eraser");
-        assertEquals(0, Main.run("unlearn", "--method", "eraser", "--param", "gamma=3", "--forget", forget.toString(),
+        assertEquals(0, Main.run("unlearn", "--method", "eraser", "--param", "threshold=3", "--forget", forget.toString(),
                 "--retain", retain.toString(), "--refusal-text", "I will not.", "--epochs", "2", "--grad-accum", "2",
                 "--forget-batch", "1", "--retain-batch", "1", "--lora-rank", "2", "--lora-dropout", "0.1",
                 "--lr", "1e-3", "--out", out.toString()), err::toString);
@@ -174,7 +176,59 @@ class CliTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("holds MultipleChoice items"), err.toString());
         this.out.reset();
         assertEquals(0, Main.run("attack", "--list"));
-        assertTrue(stdout().contains("autodan") && stdout().contains("[needs --model]"), stdout());
+        assertTrue(stdout().contains("autodan") && stdout().contains("[presets: cpu]"), stdout());
+        assertTrue(stdout().contains("suffix_length    integer, default 20: adversarial suffix tokens"), stdout());
+    }
+
+    /** A resumed output must come from the same run: another attack into the same file is refused, not mixed in. */
+    @Test
+    void attackRefusesToResumeAFileOfAnotherRunAndWritesToStdout() throws Exception {
+        Path out = dir.resolve("rs.jsonl");
+        assertEquals(0, Main.run("attack", "--attack", "refusal_suppression", "--dataset", "advbench", "--limit", "3",
+                "--out", out.toString()), err::toString);
+        String before = Files.readString(out);
+        assertEquals(2, Main.run("attack", "--attack", "base64", "--dataset", "advbench", "--limit", "3", "--out", out.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 1 was written by another run (attack: \"refusal_suppression\" there, \"base64\" now)"),
+                err.toString());
+        assertEquals(2, Main.run("attack", "--attack", "refusal_suppression", "--dataset", "advbench", "--limit", "3",
+                "--seed", "1", "--out", out.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("(settings: "), err.toString());
+        assertEquals(before, Files.readString(out), "the file is left as it was");
+        this.out.reset();
+        assertEquals(0, Main.run("attack", "--attack", "base64", "--dataset", "advbench", "--limit", "2", "--out", "-"), err::toString);
+        assertEquals(2, stdout().lines().count(), stdout());
+        assertTrue(!Files.exists(Path.of("-")), "no file named '-'");
+    }
+
+    /** The first logged NPO loss is the closed form (2/β)·ln 2: the model is its own reference at step 1. */
+    @Test
+    void npoFirstStepLossIsTwoOverBetaLn2ThroughTheCli() throws Exception {
+        Path forget = dir.resolve("forget.jsonl");
+        Files.writeString(forget, "{\"prompt\": \"Tell me a story.\", \"response\": \"Once upon a time, there was a girl.\"}\n"
+                + "{\"prompt\": \"Go on.\", \"response\": \"She loved to play outside.\"}\n");
+        for (String beta : List.of("0.1", "1")) {
+            Path out = dir.resolve("npo" + beta);
+            assertEquals(0, Main.run("unlearn", "--method", "npo", "--param", "beta=" + beta, "--forget", forget.toString(),
+                    "--steps", "1", "--out", out.toString()), err::toString);
+            var first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+            double expected = 2 / Double.parseDouble(beta) * Math.log(2);
+            assertEquals(expected, first.get("loss").asDouble(), 1e-4 * expected, "loss, β = " + beta);
+            assertEquals(expected, first.get("terms").get("npo").asDouble(), 1e-4 * expected);
+            assertEquals(1, first.get("step").asInt(), "steps count from 1, as on stderr");
+            assertTrue(first.get("retain_nll").isNull(), "no retain rows: null, not \"NaN\"");
+        }
+    }
+
+    @Test
+    void aMistypedOptionIsNamedWithSuggestionsAndAMissingFileSaysSo() throws Exception {
+        assertEquals(2, Main.run("unlearn", "--methd", "npo"));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("Unknown options: '--methd', 'npo'") && e.contains("Possible solutions: --method"), e);
+        assertTrue(e.lines().count() < 10, "no full usage text:\n" + e);
+        err.reset();
+        assertEquals(2, Main.run("unlearn", "--method", "ga", "--forget", dir.resolve("nope.jsonl").toString(), "--out",
+                dir.resolve("o").toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("nope.jsonl: does not exist"), err.toString());
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.github.mubench.tensor;
 
 import io.github.mubench.tensor.chat.ChatMessage;
 import io.github.mubench.tensor.chat.ChatTemplate;
-import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.Llama;
 import io.github.mubench.tensor.tokenizer.Tokenizer;
 

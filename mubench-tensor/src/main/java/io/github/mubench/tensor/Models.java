@@ -1,7 +1,9 @@
 package io.github.mubench.tensor;
 
 import io.github.mubench.tensor.chat.ChatTemplate;
-import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.model.Checkpoint;
+import io.github.mubench.tensor.tokenizer.HfTokenizer;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.checkpoint.CheckpointException;
 import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
 import io.github.mubench.tensor.checkpoint.GgufFile;
@@ -34,6 +36,16 @@ public final class Models {
     }
 
     /**
+     * Loads a model by what the path is: an HF folder, a {@code .gguf} file, or a llama2.c {@code .bin} checkpoint
+     * with a {@code tokenizer.bin} beside it (else it works on ids). See {@link #load(Path, Path)}.
+     */
+    public static LoadedModel load(Path path) {
+        Path sibling = path.toAbsolutePath().getParent() == null ? null : path.toAbsolutePath().getParent().resolve("tokenizer.bin");
+        boolean llama2c = path.getFileName() != null && path.getFileName().toString().endsWith(".bin");
+        return load(path, llama2c && sibling != null && Files.isRegularFile(sibling) ? sibling : null);
+    }
+
+    /**
      * Loads a model by what the path is: an HF folder ({@code config.json} + safetensors + tokenizer files), a
      * {@code .gguf} file, or a llama2.c {@code .bin} checkpoint (whose tokenizer file comes separately).
      *
@@ -42,7 +54,7 @@ public final class Models {
     public static LoadedModel load(Path path, Path tokenizer) {
         String name = path.getFileName() == null ? "" : path.getFileName().toString();
         if (Files.isDirectory(path)) {
-            return HfCheckpoint.loadModel(path);
+            return hf(path);
         }
         if (!Files.isRegularFile(path)) {
             throw new CheckpointException(path, "path", "does not exist; expected an HF folder, a .gguf or a llama2.c .bin file");
@@ -56,6 +68,20 @@ public final class Models {
         throw new CheckpointException(path, "path", "unrecognised model file; expected an HF folder, a .gguf file "
                 + "or a llama2.c .bin checkpoint (PyTorch pickles such as pytorch_model.bin are never loaded: "
                 + "convert them to safetensors first)");
+    }
+
+    /**
+     * An HF folder with its {@code tokenizer.json} (and {@code tokenizer_config.json}: special-token flags, chat
+     * template) when present; without a tokenizer the model works on token ids.
+     */
+    public static LoadedModel hf(Path folder) {
+        Checkpoint checkpoint = HfCheckpoint.load(folder);
+        Path tokenizerJson = folder.resolve("tokenizer.json");
+        Path tokenizerConfig = folder.resolve("tokenizer_config.json");
+        HfTokenizer tokenizer = Files.isRegularFile(tokenizerJson) ? HfTokenizer.load(tokenizerJson) : null;
+        ChatTemplate template = Files.isRegularFile(tokenizerConfig)
+                ? ChatTemplate.fromTokenizerConfig(tokenizerConfig, HfTokenizer.readJson(tokenizerConfig)) : ChatTemplate.plain();
+        return new LoadedModel(checkpoint, tokenizer, template);
     }
 
     /** A GGUF model with the tokenizer of its {@code tokenizer.ggml.*} metadata (none if it has no such metadata). */

@@ -24,10 +24,10 @@ public final class LossTerms {
     private final LlamaGraph graph;
     private final BatchLayout layout;
     private final SameDiff sd;
-    private final SDVariable reference, seqLogprob, tokenCounts;
+    private final SDVariable seqLogprob, tokenCounts, labelMask;
     private final Map<RowGroup, SDVariable> rowMasks = new EnumMap<>(RowGroup.class);
     private final Map<String, SDVariable> logged = new java.util.LinkedHashMap<>();
-    private SDVariable referenceLogProbs, referenceHidden, validPositions;
+    private SDVariable reference, referenceLogProbs, referenceHidden, validPositions;
     private int referenceHiddenLayer = -1;
 
     /** Adds the reference placeholders and the row-group masks of {@code layout} to {@code graph}. */
@@ -39,9 +39,33 @@ public final class LossTerms {
         this.layout = layout;
         this.sd = graph.sameDiff();
         int b = graph.batch(), t = graph.time();
-        reference = sd.placeHolder(REFERENCE, DataType.FLOAT, b);
         seqLogprob = graph.tokenLogprobs().reshape(b, t).sum(1);
-        tokenCounts = sd.getVariable("label_mask").reshape(b, t).sum(1);
+        labelMask = graph.labelMask();
+        tokenCounts = labelMask.reshape(b, t).sum(1);
+    }
+
+    /** The model's architecture. */
+    public io.github.mubench.tensor.model.LlamaConfig config() {
+        return graph.config();
+    }
+
+    /**
+     * What a loss built on these terms reads of the frozen reference model, so that the trainer computes only that.
+     *
+     * @param sequenceLogprobs {@code S_ref} per row ({@link #referenceSeqLogprob}, {@link #preferenceMargin})
+     * @param distributions    its distributions at every position ({@link #kl})
+     * @param hiddenLayer      the layer of its residual stream ({@link #referenceHidden}), or -1
+     */
+    public record ReferenceReads(boolean sequenceLogprobs, boolean distributions, int hiddenLayer) {
+        /** Whether the loss reads the reference model at all. */
+        public boolean any() {
+            return sequenceLogprobs || distributions || hiddenLayer >= 0;
+        }
+    }
+
+    /** What the loss built so far reads of the reference model. */
+    public ReferenceReads referenceReads() {
+        return new ReferenceReads(reference != null, referenceLogProbs != null, referenceHiddenLayer);
     }
 
     /** The graph the terms live on. */
@@ -78,6 +102,9 @@ public final class LossTerms {
      * (0 on the others).
      */
     public SDVariable referenceSeqLogprob() {
+        if (reference == null) {
+            reference = sd.placeHolder(REFERENCE, DataType.FLOAT, graph.batch());
+        }
         return reference;
     }
 
@@ -93,7 +120,7 @@ public final class LossTerms {
 
     /** {@code S̄_ref}: the reference's mean log-probability per response token, per row ({@code [B]}). */
     public SDVariable referenceMeanTokenLogprob() {
-        return reference.div(tokenCounts);
+        return referenceSeqLogprob().div(tokenCounts);
     }
 
     /** 1 on the rows of group {@code g}, 0 elsewhere ({@code [B]}). */
@@ -135,18 +162,13 @@ public final class LossTerms {
             referenceLogProbs = sd.placeHolder(REFERENCE_LOG_PROBS, DataType.FLOAT, (long) b * t, graph.config().vocabSize());
         }
         SDVariable perPosition = sd.math.exp(referenceLogProbs).mul(referenceLogProbs.sub(graph.logProbs())).sum(1);
-        SDVariable positions = sd.getVariable("label_mask").reshape(b, t).mul(rows(g).reshape(b, 1)).reshape((long) b * t);
+        SDVariable positions = labelMask.reshape(b, t).mul(rows(g).reshape(b, 1)).reshape((long) b * t);
         return perPosition.mul(positions).sum().div(positions.sum());
     }
 
     /** {@code KL(π_ref ‖ π_θ)} on the retain rows' response positions. */
     public SDVariable retainKl() {
         return kl(RowGroup.RETAIN);
-    }
-
-    /** Whether a loss built on these terms reads {@link #kl} (then the feed needs reference distributions). */
-    public boolean usesReferenceDistributions() {
-        return referenceLogProbs != null;
     }
 
     /** Residual-stream output of decoder layer {@code layer} ({@code [B*T, d]}). */
@@ -170,11 +192,6 @@ public final class LossTerms {
         return referenceHidden;
     }
 
-    /** The layer {@link #referenceHidden} was asked for, or -1. */
-    public int referenceHiddenLayer() {
-        return referenceHiddenLayer;
-    }
-
     /**
      * Mean over the real (non-padding) positions of group {@code g}'s rows, and over the hidden dimension, of a
      * per-position squared error summed over that dimension ({@code [B*T]}): what {@code mse_loss} gives per set.
@@ -196,7 +213,7 @@ public final class LossTerms {
     public SDVariable preferenceMargin() {
         rows(RowGroup.REFUSAL);
         long f = layout.start(RowGroup.FORGET), r = layout.start(RowGroup.REFUSAL), n = layout.count(RowGroup.FORGET);
-        SDVariable implicitReward = seqLogprob.sub(reference);
+        SDVariable implicitReward = seqLogprob.sub(referenceSeqLogprob());
         SDVariable rejected = implicitReward.get(SDIndex.interval(f, f + n));
         SDVariable chosen = implicitReward.get(SDIndex.interval(r, r + n));
         return chosen.sub(rejected);
@@ -216,19 +233,25 @@ public final class LossTerms {
     /**
      * Placeholder values for one batch, on top of {@link LlamaGraph#feed}.
      *
-     * @param reference         {@code S_ref} per row, or {@code null} when the method needs no reference model
+     * @param reference         {@code S_ref} per row, when the loss reads it (see {@link #referenceReads})
      * @param referenceLogProbs the reference model's log-probabilities {@code [B*T, V]}, when {@link #kl} is used
      * @param referenceHidden   the reference model's residual stream {@code [B*T, d]}, when {@link #referenceHidden} is used
+     * @throws IllegalArgumentException when the loss reads a reference quantity that is not given
      */
     public Map<String, INDArray> feed(int[][] tokens, boolean[][] valid, int[][] labels, double[] reference,
                                       INDArray referenceLogProbs, INDArray referenceHidden) {
         Map<String, INDArray> feed = graph.feed(tokens, valid, labels);
-        float[] ref = new float[tokens.length];
-        for (int i = 0; i < ref.length && reference != null; i++) {
-            ref[i] = (float) reference[i];
+        if (this.reference != null) {
+            if (reference == null) {
+                throw new IllegalArgumentException("this loss reads the reference's sequence log-probs: pass them");
+            }
+            float[] ref = new float[tokens.length];
+            for (int i = 0; i < ref.length; i++) {
+                ref[i] = (float) reference[i];
+            }
+            feed.put(REFERENCE, Nd4j.createFromArray(ref));
         }
-        feed.put(REFERENCE, Nd4j.createFromArray(ref));
-        if (usesReferenceDistributions()) {
+        if (this.referenceLogProbs != null) {
             if (referenceLogProbs == null) {
                 throw new IllegalArgumentException("this loss reads KL to the reference: pass its log-probabilities");
             }

@@ -1,5 +1,7 @@
 package io.github.mubench.unlearn;
 
+import io.github.mubench.tensor.model.LlamaConfig;
+import io.github.mubench.tensor.param.Parameters;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -9,8 +11,9 @@ import java.util.function.Predicate;
 
 /**
  * A machine-unlearning method: it only says its loss, built from {@link LossTerms}, and which rows its batches hold;
- * data, reference log-probs, optimizer and bookkeeping are the trainer's. A new method is one small class
- * implementing this.
+ * data, reference model, optimizer and bookkeeping are the trainer's (what the loss reads of the reference model is
+ * found from the loss itself). A new method is one small record implementing this, its parameters declared once
+ * with {@link io.github.mubench.tensor.param.Param} on the record's components.
  */
 public interface UnlearningMethod {
     /** Short name, as the CLI spells it. */
@@ -29,16 +32,12 @@ public interface UnlearningMethod {
         return 0;
     }
 
-    /** Whether the loss reads the reference model (its sequence log-probs or its distributions). */
-    default boolean needsReference() {
-        return false;
-    }
-
     /**
-     * The parameters this method trains, when the method itself decides (RMU: a few MLP down-projections);
-     * {@code null} leaves the choice to the trainer's configuration (all parameters by default).
+     * The parameters this method trains on a model of architecture {@code config}, when the method itself decides
+     * (RMU: a few MLP down-projections); {@code null} leaves the choice to the trainer's configuration (all
+     * parameters by default).
      */
-    default Predicate<String> trainable() {
+    default Predicate<String> trainable(LlamaConfig config) {
         return null;
     }
 
@@ -48,5 +47,16 @@ public interface UnlearningMethod {
      */
     default Map<String, INDArray> finish(Map<String, INDArray> start, Map<String, INDArray> trained) {
         return trained;
+    }
+
+    /**
+     * The method's parameters by name, as manifests record them: a record's {@code @Param} components (a record
+     * without components has none).
+     */
+    default Map<String, Object> parameters() {
+        if (this instanceof Record r) {
+            return Parameters.values(r);
+        }
+        throw new IllegalStateException(getClass().getName() + " is not a record: override parameters() to say its settings");
     }
 }

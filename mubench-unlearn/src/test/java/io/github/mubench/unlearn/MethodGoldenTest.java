@@ -57,19 +57,19 @@ class MethodGoldenTest {
         BatchLayout refusal = BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.RETAIN, 1, RowGroup.REFUSAL, 1));
         return switch (name) {
             case "ga" -> new Case(new GradientAscent(), FORGET_RETAIN);
-            case "graddiff" -> new Case(new GradDiff(), FORGET_RETAIN);
-            case "npo" -> new Case(new Npo(), FORGET_RETAIN);
+            case "graddiff" -> new Case(GradDiff.defaults(), FORGET_RETAIN);
+            case "npo" -> new Case(Npo.defaults(), FORGET_RETAIN);
             case "npo_rt" -> new Case(Npo.beta(0.1).withRetainNll(1.0), FORGET_RETAIN);
             case "npo_kl" -> new Case(Npo.beta(0.1).withRetainKl(1.0), FORGET_RETAIN);
-            case "ga_kl" -> new Case(new GaKl(), FORGET_RETAIN);
-            case "simnpo" -> new Case(new SimNpo(), FORGET_RETAIN);
-            case "dpo" -> new Case(new Dpo(), BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.REFUSAL, 1)));
+            case "ga_kl" -> new Case(GaKl.defaults(), FORGET_RETAIN);
+            case "simnpo" -> new Case(SimNpo.defaults(), FORGET_RETAIN);
+            case "dpo" -> new Case(Dpo.defaults(), BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.REFUSAL, 1)));
             case "sku" -> Case.fourRows(new Sku(0.5, 1, 1, 2, 1),
                     BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.RETAIN, 1, RowGroup.RANDOM_HARMFUL, 2)));
             case "llmu" -> Case.fourRows(new Llmu(0.5, 1, 1, 2),
                     BatchLayout.of(Map.of(RowGroup.FORGET, 1, RowGroup.RETAIN, 1, RowGroup.RANDOM_BENIGN, 2)));
             case "eraser" -> Case.fourRows(new Eraser(10, 1, 1), refusal);
-            case "safe_unlearning" -> Case.fourRows(new SafeUnlearning(), refusal);
+            case "safe_unlearning" -> Case.fourRows(SafeUnlearning.defaults(), refusal);
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -91,7 +91,7 @@ class MethodGoldenTest {
         Map<String, INDArray> feed() {
             int rows = c.layout().rows();
             double[] ref = Arrays.copyOf(F.ref(c.refs() + "reference_seq_logprob").toDoubleVector(), rows);
-            INDArray refLogProbs = terms.usesReferenceDistributions()
+            INDArray refLogProbs = terms.referenceReads().distributions()
                     ? F.ref(c.refs() + "reference_log_probs").get(NDArrayIndex.interval(0, rows)).dup()
                     .reshape(-1, graph.config().vocabSize())
                     : null;
@@ -138,11 +138,11 @@ class MethodGoldenTest {
     void rmuLossAndItsThreeTrainableGradientsMatchPyTorch() {
         var ckpt = F.checkpoint();
         int[][] tokens = F.tokens();
-        var rmu = new Rmu(1, 6.5, 1200, F.ref("unlearn/rmu/u").toFloatVector());
-        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, rmu.trainable());
+        var rmu = new Rmu(1, 6.5, 1200, 0);
+        LlamaGraph graph = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, rmu.trainable(ckpt.config()));
         assertEquals(java.util.Set.of("model.layers.0.mlp.down_proj.weight", "model.layers.1.mlp.down_proj.weight"), graph.trainable());
         LossTerms terms = new LossTerms(graph, FORGET_RETAIN);
-        var loss = rmu.loss(terms);
+        var loss = rmu.loss(terms, F.ref("unlearn/rmu/u").toFloatVector());
         graph.setLoss(loss);
         Map<String, INDArray> feed = terms.feed(tokens, F.valid(), F.labels(), null, null,
                 F.ref("unlearn/rmu/reference_hidden").reshape(-1, ckpt.config().hiddenSize()));

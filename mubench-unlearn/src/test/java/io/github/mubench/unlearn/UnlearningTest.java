@@ -1,8 +1,7 @@
 package io.github.mubench.unlearn;
 
 import io.github.mubench.tensor.LoadedModel;
-import io.github.mubench.tensor.Models;
-import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.model.Llama;
 import io.github.mubench.tensor.score.LogLikelihood;
@@ -31,13 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The trainer on the bundled stories260K: behaviour, determinism, and errors before any step. */
 class UnlearningTest {
-    private static final LoadedModel MODEL = Models.stories260K();
-    private static final List<UnlearnExample> FORGET = List.of(
-            new UnlearnExample("Tell me a story.", "Once upon a time, there was a little girl named Lily."),
-            new UnlearnExample("Go on.", "She loved to play outside in the park."));
-    private static final List<UnlearnExample> RETAIN = List.of(
-            new UnlearnExample("Tell me about Tom.", "Tom had a big red ball. He liked to kick it."),
-            new UnlearnExample("And then?", "The sun was shining and the birds were singing."));
+    private static final LoadedModel MODEL = StoriesExamples.MODEL;
+    private static final List<UnlearnExample> FORGET = StoriesExamples.FORGET, RETAIN = StoriesExamples.RETAIN;
 
     @TempDir
     Path dir;
@@ -60,7 +54,7 @@ class UnlearningTest {
         double before = nll(MODEL.checkpoint(), FORGET);
         UnlearningRun run = Unlearning.of(MODEL).method(new GradientAscent()).forget(FORGET)
                 .optimizer(AdamW.lr(2e-3)).steps(6).batchSize(2, 0).seed(1).outputDir(dir).run();
-        double after = nll(run.model(), FORGET);
+        double after = nll(run.model().checkpoint(), FORGET);
         assertTrue(after > before + 0.5, "forget NLL " + before + " -> " + after);
         assertEquals(6, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
         assertTrue(run.metrics().get(5).forgetNll() > run.metrics().get(0).forgetNll());
@@ -75,9 +69,9 @@ class UnlearningTest {
     @Test
     void gradDiffForgetsMoreThanItLosesOnRetain() {
         double forgetBefore = nll(MODEL.checkpoint(), FORGET), retainBefore = nll(MODEL.checkpoint(), RETAIN);
-        UnlearningRun run = Unlearning.of(MODEL).method(new GradDiff()).forget(FORGET).retain(RETAIN)
+        UnlearningRun run = Unlearning.of(MODEL).method(GradDiff.defaults()).forget(FORGET).retain(RETAIN)
                 .optimizer(AdamW.lr(2e-3)).steps(6).batchSize(2, 2).seed(1).run();
-        double forgetRise = nll(run.model(), FORGET) - forgetBefore, retainRise = nll(run.model(), RETAIN) - retainBefore;
+        double forgetRise = nll(run.model().checkpoint(), FORGET) - forgetBefore, retainRise = nll(run.model().checkpoint(), RETAIN) - retainBefore;
         assertTrue(forgetRise > 0.3 && forgetRise > retainRise, "forget +" + forgetRise + ", retain +" + retainRise);
     }
 
@@ -87,21 +81,21 @@ class UnlearningTest {
         UnlearningRun run = Unlearning.of(MODEL).method(Npo.beta(0.1).withRetainKl(1.0)).forget(FORGET).retain(RETAIN)
                 .optimizer(AdamW.lr(2e-3)).steps(4).batchSize(2, 2).seed(3).run();
         assertTrue(run.metrics().stream().allMatch(m -> Double.isFinite(m.loss()) && Double.isFinite(m.retainNll())));
-        assertTrue(nll(run.model(), FORGET) > forgetBefore, "NPO raises forget NLL");
+        assertTrue(nll(run.model().checkpoint(), FORGET) > forgetBefore, "NPO raises forget NLL");
     }
 
     @Test
     void rmuTrainsOnlyItsDownProjectionsAndSteersTheLayerTowardCu() {
         var rmu = (io.github.mubench.unlearn.methods.Rmu) io.github.mubench.unlearn.methods.Methods.create("rmu",
-                java.util.Map.of("layer", 2.0, "c", 6.5, "alpha", 10.0), MODEL.checkpoint().config());
+                java.util.Map.of("layer", "2", "c", "6.5", "alpha", "10"));
         double before = distanceToTarget(MODEL.checkpoint(), rmu);
         var run = Unlearning.of(MODEL).method(rmu).forget(FORGET).retain(RETAIN).optimizer(AdamW.lr(5e-3)).steps(6)
                 .batchSize(2, 2).seed(0).run();
         for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
-            boolean changed = !e.getValue().equals(run.model().weights().asMap().get(e.getKey()));
+            boolean changed = !e.getValue().equals(run.model().checkpoint().weights().asMap().get(e.getKey()));
             assertEquals(e.getKey().matches("model\\.layers\\.[012]\\.mlp\\.down_proj\\.weight"), changed, e.getKey());
         }
-        assertTrue(distanceToTarget(run.model(), rmu) < before, "layer-2 activations move toward c·u");
+        assertTrue(distanceToTarget(run.model().checkpoint(), rmu) < before, "layer-2 activations move toward c·u");
     }
 
     /** Mean squared distance of the forget example's layer-ℓ residual stream to c·u. */
@@ -114,9 +108,9 @@ class UnlearningTest {
         boolean[][] valid = {new boolean[len]};
         java.util.Arrays.fill(valid[0], true);
         int[][] labels = {new int[len]};
-        String name = graph.hidden(rmu.layer()).name();
+        String name = graph.hidden(rmu.layerFor(model.config())).name();
         var h = graph.output(graph.feed(tokens, valid, labels), name).get(name);
-        var target = org.nd4j.linalg.factory.Nd4j.createFromArray(rmu.u()).mul(rmu.c());
+        var target = org.nd4j.linalg.factory.Nd4j.createFromArray(rmu.controlVector(model.config().hiddenSize())).mul(rmu.c());
         return h.subRowVector(target).norm2Number().doubleValue();
     }
 
@@ -135,14 +129,16 @@ class UnlearningTest {
 
         Path b = dir.resolve("b");
         assertThrows(IllegalStateException.class, () -> config.apply(b).onStep(m -> {
-            if (m.step() == 2) {
-                throw new IllegalStateException("simulated crash after step 2 (the snapshot holds steps 0-1)");
+            if (m.step() == 3) {
+                throw new IllegalStateException("simulated crash after step 3 (the snapshot holds steps 1-2)");
             }
         }).run());
-        UnlearningRun resumed = config.apply(b).resume(true).run();
-        assertEquals(3, resumed.metrics().size(), "steps 2, 3, 4 redone");
-        for (String name : straight.model().weights().asMap().keySet()) {
-            INDArray x = straight.model().weights().asMap().get(name), y = resumed.model().weights().asMap().get(name);
+        List<Integer> redone = new java.util.ArrayList<>();
+        UnlearningRun resumed = config.apply(b).resume(true).onStep(m -> redone.add(m.step())).run();
+        assertEquals(List.of(3, 4, 5), redone, "steps 3, 4, 5 redone");
+        assertEquals(List.of(1, 2, 3, 4, 5), resumed.metrics().stream().map(StepMetrics::step).toList(), "all steps reported");
+        for (String name : straight.model().checkpoint().weights().asMap().keySet()) {
+            INDArray x = straight.model().checkpoint().weights().asMap().get(name), y = resumed.model().checkpoint().weights().asMap().get(name);
             assertTrue(java.util.Arrays.equals(x.data().asFloat(), y.data().asFloat()), name + " differs");
         }
         assertEquals(Files.readAllLines(dir.resolve("a/metrics.jsonl")).size(), Files.readAllLines(b.resolve("metrics.jsonl")).size());
@@ -158,15 +154,15 @@ class UnlearningTest {
         var plain = Unlearning.of(MODEL).method(new io.github.mubench.unlearn.methods.FineTune())
                 .forget(FORGET).optimizer(AdamW.lr(2e-3)).steps(3).seed(2).run();
         for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
-            INDArray theta0 = e.getValue(), ft = plain.model().weights().asMap().get(e.getKey());
+            INDArray theta0 = e.getValue(), ft = plain.model().checkpoint().weights().asMap().get(e.getKey());
             INDArray expected = theta0.sub(ft.sub(theta0).mul(1.5));
             assertTrue(java.util.Arrays.equals(expected.dup().data().asFloat(),
-                    negated.model().weights().asMap().get(e.getKey()).dup().data().asFloat()), e.getKey());
+                    negated.model().checkpoint().weights().asMap().get(e.getKey()).dup().data().asFloat()), e.getKey());
             assertTrue(java.util.Arrays.equals(theta0.dup().data().asFloat(),
-                    fineTuned.model().weights().asMap().get(e.getKey()).dup().data().asFloat()), "λ = 0 gives θ0");
+                    fineTuned.model().checkpoint().weights().asMap().get(e.getKey()).dup().data().asFloat()), "λ = 0 gives θ0");
         }
-        assertTrue(nll(plain.model(), FORGET) < nll(MODEL.checkpoint(), FORGET), "fine-tuning lowers forget NLL");
-        assertTrue(nll(negated.model(), FORGET) > nll(MODEL.checkpoint(), FORGET), "negation raises it");
+        assertTrue(nll(plain.model().checkpoint(), FORGET) < nll(MODEL.checkpoint(), FORGET), "fine-tuning lowers forget NLL");
+        assertTrue(nll(negated.model().checkpoint(), FORGET) > nll(MODEL.checkpoint(), FORGET), "negation raises it");
     }
 
     @Test
@@ -174,12 +170,12 @@ class UnlearningTest {
         double before = nll(MODEL.checkpoint(), FORGET);
         var run = Unlearning.of(MODEL).method(new GradientAscent()).forget(FORGET).optimizer(AdamW.lr(5e-3)).steps(6)
                 .lora(new io.github.mubench.tensor.graph.LoraConfig(4, 8, List.of("q_proj", "v_proj"), 0)).seed(0).run();
-        assertEquals(MODEL.checkpoint().weights().asMap().keySet(), run.model().weights().asMap().keySet());
+        assertEquals(MODEL.checkpoint().weights().asMap().keySet(), run.model().checkpoint().weights().asMap().keySet());
         for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
-            boolean changed = !e.getValue().equals(run.model().weights().asMap().get(e.getKey()));
+            boolean changed = !e.getValue().equals(run.model().checkpoint().weights().asMap().get(e.getKey()));
             assertEquals(e.getKey().matches(".*(q_proj|v_proj)\\.weight"), changed, e.getKey());
         }
-        assertTrue(nll(run.model(), FORGET) > before, "the merged model forgot");
+        assertTrue(nll(run.model().checkpoint(), FORGET) > before, "the merged model forgot");
     }
 
     @Test
@@ -196,19 +192,19 @@ class UnlearningTest {
             return chosen - rejected;
         };
         double before = margin.applyAsDouble(MODEL.checkpoint());
-        var run = Unlearning.of(MODEL).method(new io.github.mubench.unlearn.methods.Dpo()).forget(pairs)
+        var run = Unlearning.of(MODEL).method(io.github.mubench.unlearn.methods.Dpo.defaults()).forget(pairs)
                 .optimizer(AdamW.lr(2e-3)).steps(6).batchSize(2, 0).seed(0).run();
-        assertTrue(margin.applyAsDouble(run.model()) > before + 0.5, "chosen-vs-rejected margin " + before + " -> "
-                + margin.applyAsDouble(run.model()));
+        assertTrue(margin.applyAsDouble(run.model().checkpoint()) > before + 0.5, "chosen-vs-rejected margin " + before + " -> "
+                + margin.applyAsDouble(run.model().checkpoint()));
         var e = assertThrows(IllegalArgumentException.class, () -> Unlearning.of(MODEL)
-                .method(new io.github.mubench.unlearn.methods.Dpo()).forget(FORGET).refusals(Refusals.fromDataOnly()).run());
+                .method(io.github.mubench.unlearn.methods.Dpo.defaults()).forget(FORGET).refusals(Refusals.fromDataOnly()).run());
         assertTrue(e.getMessage().contains("has no \"refusal\""), e.getMessage());
     }
 
     @Test
     void refusalsMissingFromTheDataAreTheOriginalModelsGreedyRepliesAndAreWrittenDown() throws Exception {
         var withOne = List.of(FORGET.get(0).withRefusal("No."), FORGET.get(1));
-        var run = Unlearning.of(MODEL).method(new SafeUnlearning()).forget(withOne).retain(RETAIN)
+        var run = Unlearning.of(MODEL).method(SafeUnlearning.defaults()).forget(withOne).retain(RETAIN)
                 .refusals(Refusals.generated(12)).optimizer(AdamW.lr(1e-3)).steps(2).seed(0).outputDir(dir).run();
         var rows = Files.readAllLines(dir.resolve("refusals.jsonl")).stream().map(l -> {
             try {
@@ -251,31 +247,31 @@ class UnlearningTest {
                 return sku.mismatchesPerForgetRow();
             }
 
-            public boolean needsReference() {
-                return true;
+            public java.util.Map<String, Object> parameters() {
+                return sku.parameters();
             }
         };
         java.util.function.Function<UnlearningMethod, UnlearningRun> train = m -> Unlearning.of(MODEL).method(m)
                 .forget(FORGET).retain(RETAIN).optimizer(AdamW.lr(2e-3)).steps(3).batchSize(2, 1).seed(4).run();
         UnlearningRun harmful = train.apply(stageOne), unlearned = train.apply(sku);
         for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
-            INDArray theta0 = e.getValue(), thetaH = harmful.model().weights().asMap().get(e.getKey());
+            INDArray theta0 = e.getValue(), thetaH = harmful.model().checkpoint().weights().asMap().get(e.getKey());
             INDArray expected = theta0.sub(thetaH.sub(theta0).mul(1.5));
             assertTrue(java.util.Arrays.equals(expected.dup().data().asFloat(),
-                    unlearned.model().weights().asMap().get(e.getKey()).dup().data().asFloat()), e.getKey());
+                    unlearned.model().checkpoint().weights().asMap().get(e.getKey()).dup().data().asFloat()), e.getKey());
         }
-        assertTrue(nll(harmful.model(), FORGET) < nll(MODEL.checkpoint(), FORGET), "stage 1 learns the harmful responses");
-        assertTrue(nll(unlearned.model(), FORGET) > nll(MODEL.checkpoint(), FORGET), "stage 2 moves away from them");
+        assertTrue(nll(harmful.model().checkpoint(), FORGET) < nll(MODEL.checkpoint(), FORGET), "stage 1 learns the harmful responses");
+        assertTrue(nll(unlearned.model().checkpoint(), FORGET) > nll(MODEL.checkpoint(), FORGET), "stage 2 moves away from them");
     }
 
     @Test
     void eraserLlmuAndSafeUnlearningRaiseForgetNll() {
         double before = nll(MODEL.checkpoint(), FORGET);
-        for (UnlearningMethod m : List.of(new Eraser(), new Llmu(0.5, 1, 1, 2), new SafeUnlearning())) {
+        for (UnlearningMethod m : List.of(Eraser.defaults(), new Llmu(0.5, 1, 1, 2), SafeUnlearning.defaults())) {
             var run = Unlearning.of(MODEL).method(m).forget(FORGET).retain(RETAIN).refusals(Refusals.fixed("I will not."))
                     .optimizer(AdamW.lr(3e-3)).steps(5).batchSize(2, 2).seed(0).run();
             assertTrue(run.metrics().stream().allMatch(x -> Double.isFinite(x.loss()) && !x.terms().isEmpty()), m.name());
-            assertTrue(nll(run.model(), FORGET) > before, m.name() + ": forget NLL " + before + " -> " + nll(run.model(), FORGET));
+            assertTrue(nll(run.model().checkpoint(), FORGET) > before, m.name() + ": forget NLL " + before + " -> " + nll(run.model().checkpoint(), FORGET));
         }
     }
 
@@ -289,12 +285,13 @@ class UnlearningTest {
                 .steps(3).batchSize(2, 0).seed(0).run();
         var accumulated = Unlearning.of(MODEL).method(new GradientAscent()).forget(same).optimizer(new io.github.mubench.unlearn.optim.Sgd(0.05))
                 .steps(3).batchSize(1, 0).gradientAccumulation(2).seed(0).run();
-        for (var e : twoRows.model().weights().asMap().entrySet()) {
-            double diff = e.getValue().sub(accumulated.model().weights().asMap().get(e.getKey())).amaxNumber().doubleValue();
+        for (var e : twoRows.model().checkpoint().weights().asMap().entrySet()) {
+            double diff = e.getValue().sub(accumulated.model().checkpoint().weights().asMap().get(e.getKey())).amaxNumber().doubleValue();
             assertTrue(diff < 1e-6, e.getKey() + " differs by " + diff);
         }
         for (int i = 0; i < 3; i++) {
-            assertEquals(twoRows.metrics().get(i).loss(), accumulated.metrics().get(i).loss(), 1e-6);
+            double expected = twoRows.metrics().get(i).loss();
+            assertEquals(expected, accumulated.metrics().get(i).loss(), 5e-6 * Math.abs(expected), "float32 sums in another order");
         }
     }
 
@@ -307,10 +304,10 @@ class UnlearningTest {
 
     @Test
     void sameSeedGivesIdenticalWeights() {
-        var a = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
-        var b = Unlearning.of(MODEL).method(new Npo()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
-        for (String name : a.model().weights().asMap().keySet()) {
-            assertEquals(a.model().weights().asMap().get(name), b.model().weights().asMap().get(name), name);
+        var a = Unlearning.of(MODEL).method(Npo.defaults()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
+        var b = Unlearning.of(MODEL).method(Npo.defaults()).forget(FORGET).optimizer(AdamW.lr(1e-3)).steps(3).seed(7).run();
+        for (String name : a.model().checkpoint().weights().asMap().keySet()) {
+            assertEquals(a.model().checkpoint().weights().asMap().get(name), b.model().checkpoint().weights().asMap().get(name), name);
         }
         assertTrue(a.metrics().stream().allMatch(m -> Double.isFinite(m.loss())));
     }
@@ -321,7 +318,7 @@ class UnlearningTest {
         var run = Unlearning.of(MODEL).method(new GradientAscent()).forget(FORGET).optimizer(AdamW.lr(1e-3))
                 .steps(2).trainable(only::equals).run();
         for (var e : MODEL.checkpoint().weights().asMap().entrySet()) {
-            boolean changed = !e.getValue().equals(run.model().weights().asMap().get(e.getKey()));
+            boolean changed = !e.getValue().equals(run.model().checkpoint().weights().asMap().get(e.getKey()));
             assertEquals(e.getKey().equals(only), changed, e.getKey());
         }
     }
@@ -329,7 +326,7 @@ class UnlearningTest {
     @Test
     void badConfigurationFailsBeforeTraining() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Unlearning.of(MODEL).method(new GradDiff()).forget(FORGET).run());
+                () -> Unlearning.of(MODEL).method(GradDiff.defaults()).forget(FORGET).run());
         assertTrue(e.getMessage().contains("needs a retain set"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> Unlearning.of(MODEL).method(new GradientAscent()).forget(FORGET).trainable(n -> n.contains("nothing")).run());

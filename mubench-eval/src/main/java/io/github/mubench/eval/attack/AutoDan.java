@@ -1,5 +1,7 @@
 package io.github.mubench.eval.attack;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.eval.data.Datasets;
 import io.github.mubench.eval.data.HarmfulPrompt;
 import io.github.mubench.eval.data.JailbreakTemplate;
@@ -22,23 +24,21 @@ import java.util.SplittableRandom;
  * one drawn from the population's vocabulary, so the attack needs only the target. The best prompt seen is kept.
  */
 public final class AutoDan implements Attack {
-    /**
-     * Budgets. {@code paper}: 100 generations of 256, 5% elites, crossover 0.5, mutation 0.01; {@code cpu}: 5 of 8.
-     *
-     * @param generations generations
-     * @param population  individuals per generation
-     * @param elites      fraction carried over unchanged
-     * @param crossover   probability that a child mixes two parents (else it copies one)
-     * @param mutation    probability of each word being swapped
-     */
-    public record Config(int generations, int population, double elites, double crossover, double mutation, long seed,
-                         String preset) {
-        static final Map<String, String> DEFAULTS = Map.of("preset", "paper", "generations", "", "population", "");
-
-        static Config of(Map<String, String> p, long seed) {
-            double elites = Attacks.cpuPreset(p) ? 0.25 : 0.05; // at least one elite in a population of 8
-            return new Config(Attacks.budget(p, "generations", 100, 5), Attacks.budget(p, "population", 256, 8), elites,
-                    0.5, 0.01, seed, p.get("preset"));
+    /** Budgets: the defaults are the paper's; the {@code cpu} preset is 5 generations of 8 with 25% elites. */
+    public record Config(
+            @Param(value = "100", doc = "generations") int generations,
+            @Param(value = "256", doc = "individuals per generation") int population,
+            @Param(value = "0.05", doc = "fraction of a generation carried over unchanged") double elites,
+            @Param(value = "0.5", doc = "probability that a child mixes two parents (else it copies one)") double crossover,
+            @Param(value = "0.01", doc = "probability of each word being swapped") double mutation) {
+        public Config {
+            Parameters.atLeast("generations", generations, 1);
+            Parameters.atLeast("population", population, 2);
+            for (double p : new double[]{elites, crossover, mutation}) {
+                if (!(p >= 0 && p <= 1)) {
+                    throw new IllegalArgumentException("elites, crossover and mutation are fractions in [0, 1], got " + p);
+                }
+            }
         }
     }
 
@@ -56,20 +56,19 @@ public final class AutoDan implements Attack {
 
     private final LoadedModel model;
     private final Config config;
+    private final long seed;
     private final List<JailbreakTemplate> prototypes;
     private final LogLikelihood scorer;
 
     /** With AutoDAN's prototype and the DAN-family templates as the starting population. */
-    public AutoDan(LoadedModel model, Config config) {
-        this(model, config, seeds());
+    public AutoDan(LoadedModel model, Config config, long seed) {
+        this(model, config, seed, seeds());
     }
 
     /** With given prototypes (a request goes where each has {@link JailbreakTemplate#PLACEHOLDER}, else after it). */
-    public AutoDan(LoadedModel model, Config config, List<JailbreakTemplate> prototypes) {
-        if (config.population() < 2 || config.generations() < 1) {
-            throw new IllegalArgumentException("AutoDAN needs a population of at least 2 and at least 1 generation");
-        }
+    public AutoDan(LoadedModel model, Config config, long seed, List<JailbreakTemplate> prototypes) {
         this.model = model;
+        this.seed = seed;
         this.config = config;
         this.prototypes = List.copyOf(prototypes);
         this.scorer = new LogLikelihood(model.inference(), 4);
@@ -88,12 +87,7 @@ public final class AutoDan implements Attack {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("preset", config.preset());
-        m.put("generations", config.generations());
-        m.put("population", config.population());
-        m.put("seed", config.seed());
-        return m;
+        return Attacks.withSeed(config, seed);
     }
 
     @Override
@@ -107,7 +101,7 @@ public final class AutoDan implements Attack {
 
     /** Searches for a prototype that makes {@code target} likely after {@code request}. */
     public Result optimize(String request, String target) {
-        SplittableRandom rnd = new SplittableRandom(config.seed());
+        SplittableRandom rnd = new SplittableRandom(seed);
         List<String> population = new ArrayList<>();
         List<String> seedWords = vocabulary(prototypes.stream().map(JailbreakTemplate::text).toList());
         for (int i = 0; population.size() < config.population(); i++) {

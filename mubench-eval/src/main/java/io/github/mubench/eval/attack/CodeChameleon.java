@@ -1,5 +1,8 @@
 package io.github.mubench.eval.attack;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mubench.eval.data.HarmfulPrompt;
@@ -19,7 +22,8 @@ import java.util.Map;
  * @param scheme REVERSE (word order reversed), ODD_EVEN (odd-position words, then even ones), LENGTH (words sorted
  *               by length, each with its position) or BINARY_TREE (words in a balanced binary tree, as JSON)
  */
-public record CodeChameleon(Scheme scheme) implements Attack {
+public record CodeChameleon(
+        @Param(value = "binary_tree", doc = "how the request is encrypted") Scheme scheme) implements Attack {
     /** The encryption schemes of the paper. */
     public enum Scheme { REVERSE, ODD_EVEN, LENGTH, BINARY_TREE }
 
@@ -32,7 +36,7 @@ public record CodeChameleon(Scheme scheme) implements Attack {
 
     @Override
     public Map<String, Object> parameters() {
-        return Map.of("scheme", scheme.name().toLowerCase(Locale.ROOT));
+        return Parameters.values(this);
     }
 
     @Override

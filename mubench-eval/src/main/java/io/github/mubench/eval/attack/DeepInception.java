@@ -1,5 +1,8 @@
 package io.github.mubench.eval.attack;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
+
 import io.github.mubench.eval.data.HarmfulPrompt;
 
 import java.util.Map;
@@ -13,10 +16,13 @@ import java.util.Map;
  * @param characters characters per layer
  * @param layers     depth of the nesting
  */
-public record DeepInception(String scene, int characters, int layers) implements Attack {
-    /** The paper's defaults: a science-fiction story, 5 characters, 5 layers. */
-    public DeepInception() {
-        this("science fiction", 5, 5);
+public record DeepInception(
+        @Param(value = "science fiction", doc = "the kind of story") String scene,
+        @Param(value = "5", doc = "characters per layer") int characters,
+        @Param(value = "5", doc = "nested story layers") int layers) implements Attack {
+    public DeepInception {
+        Parameters.atLeast("characters", characters, 1);
+        Parameters.atLeast("layers", layers, 1);
     }
 
     @Override
@@ -26,7 +32,7 @@ public record DeepInception(String scene, int characters, int layers) implements
 
     @Override
     public Map<String, Object> parameters() {
-        return Map.of("scene", scene, "characters", characters, "layers", layers);
+        return Parameters.values(this);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.mubench.eval.attack;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.eval.data.HarmfulPrompt;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.graph.LlamaGraph;
@@ -23,23 +25,19 @@ import java.util.SplittableRandom;
  */
 public final class Gcg implements Attack {
     /**
-     * Budgets. {@code paper}: 500 steps, 20-token suffix, top-k 256, 512 candidates; {@code cpu}: 20, 10, 32, 32.
-     *
-     * @param steps        optimisation steps
-     * @param suffixLength suffix tokens
-     * @param topK         tokens kept per position from the gradient
-     * @param candidates   swaps scored per step
-     * @param seed         seed of the candidate draw
-     * @param preset       the preset the budgets came from
+     * Budgets: the defaults are the paper's; the {@code cpu} preset is 20 steps, 10 suffix tokens, top-k 32, 32
+     * candidates.
      */
-    public record Config(int steps, int suffixLength, int topK, int candidates, long seed, String preset) {
-        /** Parameter names and defaults; empty budgets come from the preset. */
-        static final Map<String, String> DEFAULTS = Map.of("preset", "paper", "steps", "", "suffix_length", "", "top_k", "",
-                "candidates", "");
-
-        static Config of(Map<String, String> p, long seed) {
-            return new Config(Attacks.budget(p, "steps", 500, 20), Attacks.budget(p, "suffix_length", 20, 10),
-                    Attacks.budget(p, "top_k", 256, 32), Attacks.budget(p, "candidates", 512, 32), seed, p.get("preset"));
+    public record Config(
+            @Param(value = "500", doc = "optimisation steps") int steps,
+            @Param(value = "20", doc = "adversarial suffix tokens") int suffixLength,
+            @Param(value = "256", doc = "tokens kept per position from the gradient") int topK,
+            @Param(value = "512", doc = "single-token swaps scored per step") int candidates) {
+        public Config {
+            Parameters.atLeast("steps", steps, 1);
+            Parameters.atLeast("suffixLength", suffixLength, 1);
+            Parameters.atLeast("topK", topK, 1);
+            Parameters.atLeast("candidates", candidates, 1);
         }
     }
 
@@ -62,12 +60,15 @@ public final class Gcg implements Attack {
 
     private final LoadedModel model;
     private final Config config;
+    private final long seed;
     private final LogLikelihood scorer;
     private final boolean[] allowed;
 
-    public Gcg(LoadedModel model, Config config) {
+    /** GCG on {@code model} with budgets {@code config}; {@code seed} seeds the candidate draws. */
+    public Gcg(LoadedModel model, Config config, long seed) {
         this.model = model;
         this.config = config;
+        this.seed = seed;
         this.scorer = new LogLikelihood(model.inference(), 16);
         this.allowed = allowedTokens(model);
     }
@@ -79,14 +80,7 @@ public final class Gcg implements Attack {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("preset", config.preset());
-        m.put("steps", config.steps());
-        m.put("suffix_length", config.suffixLength());
-        m.put("top_k", config.topK());
-        m.put("candidates", config.candidates());
-        m.put("seed", config.seed());
-        return m;
+        return Attacks.withSeed(config, seed);
     }
 
     @Override
@@ -105,7 +99,7 @@ public final class Gcg implements Attack {
         TargetPrompt layout = TargetPrompt.of(model, request + " " + placeholder, placeholder, target);
         int length = layout.context(suffix).length + layout.target().length;
         LlamaGraph graph = new LlamaGraph(model.checkpoint().config(), model.checkpoint().weights(), 1, length - 1, n -> false);
-        SplittableRandom rnd = new SplittableRandom(config.seed());
+        SplittableRandom rnd = new SplittableRandom(seed);
         double initial = losses(layout, List.of(suffix))[0], best = initial;
         int[] bestSuffix = suffix;
         double[] history = new double[config.steps()];

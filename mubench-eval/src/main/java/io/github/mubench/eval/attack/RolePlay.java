@@ -1,5 +1,8 @@
 package io.github.mubench.eval.attack;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
+
 import io.github.mubench.eval.data.HarmfulPrompt;
 import io.github.mubench.eval.data.JailbreakTemplate;
 
@@ -15,6 +18,10 @@ import java.util.Map;
  * @param seed      seed of the draw
  */
 public record RolePlay(String name, List<JailbreakTemplate> templates, long seed) implements Attack {
+    /** Which template: an id of the template set, or {@code random} for one per item. */
+    public record Choice(@Param(value = "random", doc = "template id, or random: one per item, by a seeded hash of its id") String template) {
+    }
+
     public RolePlay {
         templates = List.copyOf(templates);
         if (templates.isEmpty()) {

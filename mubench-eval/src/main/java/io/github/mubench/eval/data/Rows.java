@@ -1,5 +1,6 @@
 package io.github.mubench.eval.data;
 
+import io.github.mubench.tensor.io.FormatException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.csv.CSVFormat;
@@ -99,7 +100,7 @@ final class Rows {
         try {
             return parse(file.toString(), Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new DatasetException(file.toString(), 0, "cannot be read: " + e.getMessage());
+            throw FormatException.unreadable(file, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.mubench.eval.data;
 
+import io.github.mubench.tensor.io.FormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,23 +66,23 @@ class UserFilesTest {
                 + "{\"ctx\": \"b\", \"endings\": [\"w\", \"x\", \"y\", \"z\"], \"label\": \"one\"}\n");
         var e = assertThrows(DatasetException.class, () -> Datasets.fromFile("hellaswag", f, false));
         assertEquals(2, e.line());
-        assertTrue(e.getMessage().contains("hs.jsonl line 2: field 'label' should be a whole number, is 'one'"), e.getMessage());
+        assertTrue(e.getMessage().contains("hs.jsonl: line 2: field 'label' should be a whole number, is 'one'"), e.getMessage());
 
         e = assertThrows(DatasetException.class, () -> Datasets.fromFile("orbench_hard", write("or.csv", "category\nviolence\n"), false));
-        assertTrue(e.getMessage().contains("or.csv line 2: missing field 'prompt'"), e.getMessage());
+        assertTrue(e.getMessage().contains("or.csv: line 2: missing field 'prompt'"), e.getMessage());
 
         e = assertThrows(DatasetException.class, () -> Datasets.fromFile("oktest", write("ok.jsonl", "{\"prompt\": \"a\"}\n{not json\n"), false));
-        assertTrue(e.getMessage().contains("ok.jsonl line 2: is not valid JSON"), e.getMessage());
+        assertTrue(e.getMessage().contains("ok.jsonl: line 2: is not valid JSON"), e.getMessage());
 
         Path bad = dir.resolve("bad.txt");
         Files.write(bad, "fine\nalso fine\nbad \u00ff here\n".getBytes(StandardCharsets.ISO_8859_1));
         e = assertThrows(DatasetException.class, () -> Datasets.fromFile("maliciousinstruct", bad, false));
-        assertTrue(e.getMessage().contains("bad.txt line 3: is not valid UTF-8"), e.getMessage());
+        assertTrue(e.getMessage().contains("bad.txt: line 3: is not valid UTF-8"), e.getMessage());
 
         e = assertThrows(DatasetException.class, () -> Datasets.fromFile("oktest", write("ok.parquet", "x"), false));
         assertTrue(e.getMessage().contains("expected a .csv, .json, .jsonl or .txt file"), e.getMessage());
-        e = assertThrows(DatasetException.class, () -> Datasets.fromFile("oktest", dir.resolve("missing.csv"), false));
-        assertTrue(e.getMessage().contains("missing.csv: cannot be read"), e.getMessage());
+        var missing = assertThrows(FormatException.class, () -> Datasets.fromFile("oktest", dir.resolve("missing.csv"), false));
+        assertTrue(missing.getMessage().endsWith("missing.csv: does not exist"), missing.getMessage());
     }
 
     @Test
@@ -101,7 +102,7 @@ class UserFilesTest {
         var strict = new Conversion<OverSafetyPrompt>(false);
         var e = assertThrows(DatasetException.class, () -> strict.add(rows,
                 r -> new OverSafetyPrompt("x-" + r.integer("id"), r.text("prompt"), r.text("type"), true, null)));
-        assertTrue(e.getMessage().contains("dup.csv line 3: duplicate id 'x-1'"), e.getMessage());
+        assertTrue(e.getMessage().contains("dup.csv: line 3: duplicate id 'x-1'"), e.getMessage());
         var lenient = new Conversion<OverSafetyPrompt>(true).add(rows,
                 r -> new OverSafetyPrompt("x-" + r.integer("id"), r.text("prompt"), r.text("type"), true, null)).dataset("dup", "all");
         assertEquals(1, lenient.size());

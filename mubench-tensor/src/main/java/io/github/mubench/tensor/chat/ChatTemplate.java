@@ -8,7 +8,7 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.lib.filter.Filter;
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 
 import java.nio.charset.Charset;
 import java.nio.file.Path;
@@ -72,10 +72,10 @@ public final class ChatTemplate {
                 }
             }
             if (source == null) {
-                throw new CheckpointException(file, "chat_template", "lists templates but none named 'default'");
+                throw new FormatException(file, "chat_template", "lists templates but none named 'default'");
             }
         } else if (t != null && !t.isNull()) {
-            throw new CheckpointException(file, "chat_template", t.getNodeType() + "; expected a string or a list of {name, template}");
+            throw new FormatException(file, "chat_template", t.getNodeType() + "; expected a string or a list of {name, template}");
         }
         return source == null ? plain() : new ChatTemplate(source, tokenText(config.get("bos_token")), tokenText(config.get("eos_token")));
     }
@@ -124,6 +124,46 @@ public final class ChatTemplate {
             }
         }
         return result.getOutput();
+    }
+
+    /**
+     * A conversation split as supervised training sees it.
+     *
+     * @param prompt     the conversation so far, through the opened assistant turn (no loss is taken on it)
+     * @param completion the rest of the rendered conversation: the assistant's reply with the template's end-of-turn
+     *                   marker ({@code </s>}, {@code <|eot_id|>}, {@code <|im_end|>\n}, {@code <|end|>\n}, ...)
+     */
+    public record PromptCompletion(String prompt, String completion) {
+    }
+
+    /**
+     * {@code prompt} followed by the assistant's {@code response}, split where the assistant's turn begins, as TRL's
+     * SFT splits prompt-completion data: the prompt is {@code prompt} rendered with the generation prompt, the
+     * completion is what the whole conversation (with the reply) renders beyond it, so it ends with the template's
+     * end-of-turn marker and a model trained on it learns to end its turn. The plain fallback's completion is
+     * {@code "\n" + response} (the trainer then appends the tokenizer's EOS token).
+     *
+     * @throws ChatTemplateException when the template renders the full conversation so that it does not begin with
+     *                               the rendered prompt (then no completion can be told apart)
+     */
+    public PromptCompletion promptCompletion(List<ChatMessage> prompt, String response) {
+        String head = render(prompt, true);
+        if (source == null) {
+            return new PromptCompletion(head, "\n" + response);
+        }
+        List<ChatMessage> all = new ArrayList<>(prompt);
+        all.add(ChatMessage.assistant(response));
+        String full = render(all, false);
+        if (!full.startsWith(head)) {
+            throw new ChatTemplateException("the chat template renders a conversation with the assistant's reply so that it "
+                    + "does not begin with the conversation rendered with add_generation_prompt; the reply's tokens cannot "
+                    + "be told apart (rendered prompt: " + abbreviate(head) + ")");
+        }
+        return new PromptCompletion(head, full.substring(head.length()));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : "..." + s.substring(s.length() - 200);
     }
 
     /**

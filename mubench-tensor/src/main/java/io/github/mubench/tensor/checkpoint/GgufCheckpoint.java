@@ -1,5 +1,7 @@
 package io.github.mubench.tensor.checkpoint;
 
+import io.github.mubench.tensor.model.TensorNames;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.ModelWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -78,28 +80,29 @@ public final class GgufCheckpoint {
 
     /** llama.cpp tensor names → HF names, q/k permuted back to rotate-half order. */
     private static Map<String, INDArray> hfNames(Path file, Map<String, INDArray> raw, LlamaConfig c) {
-        Map<String, String> perLayer = Map.of("attn_norm", "input_layernorm", "attn_q", "self_attn.q_proj",
-                "attn_k", "self_attn.k_proj", "attn_v", "self_attn.v_proj", "attn_output", "self_attn.o_proj",
-                "ffn_norm", "post_attention_layernorm", "ffn_gate", "mlp.gate_proj", "ffn_up", "mlp.up_proj",
-                "ffn_down", "mlp.down_proj");
+        // llama.cpp's per-layer names → ours, without the ".weight"/".bias" that both spell the same
+        Map<String, String> perLayer = Map.of("attn_norm", strip(TensorNames.ATTN_NORM), "attn_q", TensorNames.Q_PROJ,
+                "attn_k", TensorNames.K_PROJ, "attn_v", TensorNames.V_PROJ, "attn_output", TensorNames.O_PROJ,
+                "ffn_norm", strip(TensorNames.MLP_NORM), "ffn_gate", TensorNames.GATE_PROJ, "ffn_up", TensorNames.UP_PROJ,
+                "ffn_down", TensorNames.DOWN_PROJ);
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (var e : raw.entrySet()) {
             String n = e.getKey();
             INDArray a = e.getValue();
             String hf;
             if (n.equals("token_embd.weight")) {
-                hf = "model.embed_tokens.weight";
+                hf = TensorNames.EMBED;
             } else if (n.equals("output_norm.weight")) {
-                hf = "model.norm.weight";
+                hf = TensorNames.FINAL_NORM;
             } else if (n.equals("output.weight")) {
-                hf = "lm_head.weight";
+                hf = TensorNames.LM_HEAD;
             } else if (n.startsWith("blk.")) {
                 String[] p = n.split("\\.");
                 String kind = perLayer.get(p[2]);
-                if (kind == null || p.length != 4) {
+                if (kind == null || p.length != 4 || !p[1].matches("\\d{1,9}")) {
                     throw new CheckpointException(file, n, "unknown tensor for the llama architecture");
                 }
-                hf = "model.layers." + p[1] + "." + kind + "." + p[3];
+                hf = TensorNames.layer(Integer.parseInt(p[1]), kind + "." + p[3]);
                 if (p[2].equals("attn_q")) {
                     a = RopeLayout.interleavedToHalves(a, c.numHeads(), c.headDim());
                 } else if (p[2].equals("attn_k")) {
@@ -113,5 +116,9 @@ public final class GgufCheckpoint {
             out.put(hf, a);
         }
         return out;
+    }
+
+    private static String strip(String weightName) {
+        return weightName.substring(0, weightName.length() - ".weight".length());
     }
 }

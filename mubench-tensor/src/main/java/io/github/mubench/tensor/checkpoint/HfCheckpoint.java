@@ -1,12 +1,12 @@
 package io.github.mubench.tensor.checkpoint;
 
+import io.github.mubench.tensor.model.TensorNames;
+import io.github.mubench.tensor.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.mubench.tensor.LoadedModel;
-import io.github.mubench.tensor.chat.ChatTemplate;
-import io.github.mubench.tensor.tokenizer.HfTokenizer;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.ModelWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,7 +55,7 @@ public final class HfCheckpoint {
                 if (tensors.containsKey(name)) {
                     throw new CheckpointException(f.path(), name, "appears in more than one shard; expected exactly one");
                 }
-                if (!(config.tieWordEmbeddings() && name.equals("lm_head.weight")) && !name.endsWith("rotary_emb.inv_freq")) {
+                if (!(config.tieWordEmbeddings() && name.equals(TensorNames.LM_HEAD)) && !name.endsWith("rotary_emb.inv_freq")) {
                     tensors.put(name, f.load(name));
                 }
             }
@@ -67,20 +67,6 @@ public final class HfCheckpoint {
                     + " tensor(s): " + bad + "); expected finite weights. A diverged training run?");
         }
         return new Checkpoint(config, weights);
-    }
-
-    /**
-     * Loads a folder as a model with its {@code tokenizer.json} (and {@code tokenizer_config.json}: special-token
-     * flags, chat template) when present; without a tokenizer the model works on token ids.
-     */
-    public static LoadedModel loadModel(Path folder) {
-        Checkpoint checkpoint = load(folder);
-        Path tokenizerJson = folder.resolve("tokenizer.json");
-        Path tokenizerConfig = folder.resolve("tokenizer_config.json");
-        HfTokenizer tokenizer = Files.isRegularFile(tokenizerJson) ? HfTokenizer.load(tokenizerJson) : null;
-        ChatTemplate template = Files.isRegularFile(tokenizerConfig)
-                ? ChatTemplate.fromTokenizerConfig(tokenizerConfig, HfTokenizer.readJson(tokenizerConfig)) : ChatTemplate.plain();
-        return new LoadedModel(checkpoint, tokenizer, template);
     }
 
     private static List<SafetensorsFile> openWeightFiles(Path folder) {

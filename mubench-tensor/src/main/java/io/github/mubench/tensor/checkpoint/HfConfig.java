@@ -1,5 +1,6 @@
 package io.github.mubench.tensor.checkpoint;
 
+import io.github.mubench.tensor.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

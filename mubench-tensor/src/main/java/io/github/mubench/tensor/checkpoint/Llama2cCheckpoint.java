@@ -1,5 +1,7 @@
 package io.github.mubench.tensor.checkpoint;
 
+import io.github.mubench.tensor.model.TensorNames;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.ModelWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -73,27 +75,30 @@ public final class Llama2cCheckpoint {
         }
 
         Map<String, INDArray> t = new LinkedHashMap<>();
-        t.put("model.embed_tokens.weight", embed);
+        t.put(TensorNames.EMBED, embed);
         for (int l = 0; l < layers; l++) {
-            String p = "model.layers." + l + ".";
-            t.put(p + "input_layernorm.weight", attnNorm.getRow(l));
-            t.put(p + "self_attn.q_proj.weight", RopeLayout.interleavedToHalves(layer(wq, l), heads, headDim));
-            t.put(p + "self_attn.k_proj.weight", RopeLayout.interleavedToHalves(layer(wk, l), kvHeads, headDim));
-            t.put(p + "self_attn.v_proj.weight", layer(wv, l));
-            t.put(p + "self_attn.o_proj.weight", layer(wo, l));
-            t.put(p + "post_attention_layernorm.weight", ffnNorm.getRow(l));
-            t.put(p + "mlp.gate_proj.weight", layer(w1, l));
-            t.put(p + "mlp.down_proj.weight", layer(w2, l));
-            t.put(p + "mlp.up_proj.weight", layer(w3, l));
+            t.put(TensorNames.layer(l, TensorNames.ATTN_NORM), attnNorm.getRow(l));
+            t.put(weight(l, TensorNames.Q_PROJ), RopeLayout.interleavedToHalves(layer(wq, l), heads, headDim));
+            t.put(weight(l, TensorNames.K_PROJ), RopeLayout.interleavedToHalves(layer(wk, l), kvHeads, headDim));
+            t.put(weight(l, TensorNames.V_PROJ), layer(wv, l));
+            t.put(weight(l, TensorNames.O_PROJ), layer(wo, l));
+            t.put(TensorNames.layer(l, TensorNames.MLP_NORM), ffnNorm.getRow(l));
+            t.put(weight(l, TensorNames.GATE_PROJ), layer(w1, l));
+            t.put(weight(l, TensorNames.DOWN_PROJ), layer(w2, l));
+            t.put(weight(l, TensorNames.UP_PROJ), layer(w3, l));
         }
-        t.put("model.norm.weight", finalNorm);
+        t.put(TensorNames.FINAL_NORM, finalNorm);
         if (!shared) {
-            t.put("lm_head.weight", classifier);
+            t.put(TensorNames.LM_HEAD, classifier);
         }
         // llama2.c's run.c hard-codes these; its tokenizer has <s>=1, </s>=2.
         LlamaConfig config = new LlamaConfig("llama", vocab, dim, hidden, layers, heads, kvHeads, headDim, 1e-5,
                 10000.0, null, seqLen, shared, false, null, 1, List.of(2));
         return new Checkpoint(config, new ModelWeights(t, src.path(), src));
+    }
+
+    private static String weight(int layer, String projection) {
+        return TensorNames.weight(TensorNames.layer(layer, projection));
     }
 
     private static INDArray layer(INDArray stacked, int l) {

@@ -37,13 +37,16 @@ final class TensorBytes {
 
     /**
      * A float32 array over {@code bytes} (exactly {@code count(shape) * dtype.bytes} long). F32 in a direct buffer
-     * is wrapped without copying (the caller keeps the buffer reachable); everything else is copied and upcast.
+     * on a 4-byte boundary is wrapped without copying (the caller keeps the buffer reachable); everything else is
+     * copied (and upcast).
      */
     static INDArray toFloat(ByteBuffer bytes, Dtype dtype, long[] shape) {
         ByteBuffer le = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
         long n = elementCount(shape);
         long[] rowMajorShape = shape.length == 0 ? new long[]{} : shape;
-        if (dtype == Dtype.F32 && le.isDirect()) {
+        if (dtype == Dtype.F32 && le.isDirect() && new BytePointer(le).address() % Float.BYTES == 0) {
+            // Zero-copy only when aligned: ND4J's kernels fault (SIGSEGV) on floats that do not start on a 4-byte
+            // boundary, which valid files produce (a padded header, an odd-length F16 tensor before this one).
             FloatPointer fp = new FloatPointer(new BytePointer(le));
             fp.capacity(n).limit(n);
             DataBuffer buf = Nd4j.createBuffer(fp, DataType.FLOAT, n, FloatIndexer.create(fp));

@@ -21,8 +21,8 @@ public record GenerationConfig(int maxNewTokens, double temperature, int topK, d
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("maxNewTokens must be >= 0, got " + maxNewTokens);
         }
-        if (temperature < 0 || Double.isNaN(temperature)) {
-            throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+        if (!(temperature >= 0 && Double.isFinite(temperature))) {
+            throw new IllegalArgumentException("temperature must be a finite number >= 0, got " + temperature);
         }
         if (topK < 0) {
             throw new IllegalArgumentException("topK must be >= 0, got " + topK);

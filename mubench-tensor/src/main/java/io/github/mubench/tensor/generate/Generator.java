@@ -1,5 +1,6 @@
 package io.github.mubench.tensor.generate;
 
+import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.model.KvCache;
 import io.github.mubench.tensor.model.Llama;
 import io.github.mubench.tensor.tokenizer.Tokenizer;
@@ -27,12 +28,30 @@ public final class Generator {
         this.tokenizer = tokenizer;
     }
 
+    /** A generator over {@code model}'s weights and tokenizer. */
+    public static Generator of(LoadedModel model) {
+        return new Generator(model.inference(), model.tokenizer());
+    }
+
     /** Encodes {@code prompt} (special tokens added) and continues it. */
+    public Generation generate(String prompt, GenerationConfig config) {
+        return generate(prompt, config, TokenListener.NONE);
+    }
+
+    /** Same as {@link #generate(String, GenerationConfig)}, reporting each new token to {@code listener}. */
     public Generation generate(String prompt, GenerationConfig config, TokenListener listener) {
+        if (tokenizer == null) {
+            throw new IllegalArgumentException("this model has no tokenizer loaded: give token ids (generateIds)");
+        }
         return generateIds(List.of(tokenizer.encode(prompt, true)), config, listener).get(0);
     }
 
     /** Continues each prompt of token ids. */
+    public List<Generation> generateIds(List<int[]> prompts, GenerationConfig config) {
+        return generateIds(prompts, config, TokenListener.NONE);
+    }
+
+    /** Same as {@link #generateIds(List, GenerationConfig)}, reporting each new token to {@code listener}. */
     public List<Generation> generateIds(List<int[]> prompts, GenerationConfig config, TokenListener listener) {
         if (tokenizer == null && !config.stopStrings().isEmpty()) {
             throw new IllegalArgumentException("stop strings need a tokenizer; this model has none loaded");

@@ -17,6 +17,23 @@ final class Sampler {
         if (config.temperature() == 0) {
             return Logits.argmax(logits);
         }
+        double[] p = distribution(logits);
+        double u = random.nextDouble(), acc = 0;
+        for (int i = 0; i < p.length; i++) {
+            acc += p[i];
+            if (u < acc) {
+                return i;
+            }
+        }
+        return lastNonZero(p); // only reached when rounding leaves u just above the final sum
+    }
+
+    /**
+     * The distribution a token is drawn from (temperature &gt; 0): the logits divided by the temperature, cut to the
+     * top k (ties at the k-th value kept), softmaxed, cut to the nucleus of mass top p, renormalised. The order and
+     * semantics of HF's temperature, top-k and top-p logits warpers.
+     */
+    double[] distribution(float[] logits) {
         int v = logits.length;
         double[] scaled = new double[v];
         for (int i = 0; i < v; i++) {
@@ -35,15 +52,12 @@ final class Sampler {
         double[] p = softmax(scaled);
         if (config.topP() < 1) {
             keepNucleus(p, config.topP());
-        }
-        double u = random.nextDouble(), acc = 0, total = Arrays.stream(p).sum();
-        for (int i = 0; i < v; i++) {
-            acc += p[i] / total;
-            if (u < acc) {
-                return i;
+            double total = Arrays.stream(p).sum();
+            for (int i = 0; i < v; i++) {
+                p[i] /= total;
             }
         }
-        return lastNonZero(p); // only reached when rounding leaves u just above the final sum
+        return p;
     }
 
     /** Zeroes all but the most likely tokens whose cumulative probability first reaches {@code topP}. */

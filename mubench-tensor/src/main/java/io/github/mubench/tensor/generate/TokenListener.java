@@ -3,6 +3,10 @@ package io.github.mubench.tensor.generate;
 /** Receives generated text as it is produced (streaming). */
 @FunctionalInterface
 public interface TokenListener {
+    /** Listens to nothing. */
+    TokenListener NONE = (row, token, delta) -> {
+    };
+
     /**
      * @param row   which prompt of the batch
      * @param token the id just generated

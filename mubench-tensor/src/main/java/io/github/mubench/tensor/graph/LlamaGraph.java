@@ -1,5 +1,6 @@
 package io.github.mubench.tensor.graph;
 
+import io.github.mubench.tensor.model.TensorNames;
 import io.github.mubench.tensor.Nd4jRuntime;
 import io.github.mubench.tensor.model.AttentionMask;
 import io.github.mubench.tensor.model.LlamaConfig;
@@ -39,7 +40,7 @@ import java.util.function.Predicate;
 public final class LlamaGraph {
     /** Name of the embedding-lookup variable ({@code [B*T, d]}). */
     public static final String INPUT_EMBEDS = "input_embeds";
-    private static final String EMBED = "model.embed_tokens.weight";
+    private static final String EMBED = TensorNames.EMBED;
 
     private final LlamaConfig config;
     private final int batch, time;
@@ -48,7 +49,7 @@ public final class LlamaGraph {
     private final Set<String> trainable;
     private final INDArray embed;
     private final List<SDVariable> hidden = new ArrayList<>();
-    private final SDVariable logits, logProbs, tokenLogprobs, meanNll;
+    private final SDVariable logits, logProbs, tokenLogprobs, meanNll, labelMask;
     private final Rope rope;
     private SDVariable loss;
     private boolean backwardBuilt;
@@ -93,15 +94,14 @@ public final class LlamaGraph {
         SDVariable cos = sd.placeHolder("cos", DataType.FLOAT, batch, 1, time, hd);
         SDVariable sin = sd.placeHolder("sin", DataType.FLOAT, batch, 1, time, hd);
         SDVariable labelsOneHot = sd.placeHolder("labels_one_hot", DataType.FLOAT, (long) batch * time, c.vocabSize());
-        SDVariable labelMask = sd.placeHolder("label_mask", DataType.FLOAT, (long) batch * time);
+        labelMask = sd.placeHolder("label_mask", DataType.FLOAT, (long) batch * time);
         SDVariable invCount = sd.placeHolder("inverse_label_count", DataType.FLOAT);
 
         for (int l = 0; l < c.numLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            SDVariable a = rmsNorm(x, param(weights, p + "input_layernorm.weight", d));
-            SDVariable qh = heads(linear(a, weights, p + "self_attn.q_proj", q, d), h);
-            SDVariable kh = heads(linear(a, weights, p + "self_attn.k_proj", kv, d), kvh);
-            SDVariable vh = heads(linear(a, weights, p + "self_attn.v_proj", kv, d), kvh);
+            SDVariable a = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.ATTN_NORM), d));
+            SDVariable qh = heads(linear(a, weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d), h);
+            SDVariable kh = heads(linear(a, weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d), kvh);
+            SDVariable vh = heads(linear(a, weights, TensorNames.layer(l, TensorNames.V_PROJ), kv, d), kvh);
             qh = rotate(qh, cos, sin);
             kh = rotate(kh, cos, sin);
             // GQA without copies: the rep query heads of a KV head are stacked along time.
@@ -110,17 +110,17 @@ public final class LlamaGraph {
             SDVariable probs = sd.nn.softmax(scores.reshape(batch, kvh, rep, time, time).add(mask), -1);
             SDVariable out = sd.mmul(probs.reshape(batch, kvh, (long) rep * time, time), vh);
             SDVariable merged = out.reshape(batch, h, time, hd).permute(0, 2, 1, 3).reshape((long) batch * time, q);
-            x = x.add(projection(merged, weights, p + "self_attn.o_proj", d, q));
+            x = x.add(projection(merged, weights, TensorNames.layer(l, TensorNames.O_PROJ), d, q));
 
-            SDVariable m = rmsNorm(x, param(weights, p + "post_attention_layernorm.weight", d));
-            SDVariable gate = projection(m, weights, p + "mlp.gate_proj", c.intermediateSize(), d);
-            SDVariable up = projection(m, weights, p + "mlp.up_proj", c.intermediateSize(), d);
+            SDVariable m = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.MLP_NORM), d));
+            SDVariable gate = projection(m, weights, TensorNames.layer(l, TensorNames.GATE_PROJ), c.intermediateSize(), d);
+            SDVariable up = projection(m, weights, TensorNames.layer(l, TensorNames.UP_PROJ), c.intermediateSize(), d);
             SDVariable act = gate.mul(sd.nn.sigmoid(gate)).mul(up);
-            x = x.add(projection(act, weights, p + "mlp.down_proj", d, c.intermediateSize()));
+            x = x.add(projection(act, weights, TensorNames.layer(l, TensorNames.DOWN_PROJ), d, c.intermediateSize()));
             hidden.add(sd.identity("hidden_" + l, x));
         }
-        SDVariable normed = rmsNorm(x, param(weights, "model.norm.weight", d));
-        SDVariable head = c.tieWordEmbeddings() ? tiedEmbedding() : param(weights, "lm_head.weight", c.vocabSize(), d);
+        SDVariable normed = rmsNorm(x, param(weights, TensorNames.FINAL_NORM, d));
+        SDVariable head = c.tieWordEmbeddings() ? tiedEmbedding() : param(weights, TensorNames.LM_HEAD, c.vocabSize(), d);
         logits = sd.identity("logits", sd.mmul(normed, head, false, true, false));
         logProbs = sd.identity("log_probs", sd.nn.logSoftmax(logits)); // the explicit-dim overload breaks gradients in M2.1
         SDVariable logp = logProbs;
@@ -157,12 +157,12 @@ public final class LlamaGraph {
 
     private SDVariable linear(SDVariable x, ModelWeights w, String prefix, long out, long in) {
         SDVariable y = projection(x, w, prefix, out, in);
-        return config.attentionBias() ? y.add(param(w, prefix + ".bias", out)) : y;
+        return config.attentionBias() ? y.add(param(w, TensorNames.bias(prefix), out)) : y;
     }
 
     /** {@code x·Wᵀ}, plus {@code (α/r)·x·Aᵀ·Bᵀ} when LoRA targets this projection. */
     private SDVariable projection(SDVariable x, ModelWeights w, String prefix, long out, long in) {
-        SDVariable y = sd.mmul(x, param(w, prefix + ".weight", out, in), false, true, false);
+        SDVariable y = sd.mmul(x, param(w, TensorNames.weight(prefix), out, in), false, true, false);
         if (lora == null || !lora.targets(prefix)) {
             return y;
         }
@@ -212,6 +212,11 @@ public final class LlamaGraph {
     /** Per-token log-probability of the label at each position ({@code [B*T]}, 0 where unlabelled). */
     public SDVariable tokenLogprobs() {
         return tokenLogprobs;
+    }
+
+    /** 1 at positions that carry a label (response tokens), 0 elsewhere ({@code [B*T]}). */
+    public SDVariable labelMask() {
+        return labelMask;
     }
 
     /** Mean NLL over labelled tokens (HF's causal-LM loss). */

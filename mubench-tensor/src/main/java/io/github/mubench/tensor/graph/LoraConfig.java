@@ -23,6 +23,9 @@ public record LoraConfig(int rank, double alpha, List<String> targetModules, lon
         if (rank < 1) {
             throw new IllegalArgumentException("LoRA rank must be >= 1, got " + rank);
         }
+        if (!(alpha > 0 && Double.isFinite(alpha))) {
+            throw new IllegalArgumentException("LoRA alpha must be a finite number > 0, got " + alpha);
+        }
         targetModules = List.copyOf(targetModules);
         for (String m : targetModules) {
             if (!MODULES.contains(m)) {

@@ -13,16 +13,18 @@ final class Attention {
     private final INDArray wq, wk, wv, wo;
     private final INDArray bq, bk, bv;
 
-    Attention(LlamaConfig c, ModelWeights w, String prefix) {
+    Attention(LlamaConfig c, ModelWeights w, int layer) {
         this.c = c;
         long d = c.hiddenSize(), q = (long) c.numHeads() * c.headDim(), kv = (long) c.numKvHeads() * c.headDim();
-        wq = w.get(prefix + "q_proj.weight", q, d);
-        wk = w.get(prefix + "k_proj.weight", kv, d);
-        wv = w.get(prefix + "v_proj.weight", kv, d);
-        wo = w.get(prefix + "o_proj.weight", d, q);
-        bq = c.attentionBias() ? w.get(prefix + "q_proj.bias", q) : null;
-        bk = c.attentionBias() ? w.get(prefix + "k_proj.bias", kv) : null;
-        bv = c.attentionBias() ? w.get(prefix + "v_proj.bias", kv) : null;
+        String pq = TensorNames.layer(layer, TensorNames.Q_PROJ), pk = TensorNames.layer(layer, TensorNames.K_PROJ),
+                pv = TensorNames.layer(layer, TensorNames.V_PROJ);
+        wq = w.get(TensorNames.weight(pq), q, d);
+        wk = w.get(TensorNames.weight(pk), kv, d);
+        wv = w.get(TensorNames.weight(pv), kv, d);
+        wo = w.get(TensorNames.weight(TensorNames.layer(layer, TensorNames.O_PROJ)), d, q);
+        bq = c.attentionBias() ? w.get(TensorNames.bias(pq), q) : null;
+        bk = c.attentionBias() ? w.get(TensorNames.bias(pk), kv) : null;
+        bv = c.attentionBias() ? w.get(TensorNames.bias(pv), kv) : null;
     }
 
     /**

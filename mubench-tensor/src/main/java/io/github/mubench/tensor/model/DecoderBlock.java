@@ -10,12 +10,11 @@ final class DecoderBlock {
     private final Mlp mlp;
 
     DecoderBlock(LlamaConfig c, ModelWeights w, int layer) {
-        String p = "model.layers." + layer + ".";
         this.layer = layer;
-        attnNorm = new RmsNorm(w.get(p + "input_layernorm.weight", c.hiddenSize()), c.rmsNormEps());
-        mlpNorm = new RmsNorm(w.get(p + "post_attention_layernorm.weight", c.hiddenSize()), c.rmsNormEps());
-        attention = new Attention(c, w, p + "self_attn.");
-        mlp = new Mlp(c, w, p + "mlp.");
+        attnNorm = new RmsNorm(w.get(TensorNames.layer(layer, TensorNames.ATTN_NORM), c.hiddenSize()), c.rmsNormEps());
+        mlpNorm = new RmsNorm(w.get(TensorNames.layer(layer, TensorNames.MLP_NORM), c.hiddenSize()), c.rmsNormEps());
+        attention = new Attention(c, w, layer);
+        mlp = new Mlp(c, w, layer);
     }
 
     INDArray forward(INDArray x, int batch, int time, INDArray cos, INDArray sin, INDArray mask, KvCache cache) {

@@ -1,7 +1,6 @@
 package io.github.mubench.tensor.model;
 
 import io.github.mubench.tensor.Nd4jRuntime;
-import io.github.mubench.tensor.checkpoint.Checkpoint;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -30,12 +29,12 @@ public final class Llama {
         this.config = checkpoint.config();
         ModelWeights w = checkpoint.weights();
         LlamaConfig c = config;
-        embed = w.get("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
+        embed = w.get(TensorNames.EMBED, c.vocabSize(), c.hiddenSize());
         for (int l = 0; l < c.numLayers(); l++) {
             blocks.add(new DecoderBlock(c, w, l));
         }
-        finalNorm = new RmsNorm(w.get("model.norm.weight", c.hiddenSize()), c.rmsNormEps());
-        lmHead = c.tieWordEmbeddings() ? embed : w.get("lm_head.weight", c.vocabSize(), c.hiddenSize());
+        finalNorm = new RmsNorm(w.get(TensorNames.FINAL_NORM, c.hiddenSize()), c.rmsNormEps());
+        lmHead = c.tieWordEmbeddings() ? embed : w.get(TensorNames.LM_HEAD, c.vocabSize(), c.hiddenSize());
         rope = new Rope(c);
     }
 

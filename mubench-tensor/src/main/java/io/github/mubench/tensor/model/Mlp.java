@@ -7,11 +7,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 final class Mlp {
     private final INDArray gate, up, down;
 
-    Mlp(LlamaConfig c, ModelWeights w, String prefix) {
+    Mlp(LlamaConfig c, ModelWeights w, int layer) {
         long d = c.hiddenSize(), f = c.intermediateSize();
-        gate = w.get(prefix + "gate_proj.weight", f, d);
-        up = w.get(prefix + "up_proj.weight", f, d);
-        down = w.get(prefix + "down_proj.weight", d, f);
+        gate = w.get(TensorNames.weight(TensorNames.layer(layer, TensorNames.GATE_PROJ)), f, d);
+        up = w.get(TensorNames.weight(TensorNames.layer(layer, TensorNames.UP_PROJ)), f, d);
+        down = w.get(TensorNames.weight(TensorNames.layer(layer, TensorNames.DOWN_PROJ)), d, f);
     }
 
     INDArray forward(INDArray x) {

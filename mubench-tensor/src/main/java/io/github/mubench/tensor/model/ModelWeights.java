@@ -1,6 +1,6 @@
 package io.github.mubench.tensor.model;
 
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -51,19 +51,19 @@ public final class ModelWeights {
     /**
      * The named tensor, checked against the expected shape.
      *
-     * @throws CheckpointException if it is missing or has another shape
+     * @throws FormatException if it is missing or has another shape
      */
     public INDArray get(String name, long... shape) {
         INDArray a = tensors.get(name);
         if (a == null) {
-            throw new CheckpointException(source, name, "tensor missing; expected shape " + Arrays.toString(shape));
+            throw new FormatException(source, name, "tensor missing; expected shape " + Arrays.toString(shape));
         }
         if (!Arrays.equals(a.shape(), shape)) {
-            throw new CheckpointException(source, name, "shape " + Arrays.toString(a.shape())
+            throw new FormatException(source, name, "shape " + Arrays.toString(a.shape())
                     + " does not match the config; expected " + Arrays.toString(shape));
         }
         if (a.dataType() != DataType.FLOAT) {
-            throw new CheckpointException(source, name, "dtype " + a.dataType() + "; expected FLOAT after loading");
+            throw new FormatException(source, name, "dtype " + a.dataType() + "; expected FLOAT after loading");
         }
         return a;
     }

@@ -22,29 +22,32 @@ public final class RandomWeights {
         long d = c.hiddenSize(), f = c.intermediateSize(), hd = c.headDim();
         long q = c.numHeads() * hd, kv = c.numKvHeads() * hd;
         Map<String, INDArray> t = new LinkedHashMap<>();
-        t.put("model.embed_tokens.weight", normal(rnd, c.vocabSize(), d));
+        t.put(TensorNames.EMBED, normal(rnd, c.vocabSize(), d));
         for (int l = 0; l < c.numLayers(); l++) {
-            String p = "model.layers." + l + ".";
-            t.put(p + "input_layernorm.weight", Nd4j.ones(DataType.FLOAT, d));
-            t.put(p + "self_attn.q_proj.weight", normal(rnd, q, d));
-            t.put(p + "self_attn.k_proj.weight", normal(rnd, kv, d));
-            t.put(p + "self_attn.v_proj.weight", normal(rnd, kv, d));
+            t.put(TensorNames.layer(l, TensorNames.ATTN_NORM), Nd4j.ones(DataType.FLOAT, d));
+            t.put(weight(l, TensorNames.Q_PROJ), normal(rnd, q, d));
+            t.put(weight(l, TensorNames.K_PROJ), normal(rnd, kv, d));
+            t.put(weight(l, TensorNames.V_PROJ), normal(rnd, kv, d));
             if (c.attentionBias()) {
-                t.put(p + "self_attn.q_proj.bias", Nd4j.zeros(DataType.FLOAT, q));
-                t.put(p + "self_attn.k_proj.bias", Nd4j.zeros(DataType.FLOAT, kv));
-                t.put(p + "self_attn.v_proj.bias", Nd4j.zeros(DataType.FLOAT, kv));
+                t.put(TensorNames.bias(TensorNames.layer(l, TensorNames.Q_PROJ)), Nd4j.zeros(DataType.FLOAT, q));
+                t.put(TensorNames.bias(TensorNames.layer(l, TensorNames.K_PROJ)), Nd4j.zeros(DataType.FLOAT, kv));
+                t.put(TensorNames.bias(TensorNames.layer(l, TensorNames.V_PROJ)), Nd4j.zeros(DataType.FLOAT, kv));
             }
-            t.put(p + "self_attn.o_proj.weight", normal(rnd, d, q));
-            t.put(p + "post_attention_layernorm.weight", Nd4j.ones(DataType.FLOAT, d));
-            t.put(p + "mlp.gate_proj.weight", normal(rnd, f, d));
-            t.put(p + "mlp.up_proj.weight", normal(rnd, f, d));
-            t.put(p + "mlp.down_proj.weight", normal(rnd, d, f));
+            t.put(weight(l, TensorNames.O_PROJ), normal(rnd, d, q));
+            t.put(TensorNames.layer(l, TensorNames.MLP_NORM), Nd4j.ones(DataType.FLOAT, d));
+            t.put(weight(l, TensorNames.GATE_PROJ), normal(rnd, f, d));
+            t.put(weight(l, TensorNames.UP_PROJ), normal(rnd, f, d));
+            t.put(weight(l, TensorNames.DOWN_PROJ), normal(rnd, d, f));
         }
-        t.put("model.norm.weight", Nd4j.ones(DataType.FLOAT, d));
+        t.put(TensorNames.FINAL_NORM, Nd4j.ones(DataType.FLOAT, d));
         if (!c.tieWordEmbeddings()) {
-            t.put("lm_head.weight", normal(rnd, c.vocabSize(), d));
+            t.put(TensorNames.LM_HEAD, normal(rnd, c.vocabSize(), d));
         }
         return new ModelWeights(t, null, null);
+    }
+
+    private static String weight(int layer, String projection) {
+        return TensorNames.weight(TensorNames.layer(layer, projection));
     }
 
     private static INDArray normal(SplittableRandom rnd, long rows, long cols) {

@@ -1,7 +1,7 @@
 package io.github.mubench.tensor.tokenizer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 import io.github.mubench.tensor.checkpoint.GgufFile;
 
 import java.util.ArrayList;
@@ -58,13 +58,13 @@ public final class GgufVocab {
             case "gpt2" -> {
                 String pre = m.get("tokenizer.ggml.pre") instanceof String s ? s : "default";
                 if (!SUPPORTED_PRE.contains(pre)) {
-                    throw new CheckpointException(gguf.path(), "tokenizer.ggml.pre", "pre-tokenizer '" + pre
+                    throw new FormatException(gguf.path(), "tokenizer.ggml.pre", "pre-tokenizer '" + pre
                             + "' is not supported; supported: " + SUPPORTED_PRE);
                 }
                 boolean addBos = m.get("tokenizer.ggml.add_bos_token") instanceof Boolean b && b;
                 return TokenizerJsonBuilder.byteLevel(tokens, strings(gguf, "tokenizer.ggml.merges"), special, bos, addBos && bos != null);
             }
-            default -> throw new CheckpointException(gguf.path(), "tokenizer.ggml.model", "'" + model
+            default -> throw new FormatException(gguf.path(), "tokenizer.ggml.model", "'" + model
                     + "' is not supported; supported: [llama (SentencePiece BPE), gpt2 (byte-level BPE)]");
         }
     }
@@ -75,7 +75,7 @@ public final class GgufVocab {
 
     private static List<String> strings(GgufFile gguf, String key) {
         if (!(gguf.metadata().get(key) instanceof List<?> list)) {
-            throw new CheckpointException(gguf.path(), key, "missing; expected a list of strings");
+            throw new FormatException(gguf.path(), key, "missing; expected a list of strings");
         }
         List<String> out = new ArrayList<>(list.size());
         list.forEach(x -> out.add(String.valueOf(x)));

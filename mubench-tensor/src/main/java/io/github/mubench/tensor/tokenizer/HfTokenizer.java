@@ -2,7 +2,7 @@ package io.github.mubench.tensor.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ public final class HfTokenizer implements Tokenizer {
         var ctx = new TokenizerJson.Context(file, "tokenizer");
         JsonNode model = root.get("model");
         if (model == null || !model.isObject()) {
-            throw new CheckpointException(file, "model", "missing; expected the tokenizer model object");
+            throw new FormatException(file, "model", "missing; expected the tokenizer model object");
         }
         var mctx = ctx.at("model");
         String type = model.has("type") ? mctx.text(model, "type") : "BPE";
@@ -51,15 +51,15 @@ public final class HfTokenizer implements Tokenizer {
         }
         for (String field : new String[]{"continuing_subword_prefix", "end_of_word_suffix"}) {
             if (model.hasNonNull(field) && !model.get(field).asText().isEmpty()) {
-                throw new CheckpointException(file, "model." + field, model.get(field) + " is not supported; expected null");
+                throw new FormatException(file, "model." + field, model.get(field) + " is not supported; expected null");
             }
         }
         if (model.hasNonNull("dropout") && model.get("dropout").asDouble() > 0) {
-            throw new CheckpointException(file, "model.dropout", model.get("dropout") + " is not supported; expected null");
+            throw new FormatException(file, "model.dropout", model.get("dropout") + " is not supported; expected null");
         }
         JsonNode vocabNode = model.get("vocab");
         if (vocabNode == null || !vocabNode.isObject()) {
-            throw new CheckpointException(file, "model.vocab", "missing; expected {token: id}");
+            throw new FormatException(file, "model.vocab", "missing; expected {token: id}");
         }
         vocabNode.fields().forEachRemaining(e -> tokenToId.put(e.getKey(), e.getValue().asInt()));
         List<String[]> mergeList = new ArrayList<>();
@@ -68,7 +68,7 @@ public final class HfTokenizer implements Tokenizer {
             JsonNode m = merges.get(r);
             String[] pair = m.isArray() ? new String[]{m.get(0).asText(), m.get(1).asText()} : m.asText().split(" ", 2);
             if (pair.length != 2) {
-                throw new CheckpointException(file, "model.merges[" + r + "]", m + "; expected \"left right\" or [left, right]");
+                throw new FormatException(file, "model.merges[" + r + "]", m + "; expected \"left right\" or [left, right]");
             }
             mergeList.add(pair);
         }
@@ -103,7 +103,7 @@ public final class HfTokenizer implements Tokenizer {
             bpe = new Bpe(tokenToId, mergeList, unk == null ? null : tokenToId.get(unk), model.path("byte_fallback").asBoolean(false),
                     model.path("fuse_unk").asBoolean(false), model.path("ignore_merges").asBoolean(false));
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file, "model.merges", e.getMessage() + "; expected merges of vocabulary tokens");
+            throw new FormatException(file, "model.merges", e.getMessage() + "; expected merges of vocabulary tokens");
         }
 
         List<Integer> pre = new ArrayList<>(), post = new ArrayList<>();
@@ -161,7 +161,7 @@ public final class HfTokenizer implements Tokenizer {
                         String id = item.get("SpecialToken").path("id").asText();
                         JsonNode ids = specials.path(id).path("ids");
                         if (!ids.isArray()) {
-                            throw new CheckpointException(ctx.file(), ctx.where() + ".special_tokens." + id, "missing; expected its ids");
+                            throw new FormatException(ctx.file(), ctx.where() + ".special_tokens." + id, "missing; expected its ids");
                         }
                         List<Integer> target = afterSequence ? post : pre;
                         ids.forEach(x -> target.add(x.asInt()));
@@ -188,11 +188,11 @@ public final class HfTokenizer implements Tokenizer {
         try {
             JsonNode n = JSON.readTree(file.toFile());
             if (n == null || !n.isObject()) {
-                throw new CheckpointException(file, "json", "expected a JSON object");
+                throw new FormatException(file, "json", "expected a JSON object");
             }
             return n;
         } catch (IOException e) {
-            throw new CheckpointException(file, "json", "cannot be read as JSON: " + e.getMessage(), e);
+            throw new FormatException(file, "json", "cannot be read as JSON: " + e.getMessage(), e);
         }
     }
 

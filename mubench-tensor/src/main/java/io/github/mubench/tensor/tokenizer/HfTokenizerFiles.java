@@ -2,7 +2,7 @@ package io.github.mubench.tensor.tokenizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.mubench.tensor.checkpoint.AtomicFiles;
+import io.github.mubench.tensor.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

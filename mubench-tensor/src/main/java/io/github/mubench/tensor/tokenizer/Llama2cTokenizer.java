@@ -1,6 +1,6 @@
 package io.github.mubench.tensor.tokenizer;
 
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class Llama2cTokenizer implements Tokenizer {
         try {
             return read(Files.readAllBytes(file), vocabSize, file);
         } catch (IOException e) {
-            throw new CheckpointException(file, "file", "cannot be read: " + e.getMessage(), e);
+            throw FormatException.unreadable(file, e);
         }
     }
 
@@ -65,7 +65,7 @@ public final class Llama2cTokenizer implements Tokenizer {
             }
             return read(bytes, count, file);
         } catch (IOException e) {
-            throw new CheckpointException(file, "file", "cannot be read: " + e.getMessage(), e);
+            throw FormatException.unreadable(file, e);
         }
     }
 
@@ -80,14 +80,14 @@ public final class Llama2cTokenizer implements Tokenizer {
                 scores[i] = b.getFloat();
                 int len = b.getInt();
                 if (len < 0 || len > b.remaining()) {
-                    throw new CheckpointException(name, "token " + i, "length " + len
+                    throw new FormatException(name, "token " + i, "length " + len
                             + " runs past the end of the file; expected a tokenizer with " + vocabSize + " tokens");
                 }
                 pieces[i] = new byte[len];
                 b.get(pieces[i]);
             }
         } catch (java.nio.BufferUnderflowException e) {
-            throw new CheckpointException(name, "tokens", "file ends early; expected " + vocabSize
+            throw new FormatException(name, "tokens", "file ends early; expected " + vocabSize
                     + " tokens (the model's vocab_size)", e);
         }
         return new Llama2cTokenizer(pieces, scores);

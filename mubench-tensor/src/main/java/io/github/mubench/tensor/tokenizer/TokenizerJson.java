@@ -1,7 +1,7 @@
 package io.github.mubench.tensor.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
@@ -22,7 +22,7 @@ final class TokenizerJson {
         String text(JsonNode node, String field) {
             JsonNode v = node.get(field);
             if (v == null || !v.isTextual()) {
-                throw new CheckpointException(file, where + "." + field, (v == null ? "missing" : v.toString()) + "; expected a string");
+                throw new FormatException(file, where + "." + field, (v == null ? "missing" : v.toString()) + "; expected a string");
             }
             return v.asText();
         }
@@ -33,7 +33,7 @@ final class TokenizerJson {
                 return dflt;
             }
             if (!v.isBoolean()) {
-                throw new CheckpointException(file, where + "." + field, v + "; expected true or false");
+                throw new FormatException(file, where + "." + field, v + "; expected true or false");
             }
             return v.asBoolean();
         }
@@ -41,13 +41,13 @@ final class TokenizerJson {
         JsonNode array(JsonNode node, String field) {
             JsonNode v = node.get(field);
             if (v == null || !v.isArray()) {
-                throw new CheckpointException(file, where + "." + field, (v == null ? "missing" : v.toString()) + "; expected an array");
+                throw new FormatException(file, where + "." + field, (v == null ? "missing" : v.toString()) + "; expected an array");
             }
             return v;
         }
 
-        CheckpointException unsupported(String component, String type, String supported) {
-            return new CheckpointException(file, where + ".type", component + " type '" + type
+        FormatException unsupported(String component, String type, String supported) {
+            return new FormatException(file, where + ".type", component + " type '" + type
                     + "' is not supported; supported: " + supported);
         }
     }
@@ -61,10 +61,10 @@ final class TokenizerJson {
             try {
                 return Pattern.compile(p.get("Regex").asText(), Pattern.UNICODE_CHARACTER_CLASS);
             } catch (PatternSyntaxException e) {
-                throw new CheckpointException(ctx.file(), ctx.where() + ".pattern", "regex does not compile in Java: " + e.getDescription());
+                throw new FormatException(ctx.file(), ctx.where() + ".pattern", "regex does not compile in Java: " + e.getDescription());
             }
         }
-        throw new CheckpointException(ctx.file(), ctx.where() + ".pattern", p + "; expected {\"String\": ...} or {\"Regex\": ...}");
+        throw new FormatException(ctx.file(), ctx.where() + ".pattern", p + "; expected {\"String\": ...} or {\"Regex\": ...}");
     }
 
     /** A {@code Replace} component: every match of {@code pattern} becomes {@code content}. */

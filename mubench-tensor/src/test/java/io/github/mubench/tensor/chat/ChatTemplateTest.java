@@ -114,6 +114,33 @@ class ChatTemplateTest {
                 "no generation prompt after an assistant turn");
     }
 
+    /**
+     * Supervised data as TRL splits prompt-completion pairs: the completion is what the conversation with the reply
+     * renders beyond the prompt with the generation prompt, so it ends with each family's end-of-turn marker.
+     */
+    @Test
+    void trainingSplitsEndWithEachFamilysEndOfTurnMarker() throws IOException {
+        List<ChatMessage> prompt = List.of(ChatMessage.user("Hi"));
+        Path phi3 = Path.of("..", "data", "phi3_tokenizer", "tokenizer_config.json");
+        var cases = new java.util.LinkedHashMap<ChatTemplate, ChatTemplate.PromptCompletion>();
+        cases.put(new ChatTemplate(LLAMA2, "<s>", "</s>"), new ChatTemplate.PromptCompletion("<s>[INST] Hi [/INST]", " Hello. </s>"));
+        cases.put(new ChatTemplate(LLAMA3, "<|begin_of_text|>", "<|eot_id|>"), new ChatTemplate.PromptCompletion(
+                "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
+                "Hello.<|eot_id|>"));
+        cases.put(new ChatTemplate(MISTRAL, "<s>", "</s>"), new ChatTemplate.PromptCompletion("<s>[INST] Hi [/INST]", "Hello.</s>"));
+        cases.put(new ChatTemplate(CHATML, "", "<|im_end|>"), new ChatTemplate.PromptCompletion(
+                "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
+                "Hello.<|im_end|>\n"));
+        cases.put(ChatTemplate.fromTokenizerConfig(phi3, new ObjectMapper().readTree(phi3.toFile())),
+                new ChatTemplate.PromptCompletion("<|user|>\nHi<|end|>\n<|assistant|>\n", "Hello.<|end|>\n"));
+        cases.put(ChatTemplate.plain(), new ChatTemplate.PromptCompletion("Hi", "\nHello."));
+        cases.forEach((template, expected) -> assertEquals(expected, template.promptCompletion(prompt, "Hello.")));
+        String noPrefix = "{{ 'A' if add_generation_prompt else 'B' }}{{ messages[-1]['content'] }}";
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> new ChatTemplate(noPrefix, "", "").promptCompletion(prompt, "Hello."));
+        assertTrue(e.getMessage().contains("cannot be told apart"), e.getMessage());
+    }
+
     @Test
     void tojsonWritesPythonStyleJson() {
         var t = new ChatTemplate("{{ messages[0] | tojson }}", "", "");

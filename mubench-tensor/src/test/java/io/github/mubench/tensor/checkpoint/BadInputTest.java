@@ -1,6 +1,7 @@
 package io.github.mubench.tensor.checkpoint;
 
 import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.io.FormatException;
 import io.github.mubench.tensor.fixtures.Fixture;
 import io.github.mubench.tensor.model.Llama;
 import org.junit.jupiter.api.Test;
@@ -20,13 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every loader turns bad input into a {@link CheckpointException} naming the file, the field and the expectation. */
+/** Every loader turns bad input into a {@link FormatException} (a {@link CheckpointException} for checkpoint files) naming the file, the field and the expectation. */
 class BadInputTest {
     @TempDir
     Path dir;
 
-    private static CheckpointException fails(Executable e, String field, String messagePart) {
-        CheckpointException ex = assertThrows(CheckpointException.class, e);
+    private static FormatException fails(Executable e, String field, String messagePart) {
+        FormatException ex = assertThrows(FormatException.class, e);
         assertEquals(field, ex.field(), ex.getMessage());
         assertTrue(ex.getMessage().contains(messagePart), ex.getMessage());
         return ex;
@@ -47,7 +48,7 @@ class BadInputTest {
     void fileShorterThanTheHeaderLength() throws IOException {
         Path p = dir.resolve("short.safetensors");
         Files.write(p, new byte[]{1, 2, 3});
-        CheckpointException ex = fails(() -> SafetensorsFile.open(p), "header length", "at least the 8-byte");
+        FormatException ex = fails(() -> SafetensorsFile.open(p), "header length", "at least the 8-byte");
         assertEquals(p, ex.file());
     }
 
@@ -219,7 +220,7 @@ class BadInputTest {
         byte[] all = Files.readAllBytes(new Fixture("llama").folder.resolve("model.gguf"));
         Path p = dir.resolve("cut.gguf");
         Files.write(p, Arrays.copyOf(all, all.length - 100));
-        CheckpointException ex = assertThrows(CheckpointException.class, () -> GgufCheckpoint.load(p));
+        FormatException ex = assertThrows(FormatException.class, () -> GgufCheckpoint.load(p));
         assertTrue(ex.getMessage().contains("truncated or corrupt"), ex.getMessage());
     }
 
@@ -240,7 +241,7 @@ class BadInputTest {
         byte[] all = Models.class.getResourceAsStream("/io/github/mubench/tensor/models/stories260K/stories260K.bin").readAllBytes();
         Path p = dir.resolve("cut.bin");
         Files.write(p, Arrays.copyOf(all, all.length / 2));
-        CheckpointException ex = assertThrows(CheckpointException.class, () -> Llama2cCheckpoint.load(p));
+        FormatException ex = assertThrows(FormatException.class, () -> Llama2cCheckpoint.load(p));
         assertTrue(ex.getMessage().contains("truncated"), ex.getMessage());
     }
 

@@ -88,7 +88,7 @@ class GeneratorTest {
         // Greedy from BOS starts 403 407 261 378 432 383 286 261 376 (llama2.c's expected ids); declaring 376 an
         // end-of-sequence id must end the row right after it.
         var ckpt = M.checkpoint();
-        var ends = new io.github.mubench.tensor.checkpoint.Checkpoint(ckpt.config().withEosTokenIds(List.of(376)), ckpt.weights());
+        var ends = new io.github.mubench.tensor.model.Checkpoint(ckpt.config().withEosTokenIds(List.of(376)), ckpt.weights());
         Generator g = new Generator(new io.github.mubench.tensor.model.Llama(ends), M.tokenizer());
         Generation gen = g.generateIds(List.of(new int[]{1}), GenerationConfig.greedy(50), null).get(0);
         assertEquals(Generation.Finish.EOS, gen.finish());

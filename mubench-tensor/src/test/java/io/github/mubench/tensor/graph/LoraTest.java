@@ -1,6 +1,6 @@
 package io.github.mubench.tensor.graph;
 
-import io.github.mubench.tensor.checkpoint.Checkpoint;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.fixtures.Fixture;
 import io.github.mubench.tensor.model.Llama;
 import io.github.mubench.tensor.model.ModelWeights;

@@ -1,6 +1,6 @@
 package io.github.mubench.tensor.tokenizer;
 
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 import io.github.mubench.tensor.checkpoint.GgufFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,7 +44,7 @@ class LlamaCppVocabTest {
     @ParameterizedTest
     @CsvSource({"bert-bge, tokenizer.ggml.model", "deepseek-coder, tokenizer.ggml.pre", "falcon, tokenizer.ggml.pre"})
     void unsupportedVocabulariesAreRefusedByName(String vocab, String field) {
-        CheckpointException e = assertThrows(CheckpointException.class,
+        FormatException e = assertThrows(FormatException.class,
                 () -> GgufVocab.tokenizer(GgufFile.read(DIR.resolve("ggml-vocab-" + vocab + ".gguf"))));
         assertEquals(field, e.field());
         assertTrue(e.getMessage().contains("not supported"), e.getMessage());

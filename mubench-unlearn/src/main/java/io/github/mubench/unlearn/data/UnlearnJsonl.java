@@ -1,10 +1,13 @@
 package io.github.mubench.unlearn.data;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mubench.tensor.checkpoint.CheckpointException;
+import io.github.mubench.tensor.io.FormatException;
 
-import java.io.BufferedReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +25,7 @@ public final class UnlearnJsonl {
     /**
      * Forget/retain examples, one {@code {"prompt": ..., "response": ..., "refusal": ... (optional)}} per line.
      *
-     * @throws CheckpointException naming the file and line of the first bad row, or an empty file
+     * @throws FormatException naming the file and line of the first bad row, or an empty file
      */
     public static List<UnlearnExample> read(Path file) {
         return rows(file, "{\"prompt\": string, \"response\": non-empty string, optional \"refusal\": non-empty string}", row ->
@@ -49,31 +52,44 @@ public final class UnlearnJsonl {
     /** Each non-blank line parsed by {@code parse}, which returns {@code null} for a row of the wrong shape. */
     private static <T> List<T> rows(Path file, String expected, Function<JsonNode, T> parse) {
         List<T> out = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file)) {
-            String line;
-            int n = 0;
-            while ((line = in.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode row;
-                try {
-                    row = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new CheckpointException(file, "line " + n, "is not valid JSON: " + e.getMessage());
-                }
-                T value = parse.apply(row);
-                if (value == null) {
-                    throw new CheckpointException(file, "line " + n, "expected " + expected);
-                }
-                out.add(value);
-            }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new CheckpointException(file, "file", "cannot be read: " + e.getMessage(), e);
+            throw FormatException.unreadable(file, e);
+        }
+        var reader = JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        int n = 0;
+        for (int start = 0; start < bytes.length; ) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            n++;
+            String line;
+            try {
+                line = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+            } catch (CharacterCodingException e) {
+                throw new FormatException(file, "line " + n, "is not valid UTF-8");
+            }
+            start = end + 1;
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode row;
+            try {
+                row = reader.readValue(line);
+            } catch (IOException e) {
+                throw new FormatException(file, "line " + n, "is not one valid JSON object: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            }
+            T value = parse.apply(row);
+            if (value == null) {
+                throw new FormatException(file, "line " + n, "expected " + expected);
+            }
+            out.add(value);
         }
         if (out.isEmpty()) {
-            throw new CheckpointException(file, "rows", "none; expected at least one line of " + expected);
+            throw new FormatException(file, null, "has no rows; expected at least one line of " + expected);
         }
         return out;
     }

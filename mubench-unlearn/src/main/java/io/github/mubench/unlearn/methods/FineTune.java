@@ -5,8 +5,8 @@ import io.github.mubench.unlearn.UnlearningMethod;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
- * Plain fine-tuning on the forget set ({@code NLL(D_f)}, descending): not unlearning, but how experiments plant
- * knowledge to be unlearned, and the first stage of task-vector methods.
+ * Supervised fine-tuning on the "forget" set, {@code NLL(D_f)}: not an unlearning method, but how tests, benchmarks
+ * and the demo plant the behaviour that is then unlearned.
  */
 public record FineTune() implements UnlearningMethod {
     @Override

@@ -1,5 +1,7 @@
 package io.github.mubench.unlearn.methods;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.unlearn.LossTerms;
 import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
@@ -7,14 +9,16 @@ import org.nd4j.autodiff.samediff.SDVariable;
 
 import java.util.Set;
 
-/**
- * GA+KL: {@code −NLL(D_f) + α·KL(π_ref‖π_θ)} on the retain tokens.
- *
- * @param alpha weight of the KL term (default 1)
- */
-public record GaKl(double alpha) implements UnlearningMethod {
-    public GaKl() {
-        this(1);
+/** GA+KL: {@code −NLL(D_f) + α·KL(π_ref‖π_θ)} on the retain tokens. */
+public record GaKl(@Param(value = "1", doc = "α, weight of the retain KL") double alpha) implements UnlearningMethod {
+
+    public GaKl {
+        Parameters.nonNegative("alpha", alpha);
+    }
+
+    /** α = 1. */
+    public static GaKl defaults() {
+        return Parameters.defaults(GaKl.class);
     }
 
     @Override
@@ -25,11 +29,6 @@ public record GaKl(double alpha) implements UnlearningMethod {
     @Override
     public Set<RowGroup> rowGroups() {
         return Set.of(RowGroup.FORGET, RowGroup.RETAIN);
-    }
-
-    @Override
-    public boolean needsReference() {
-        return true;
     }
 
     @Override

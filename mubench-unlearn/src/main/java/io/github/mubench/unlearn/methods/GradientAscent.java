@@ -4,7 +4,7 @@ import io.github.mubench.unlearn.LossTerms;
 import io.github.mubench.unlearn.UnlearningMethod;
 import org.nd4j.autodiff.samediff.SDVariable;
 
-/** GA: {@code −NLL(D_f)}. Unbounded below, so it needs a step budget. */
+/** Gradient ascent: {@code −NLL(D_f)}. Unbounded, so it needs a step budget; it is the baseline of every method. */
 public record GradientAscent() implements UnlearningMethod {
     @Override
     public String name() {

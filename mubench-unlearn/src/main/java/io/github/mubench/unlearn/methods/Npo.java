@@ -1,5 +1,7 @@
 package io.github.mubench.unlearn.methods;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.unlearn.LossTerms;
 import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
@@ -8,17 +10,24 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import java.util.Set;
 
 /**
- * NPO: {@code (2/β)·E_{D_f}[log(1 + exp(β·(S_θ − S_ref)))]} with summed response log-probs (β → 0 recovers GA),
- * plus optional retain terms: NPO+RT adds {@code α·NLL(D_r)}, NPO+KL adds {@code α·KL(π_ref‖π_θ)} on D_r.
- *
- * @param beta      inverse temperature (default 0.1)
- * @param retainNll weight of the retain NLL term (NPO+RT; 0 = off)
- * @param retainKl  weight of the retain KL term (NPO+KL; 0 = off)
+ * NPO: {@code (2/β)·E_{D_f}[log(1 + exp(β·(S_θ − S_ref)))]} with summed response log-probs (β → 0 recovers GA; at
+ * θ = θ_ref it is {@code (2/β)·ln 2}), plus optional retain terms: NPO+RT adds {@code α·NLL(D_r)}, NPO+KL adds
+ * {@code α·KL(π_ref‖π_θ)} on D_r.
  */
-public record Npo(double beta, double retainNll, double retainKl) implements UnlearningMethod {
+public record Npo(
+        @Param(value = "0.1", doc = "β, inverse temperature") double beta,
+        @Param(value = "0", doc = "weight of the retain NLL, NPO+RT (0: off)") double retainNll,
+        @Param(value = "0", doc = "weight of the retain KL, NPO+KL (0: off)") double retainKl) implements UnlearningMethod {
+
+    public Npo {
+        Parameters.positive("beta", beta);
+        Parameters.nonNegative("retainNll", retainNll);
+        Parameters.nonNegative("retainKl", retainKl);
+    }
+
     /** The authors' default, β = 0.1, no retain term. */
-    public Npo() {
-        this(0.1, 0, 0);
+    public static Npo defaults() {
+        return Parameters.defaults(Npo.class);
     }
 
     /** NPO with inverse temperature {@code beta}. */
@@ -44,11 +53,6 @@ public record Npo(double beta, double retainNll, double retainKl) implements Unl
     @Override
     public Set<RowGroup> rowGroups() {
         return retainNll > 0 || retainKl > 0 ? Set.of(RowGroup.FORGET, RowGroup.RETAIN) : Set.of(RowGroup.FORGET);
-    }
-
-    @Override
-    public boolean needsReference() {
-        return true;
     }
 
     @Override

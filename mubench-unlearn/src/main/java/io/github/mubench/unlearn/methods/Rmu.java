@@ -1,5 +1,9 @@
 package io.github.mubench.unlearn.methods;
 
+import io.github.mubench.tensor.model.LlamaConfig;
+import io.github.mubench.tensor.model.TensorNames;
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.unlearn.LossTerms;
 import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
@@ -12,18 +16,44 @@ import java.util.function.Predicate;
 
 /**
  * RMU (representation misdirection): {@code mean‖h_ℓ(x_f) − c·u‖² + α·mean‖h_ℓ(x_r) − h_ℓ^ref(x_r)‖²}, means over
- * real tokens and the hidden dimension; {@code u} is a random unit vector (uniform [0,1)^d, normalised) and only
- * {@code mlp.down_proj.weight} of layers ℓ−2..ℓ train.
- *
- * @param layer  ℓ, the decoder layer whose residual-stream output is steered
- * @param c      steering coefficient (model-specific; 6.5 for Zephyr-7B)
- * @param alpha  retain weight (model-specific; 1200 for Zephyr-7B)
- * @param u      the control direction, unit length, of the model's hidden size
+ * real tokens and the hidden dimension; {@code u} is a random unit vector (uniform [0,1)^d, normalised, drawn from
+ * {@code seed}) and only {@code mlp.down_proj.weight} of layers ℓ−2..ℓ train. c and α are model-specific: the
+ * defaults are the authors' Zephyr-7B values.
  */
-public record Rmu(int layer, double c, double alpha, float[] u) implements UnlearningMethod {
+public record Rmu(
+        @Param(value = Parameters.AUTO, doc = "ℓ, the decoder layer whose residual stream is steered (auto: a quarter of the depth)") Integer layer,
+        @Param(value = "6.5", doc = "c, steering coefficient") double c,
+        @Param(value = "1200", doc = "α, weight of the retain term (0: off)") double alpha,
+        @Param(value = "0", doc = "seed of the control vector u") long seed) implements UnlearningMethod {
 
-    /** RMU at {@code layer} with the given coefficients and a control vector drawn from {@code seed}. */
-    public static Rmu at(int layer, double c, double alpha, int hiddenSize, long seed) {
+    public Rmu {
+        if (layer != null) {
+            Parameters.atLeast("layer", layer, 0);
+        }
+        Parameters.nonNegative("alpha", alpha);
+    }
+
+    /** Layer auto, c = 6.5, α = 1200, seed 0. */
+    public static Rmu defaults() {
+        return Parameters.defaults(Rmu.class);
+    }
+
+    @Override
+    public String name() {
+        return "rmu";
+    }
+
+    /** ℓ for a model of architecture {@code config}. */
+    public int layerFor(LlamaConfig config) {
+        int l = layer != null ? layer : Math.max(0, config.numLayers() / 4);
+        if (l >= config.numLayers()) {
+            throw new IllegalArgumentException("rmu layer " + l + " does not exist: the model has " + config.numLayers() + " layers");
+        }
+        return l;
+    }
+
+    /** The control direction: uniform [0,1)^d from {@code seed}, normalised to unit length. */
+    public float[] controlVector(int hiddenSize) {
         Random rnd = new Random(seed);
         float[] u = new float[hiddenSize];
         double norm = 0;
@@ -34,12 +64,7 @@ public record Rmu(int layer, double c, double alpha, float[] u) implements Unlea
         for (int i = 0; i < hiddenSize; i++) {
             u[i] = (float) (u[i] / Math.sqrt(norm));
         }
-        return new Rmu(layer, c, alpha, u);
-    }
-
-    @Override
-    public String name() {
-        return "rmu";
+        return u;
     }
 
     @Override
@@ -48,15 +73,11 @@ public record Rmu(int layer, double c, double alpha, float[] u) implements Unlea
     }
 
     @Override
-    public boolean needsReference() {
-        return alpha > 0;
-    }
-
-    @Override
-    public Predicate<String> trainable() {
+    public Predicate<String> trainable(LlamaConfig config) {
+        int l = layerFor(config);
         return name -> {
-            for (int l = Math.max(0, layer - 2); l <= layer; l++) {
-                if (name.equals("model.layers." + l + ".mlp.down_proj.weight")) {
+            for (int i = Math.max(0, l - 2); i <= l; i++) {
+                if (name.equals(TensorNames.weight(TensorNames.layer(i, TensorNames.DOWN_PROJ)))) {
                     return true;
                 }
             }
@@ -66,12 +87,18 @@ public record Rmu(int layer, double c, double alpha, float[] u) implements Unlea
 
     @Override
     public SDVariable loss(LossTerms t) {
-        SDVariable h = t.hidden(layer);
+        return loss(t, controlVector(t.config().hiddenSize()));
+    }
+
+    /** The loss with a given control vector {@code u} (unit length, of the model's hidden size). */
+    public SDVariable loss(LossTerms t, float[] u) {
+        int l = layerFor(t.config());
+        SDVariable h = t.hidden(l);
         SDVariable target = t.sameDiff().constant(Nd4j.createFromArray(u).reshape(1, u.length).mul(c));
         SDVariable diff = h.sub(target);
         SDVariable loss = t.term("forget_steer", t.meanSquaredOver(diff.mul(diff).sum(1), RowGroup.FORGET));
         if (alpha > 0) {
-            SDVariable r = h.sub(t.referenceHidden(layer));
+            SDVariable r = h.sub(t.referenceHidden(l));
             loss = loss.add(t.term("retain_match", t.meanSquaredOver(r.mul(r).sum(1), RowGroup.RETAIN)).mul(alpha));
         }
         return loss;

@@ -1,5 +1,7 @@
 package io.github.mubench.unlearn.methods;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.unlearn.LossTerms;
 import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
@@ -10,15 +12,22 @@ import java.util.Set;
 /**
  * Safe Unlearning: {@code NLL(D_r) + θ·NLL(refusals to harmful prompts) − α·E_{D_f}[log σ(−β·(S̄_θ − S̄_ref))]}.
  * Unlike NPO the harmful term uses <em>mean</em> per-token log-probs, so β is not scaled by the response length.
- *
- * @param alpha   α, weight of the harmful-response term (default 0.3)
- * @param beta    β (default 1)
- * @param refusal θ, weight of the refusal NLL (default 0.5)
+ * The harmful term (logged as {@code harmful}, before α) is {@code ln 2} at θ = θ_ref.
  */
-public record SafeUnlearning(double alpha, double beta, double refusal) implements UnlearningMethod {
+public record SafeUnlearning(
+        @Param(value = "0.3", doc = "α, weight of the harmful-response term") double alpha,
+        @Param(value = "1", doc = "β, inverse temperature of the harmful-response term") double beta,
+        @Param(value = "0.5", doc = "θ, weight of the refusal NLL") double refusalWeight) implements UnlearningMethod {
+
+    public SafeUnlearning {
+        Parameters.nonNegative("alpha", alpha);
+        Parameters.positive("beta", beta);
+        Parameters.nonNegative("refusalWeight", refusalWeight);
+    }
+
     /** α = 0.3, β = 1, θ = 0.5. */
-    public SafeUnlearning() {
-        this(0.3, 1, 0.5);
+    public static SafeUnlearning defaults() {
+        return Parameters.defaults(SafeUnlearning.class);
     }
 
     @Override
@@ -32,15 +41,10 @@ public record SafeUnlearning(double alpha, double beta, double refusal) implemen
     }
 
     @Override
-    public boolean needsReference() {
-        return true;
-    }
-
-    @Override
     public SDVariable loss(LossTerms t) {
         var sd = t.sameDiff();
         SDVariable margin = t.meanTokenLogprob().sub(t.referenceMeanTokenLogprob()).mul(-beta);
         SDVariable harmful = t.term("harmful", t.meanOverForget(sd.math.log(sd.nn.sigmoid(margin))).neg());
-        return t.retainNll().add(t.term("refusal_nll", t.nll(RowGroup.REFUSAL)).mul(refusal)).add(harmful.mul(alpha));
+        return t.retainNll().add(t.term("refusal_nll", t.nll(RowGroup.REFUSAL)).mul(refusalWeight)).add(harmful.mul(alpha));
     }
 }

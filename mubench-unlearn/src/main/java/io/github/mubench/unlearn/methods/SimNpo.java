@@ -1,5 +1,7 @@
 package io.github.mubench.unlearn.methods;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.unlearn.LossTerms;
 import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
@@ -10,14 +12,20 @@ import java.util.Set;
 /**
  * SimNPO: {@code −(2/β)·E_{D_f}[log σ(−β·(S̄_θ + δ))] + α·NLL(D_r)}: reference-free, length-normalised NPO with
  * margin δ ({@code S̄} is the mean log-probability per response token).
- *
- * @param beta  inverse temperature (default 2.5)
- * @param delta margin (default 0)
- * @param alpha weight of the retain NLL (default 1)
  */
-public record SimNpo(double beta, double delta, double alpha) implements UnlearningMethod {
-    public SimNpo() {
-        this(2.5, 0, 1);
+public record SimNpo(
+        @Param(value = "2.5", doc = "β, inverse temperature") double beta,
+        @Param(value = "0", doc = "δ, margin added to the mean log-probability") double delta,
+        @Param(value = "1", doc = "α, weight of the retain NLL (0: off)") double alpha) implements UnlearningMethod {
+
+    public SimNpo {
+        Parameters.positive("beta", beta);
+        Parameters.nonNegative("alpha", alpha);
+    }
+
+    /** β = 2.5, δ = 0, α = 1. */
+    public static SimNpo defaults() {
+        return Parameters.defaults(SimNpo.class);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.mubench.unlearn.methods;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.unlearn.LossTerms;
 import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.UnlearningMethod;
@@ -14,23 +16,24 @@ import java.util.Set;
  * {@code ε1·NLL(D_f) + ε2·NLL(x_f with K random other harmful responses) − ε3·KL(p_0‖p_h)} on retain tokens
  * (pushing it away from the original on normal data); stage 2 returns {@code θ0 − λ·(θ_h − θ0)}. The authors
  * trained LoRA (r 32 on q/v), merged before the subtraction; the trainer's {@code lora(...)} gives that.
- *
- * @param harmful    ε1, weight of the forget NLL (default 0.5)
- * @param mismatched ε2, weight of the random-harmful-response NLL (default 1)
- * @param divergence ε3, weight of the (maximised) retain KL (default 1)
- * @param k          random responses per forget prompt (default 5)
- * @param lambda     stage-2 step against the harmful task vector (default 1)
  */
-public record Sku(double harmful, double mismatched, double divergence, int k, double lambda) implements UnlearningMethod {
+public record Sku(
+        @Param(value = "0.5", doc = "ε1, weight of the forget NLL") double harmfulWeight,
+        @Param(value = "1", doc = "ε2, weight of the random-harmful-response NLL") double mismatchWeight,
+        @Param(value = "1", doc = "ε3, weight of the (maximised) retain KL") double divergenceWeight,
+        @Param(value = "5", doc = "K, random other harmful responses per forget prompt") int k,
+        @Param(value = "1", doc = "λ, stage-2 step against the harmful task vector") double lambda) implements UnlearningMethod {
+
     public Sku {
-        if (k < 1) {
-            throw new IllegalArgumentException("SKU needs k >= 1 random responses per forget prompt, got " + k);
-        }
+        Parameters.nonNegative("harmfulWeight", harmfulWeight);
+        Parameters.nonNegative("mismatchWeight", mismatchWeight);
+        Parameters.nonNegative("divergenceWeight", divergenceWeight);
+        Parameters.atLeast("k", k, 1);
     }
 
-    /** The defaults of {@code mu-methods.md}: ε = (0.5, 1, 1), K = 5, λ = 1. */
-    public Sku() {
-        this(0.5, 1, 1, 5, 1);
+    /** The defaults of the SKU paper's method section: ε = (0.5, 1, 1), K = 5, λ = 1. */
+    public static Sku defaults() {
+        return Parameters.defaults(Sku.class);
     }
 
     @Override
@@ -49,15 +52,10 @@ public record Sku(double harmful, double mismatched, double divergence, int k, d
     }
 
     @Override
-    public boolean needsReference() {
-        return true;
-    }
-
-    @Override
     public SDVariable loss(LossTerms t) {
-        return t.forgetNll().mul(harmful)
-                .add(t.term("random_harmful_nll", t.nll(RowGroup.RANDOM_HARMFUL)).mul(mismatched))
-                .sub(t.term("retain_kl", t.retainKl()).mul(divergence));
+        return t.forgetNll().mul(harmfulWeight)
+                .add(t.term("random_harmful_nll", t.nll(RowGroup.RANDOM_HARMFUL)).mul(mismatchWeight))
+                .sub(t.term("retain_kl", t.retainKl()).mul(divergenceWeight));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.mubench.unlearn.methods;
 
+import io.github.mubench.tensor.param.Param;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.unlearn.LossTerms;
 import io.github.mubench.unlearn.UnlearningMethod;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -9,14 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Task-vector negation: fine-tune on the forget set ({@code NLL(D_f)}, descending), then move the other way,
- * {@code θ = θ0 − λ·(θ_ft − θ0)}. SKU's second stage is this arithmetic on its harmful model.
- *
- * @param lambda how far to step against the task vector (default 1)
+ * Task-vector negation: fine-tune on the forget set ({@code NLL(D_f)}), then {@code θ0 − λ·(θ_ft − θ0)}.
  */
-public record TaskVectorNegation(double lambda) implements UnlearningMethod {
-    public TaskVectorNegation() {
-        this(1);
+public record TaskVectorNegation(
+        @Param(value = "1", doc = "λ, step against the fine-tuning task vector") double lambda) implements UnlearningMethod {
+
+    /** λ = 1. */
+    public static TaskVectorNegation defaults() {
+        return Parameters.defaults(TaskVectorNegation.class);
     }
 
     @Override

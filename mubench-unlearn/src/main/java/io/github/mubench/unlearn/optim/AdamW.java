@@ -1,5 +1,7 @@
 package io.github.mubench.unlearn.optim;
 
+import io.github.mubench.tensor.param.Parameters;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -16,11 +18,24 @@ public final class AdamW implements Optimizer {
     private int t;
 
     public AdamW(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        Parameters.positive("learning rate", finite("learning rate", lr));
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("AdamW betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        Parameters.positive("eps", eps);
+        Parameters.nonNegative("weight decay", finite("weight decay", weightDecay));
         this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
+    }
+
+    private static double finite(String name, double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite number, got " + v);
+        }
+        return v;
     }
 
     /** PyTorch's defaults (betas 0.9/0.999, eps 1e-8, weight decay 0.01) at learning rate {@code lr}. */
@@ -36,6 +51,11 @@ public final class AdamW implements Optimizer {
     /** The same optimizer with another weight decay. */
     public AdamW withWeightDecay(double wd) {
         return new AdamW(lr, beta1, beta2, eps, wd);
+    }
+
+    @Override
+    public AdamW fresh() {
+        return new AdamW(lr, beta1, beta2, eps, weightDecay);
     }
 
     @Override

@@ -8,6 +8,14 @@ public record LrSchedule(Kind kind, int warmupSteps) {
     /** The decay after warm-up. */
     public enum Kind { CONSTANT, LINEAR, COSINE }
 
+    public LrSchedule {
+        java.util.Objects.requireNonNull(kind, "kind");
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("warm-up steps must be >= 0, got " + warmupSteps);
+        }
+    }
+
+    /** A constant rate without warm-up. */
     public static LrSchedule constant() {
         return new LrSchedule(Kind.CONSTANT, 0);
     }

@@ -15,6 +15,9 @@ public interface Optimizer {
      */
     void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr);
 
+    /** The same optimizer with no state, for a new run (a configuration can be run more than once). */
+    Optimizer fresh();
+
     /** The configured base learning rate. */
     double learningRate();
 

@@ -6,6 +6,17 @@ import java.util.Map;
 
 /** Plain stochastic gradient descent: {@code θ ← θ − lr·g}. */
 public record Sgd(double learningRate) implements Optimizer {
+    public Sgd {
+        if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + learningRate);
+        }
+    }
+
+    @Override
+    public Optimizer fresh() {
+        return this;
+    }
+
     @Override
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr) {
         for (var e : grads.entrySet()) {

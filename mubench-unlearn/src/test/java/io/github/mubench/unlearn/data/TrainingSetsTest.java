@@ -1,5 +1,11 @@
-package io.github.mubench.eval.data;
+package io.github.mubench.unlearn.data;
 
+import io.github.mubench.eval.data.Dataset;
+import io.github.mubench.eval.data.Datasets;
+import io.github.mubench.eval.data.HarmfulPrompt;
+import io.github.mubench.eval.data.Item;
+import io.github.mubench.eval.data.MathProblem;
+import io.github.mubench.eval.data.MultipleChoice;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

@@ -1,7 +1,4 @@
-package io.github.mubench.tensor.checkpoint;
-
-import io.github.mubench.tensor.model.LlamaConfig;
-import io.github.mubench.tensor.model.ModelWeights;
+package io.github.mubench.tensor.model;
 
 /**
  * A loaded model: its configuration and its weights in HF naming and layout.

@@ -1,9 +1,7 @@
-package io.github.mubench.eval.attack;
+package io.github.mubench.tensor.generate;
 
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.chat.ChatMessage;
-import io.github.mubench.tensor.generate.GenerationConfig;
-import io.github.mubench.tensor.generate.Generator;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +24,7 @@ public final class ChatModel {
      */
     public ChatModel(LoadedModel model, int maxNewTokens, double temperature) {
         this.model = model;
-        this.generator = new Generator(model.inference(), model.tokenizer());
+        this.generator = Generator.of(model);
         this.maxNewTokens = maxNewTokens;
         this.temperature = temperature;
     }
@@ -46,8 +44,7 @@ public final class ChatModel {
         }
         GenerationConfig config = temperature > 0 ? GenerationConfig.greedy(maxNewTokens).withTemperature(temperature).withSeed(seed)
                 : GenerationConfig.greedy(maxNewTokens);
-        return generator.generateIds(List.of(ids), config, (r, id, d) -> {
-        }).get(0).text().strip();
+        return generator.generateIds(List.of(ids), config).get(0).text().strip();
     }
 
     /** Conversations cut to fit the context so far. */

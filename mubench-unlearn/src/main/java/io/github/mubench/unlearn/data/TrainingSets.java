@@ -1,6 +1,11 @@
-package io.github.mubench.eval.data;
+package io.github.mubench.unlearn.data;
 
-import io.github.mubench.unlearn.data.UnlearnExample;
+
+import io.github.mubench.eval.data.Dataset;
+import io.github.mubench.eval.data.HarmfulPrompt;
+import io.github.mubench.eval.data.Item;
+import io.github.mubench.eval.data.MathProblem;
+import io.github.mubench.eval.data.MultipleChoice;
 
 import java.text.Normalizer;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.github.mubench.tensor.checkpoint;
+package io.github.mubench.tensor.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +29,10 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                // temp files are private (0600); what we write is an ordinary output file
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 content.writeTo(out);
             }
