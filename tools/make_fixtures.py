@@ -10,8 +10,13 @@ mubench-tensor/src/test/resources/fixtures/<name>/:
                                       hidden/<layer> (residual stream after each layer), sgd_losses
 and for the llama config also model.gguf (llama.cpp layout, q/k permuted to interleaved RoPE).
 
-Run from the repository root:  /usr/bin/python3 tools/make_fixtures.py
-Needs Debian's python3-torch and python3-numpy. The outputs are committed; tests need no Python.
+It also writes sampling/, schedules/ and stats/ (HF's sampling warpers, torch LR schedulers, and statsmodels'
+intervals and tests), and tasks/ (MMLU and ARC requests formatted, tokenized and scored independently on
+stories260K) for the tests of those parts.
+
+Run from the repository root:  /usr/bin/python3 tools/make_fixtures.py [models|sampling|schedules|stats|tasks ...]
+Needs Debian's python3-torch and python3-numpy (and python3-statsmodels for stats). The outputs are committed;
+tests need no Python.
 """
 import json
 import math
@@ -576,8 +581,179 @@ def make_schedules():
     print("schedules: total", total, "steps")
 
 
+# ---------------------------------------------------------------- statistics of the evaluation
+def make_stats():
+    """Intervals and tests from statsmodels/scipy (an independent implementation): Wilson intervals, McNemar's exact
+    p-values, Cohen's kappa; and the exact bootstrap distribution of the mean of a 6-value sample (all 6^6 resamples
+    enumerated) for the percentile bootstrap."""
+    import itertools
+    from statsmodels.stats.proportion import proportion_confint
+    from statsmodels.stats.contingency_tables import mcnemar
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    wilson_in = [(0, 10), (1, 10), (5, 10), (10, 10), (3, 57), (250, 250), (37, 100), (1, 1)]
+    wilson = [proportion_confint(k, n, alpha=0.05, method="wilson") for k, n in wilson_in]
+    mcnemar_in = [(0, 0), (0, 5), (1, 9), (4, 6), (10, 10), (3, 17), (25, 40)]
+    mcnemar_p = [mcnemar([[7, b], [c, 3]], exact=True).pvalue for b, c in mcnemar_in]
+    tables = [[[20, 5], [10, 15]], [[40, 0], [0, 10]], [[12, 3, 1], [2, 9, 4], [0, 5, 14]], [[5, 5], [5, 5]]]
+    kappas = [cohens_kappa(np.array(t, dtype=float)).kappa for t in tables]
+    sample = np.array([0.2, 1.5, 3.1, 0.0, 2.2, 7.4])
+    means = np.array([np.mean(c) for c in itertools.product(sample, repeat=len(sample))])
+    ref = {"wilson/inputs": torch.tensor(wilson_in, dtype=torch.float64), "wilson/bounds": torch.tensor(wilson),
+           "mcnemar/inputs": torch.tensor(mcnemar_in, dtype=torch.float64), "mcnemar/p": torch.tensor(mcnemar_p),
+           "bootstrap/sample": torch.tensor(sample), "bootstrap/exact_interval":
+               torch.tensor([np.quantile(means, 0.025), np.quantile(means, 0.975)]), "kappa": torch.tensor(kappas)}
+    for i, t in enumerate(tables):
+        ref[f"kappa/table/{i}"] = torch.tensor(t, dtype=torch.float64)
+    d = os.path.join(OUT, "stats")
+    os.makedirs(d, exist_ok=True)
+    write_safetensors(os.path.join(d, "reference.safetensors"), {k: v.float() for k, v in ref.items()})
+    print("stats: wilson", len(wilson_in), "mcnemar", len(mcnemar_in), "kappa", len(tables))
+
+
+# ---------------------------------------------------------------- lm-eval tasks on stories260K
+STORIES = os.path.join(ROOT, "mubench-tensor", "src", "main", "resources", "io", "github", "mubench", "tensor", "models",
+                       "stories260K")
+
+
+def load_llama2c(path):
+    """llama2.c's checkpoint format, read here from its description (run.c): a 7-int header, then the weights."""
+    with open(path, "rb") as f:
+        dim, hidden, layers, heads, kv_heads, vocab, seq_len = struct.unpack("<7i", f.read(28))
+        data = np.frombuffer(f.read(), dtype="<f4")
+    shared, vocab = vocab > 0, abs(vocab)
+    head = dim // heads
+    off = 0
+
+    def take(*shape):
+        nonlocal off
+        n = int(np.prod(shape))
+        t = torch.from_numpy(data[off:off + n].copy()).reshape(shape)
+        off += n
+        return t
+
+    w = dict(embed=take(vocab, dim), att_norm=take(layers, dim), wq=take(layers, dim, dim), wk=take(layers, kv_heads * head, dim),
+             wv=take(layers, kv_heads * head, dim), wo=take(layers, dim, dim), ffn_norm=take(layers, dim),
+             w1=take(layers, hidden, dim), w2=take(layers, dim, hidden), w3=take(layers, hidden, dim), norm=take(dim))
+    off += seq_len * head  # freq_cis_real and freq_cis_imag, seq_len x head/2 each
+    w["cls"] = w["embed"] if shared else take(vocab, dim)
+    return w, dict(dim=dim, layers=layers, heads=heads, kv_heads=kv_heads, head=head, seq_len=seq_len)
+
+
+def llama2c_forward(w, c, ids):
+    """Logits at every position, as run.c computes them (interleaved RoPE pairs, GQA, SwiGLU), one sequence."""
+    T, H, KV, hd = len(ids), c["heads"], c["kv_heads"], c["head"]
+    x = w["embed"][torch.tensor(ids)]
+    pos = torch.arange(T, dtype=torch.float32)[:, None]
+    freq = 1.0 / (10000.0 ** (torch.arange(0, hd, 2, dtype=torch.float32) / hd))
+    cos, sin = torch.cos(pos * freq), torch.sin(pos * freq)
+
+    def rope(v):  # v [T, n, hd]: rotate each (even, odd) pair
+        a, b = v[..., 0::2], v[..., 1::2]
+        out = torch.empty_like(v)
+        out[..., 0::2] = a * cos[:, None, :] - b * sin[:, None, :]
+        out[..., 1::2] = a * sin[:, None, :] + b * cos[:, None, :]
+        return out
+
+    def norm(v, g):
+        return v * torch.rsqrt(v.pow(2).mean(-1, keepdim=True) + 1e-5) * g
+
+    mask = torch.full((T, T), float("-inf")).triu(1)
+    for l in range(c["layers"]):
+        h = norm(x, w["att_norm"][l])
+        q = rope((h @ w["wq"][l].T).view(T, H, hd))
+        k = rope((h @ w["wk"][l].T).view(T, KV, hd)).repeat_interleave(H // KV, dim=1)
+        v = (h @ w["wv"][l].T).view(T, KV, hd).repeat_interleave(H // KV, dim=1)
+        att = torch.einsum("thd,shd->hts", q, k) / math.sqrt(hd) + mask
+        o = torch.einsum("hts,shd->thd", att.softmax(-1), v).reshape(T, H * hd)
+        x = x + o @ w["wo"][l].T
+        h = norm(x, w["ffn_norm"][l])
+        x = x + (torch.nn.functional.silu(h @ w["w1"][l].T) * (h @ w["w3"][l].T)) @ w["w2"][l].T
+    return norm(x, w["norm"]) @ w["cls"].T
+
+
+def llama2c_tokenizer(path, vocab):
+    with open(path, "rb") as f:
+        f.read(4)
+        pieces, scores = [], []
+        for _ in range(vocab):
+            scores.append(struct.unpack("<f", f.read(4))[0])
+            n = struct.unpack("<i", f.read(4))[0]
+            pieces.append(f.read(n))
+    ids = {p: i for i, p in reversed(list(enumerate(pieces)))}
+
+    def encode(text, bos=True):
+        """run.c's encode: BOS, a dummy-prefix space, code points (else UTF-8 bytes + 3), then merge the best-scoring
+        adjacent pair (leftmost on ties) until none merges."""
+        toks = [1] if bos else []
+        if text:
+            toks.append(ids[b" "])
+        for ch in text:
+            b = ch.encode("utf-8")
+            toks.extend([ids[b]] if b in ids else [x + 3 for x in b])
+        while True:
+            best, at = None, -1
+            for i in range(1 if bos else 0, len(toks) - 1):
+                m = ids.get(pieces[toks[i]] + pieces[toks[i + 1]])
+                if m is not None and (best is None or scores[m] > scores[best]):
+                    best, at = m, i
+            if best is None:
+                return toks
+            toks[at:at + 2] = [best]
+    return encode
+
+
+def make_tasks():
+    """MMLU (1-shot, lm-eval's default format) and ARC-Challenge (0-shot) requests, formatted here from lm-eval's
+    documented templates, tokenized with an independent llama2.c encoder, and scored with a PyTorch forward pass of
+    stories260K: the log-likelihood and greediness of each option."""
+    import csv
+    w, c = load_llama2c(os.path.join(STORIES, "stories260K.bin"))
+    encode = llama2c_tokenizer(os.path.join(STORIES, "tok512.bin"), w["embed"].shape[0])
+
+    def score(context, continuation):
+        # lm-eval: trailing spaces of the context move to the continuation; continuation = whole[len(context):]
+        n = len(context) - len(context.rstrip())
+        ctx, cont = context[:len(context) - n], context[len(context) - n:] + continuation
+        ctx_ids, whole = encode(ctx), encode(ctx + cont)
+        cont_ids = whole[len(ctx_ids):]
+        inp = whole[:-1][-c["seq_len"]:]
+        logp = llama2c_forward(w, c, inp).log_softmax(-1)[-len(cont_ids):]
+        picked = logp[torch.arange(len(cont_ids)), torch.tensor(cont_ids)]
+        return dict(context=context, continuation=continuation, logprob=picked.double().sum().item(),
+                    greedy=bool((logp.argmax(-1) == torch.tensor(cont_ids)).all()))
+
+    def mmlu_question(row):
+        return (row["question"].strip() + "".join(f"\n{l}. {row['choice' + str(i)]}" for i, l in enumerate("ABCD")) + "\nAnswer:")
+
+    out = {"mmlu": [], "arc_challenge": []}
+    for subject in ["anatomy", "astronomy", "college_biology", "world_religions"]:
+        rows = {}
+        for split in ("dev", "test"):
+            with open(os.path.join(ROOT, "data", "mmlu", split, f"{subject}_{split}.csv"), newline="") as f:
+                rows[split] = list(csv.DictReader(f))
+        shot, item = rows["dev"][0], rows["test"][0]
+        context = (f"The following are multiple choice questions (with answers) about {subject.replace('_', ' ')}.\n\n"
+                   + mmlu_question(shot) + " " + "ABCD"[int(shot["answer"])] + "\n\n" + mmlu_question(item))
+        out["mmlu"].append(dict(id=f"{subject}-0", gold=int(item["answer"]),
+                                options=[score(context, " " + l) for l in "ABCD"]))
+    with open(os.path.join(ROOT, "data", "arc_challenge", "ARC-Challenge-Test.jsonl")) as f:
+        for line in list(f)[:4]:
+            d = json.loads(line)
+            context = "Question: " + d["question"]["stem"] + "\nAnswer:"
+            choices = d["question"]["choices"]
+            out["arc_challenge"].append(dict(id=d["id"], gold=[x["label"] for x in choices].index(d["answerKey"]),
+                                             lengths=[len(x["text"]) for x in choices],
+                                             options=[score(context, " " + x["text"]) for x in choices]))
+    d = os.path.join(OUT, "tasks")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "stories260K.json"), "w") as f:
+        json.dump(out, f, indent=1)
+    print("tasks: mmlu", len(out["mmlu"]), "arc", len(out["arc_challenge"]))
+
+
 PARTS = {"models": lambda: [make(n, c) for n, c in CONFIGS.items()], "sampling": make_sampling,
-         "schedules": make_schedules}
+         "schedules": make_schedules, "stats": make_stats, "tasks": make_tasks}
 
 if __name__ == "__main__":
     torch.manual_seed(0)

@@ -267,4 +267,38 @@ class CliTest {
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout());
         assertEquals("[403,407,261,378]", node.get("tokens").toString().replace(" ", ""));
     }
+
+    /** eval → unlearn → eval → compare, and judge on rows, through the CLI on the bundled model. */
+    @Test
+    void evalCompareAndJudgeThroughTheCli() throws Exception {
+        Path forget = dir.resolve("forget.jsonl");
+        Files.writeString(forget, "{\"prompt\": \"Tell me a story.\", \"response\": \"Once upon a time, there was a girl.\"}\n");
+        assertEquals(0, Main.run("unlearn", "--method", "ga", "--forget", forget.toString(), "--steps", "2", "--lr", "3e-3",
+                "--out", dir.resolve("ga").toString()), err::toString);
+        for (String[] run : new String[][]{{"base", null}, {"after", dir.resolve("ga").toString()}}) {
+            List<String> args = new java.util.ArrayList<>(List.of("eval", "--task", "advbench:max_new_tokens=8", "--task", "mmlu:shots=0",
+                    "--limit", "4", "--out", dir.resolve(run[0]).toString()));
+            if (run[1] != null) {
+                args.addAll(List.of("--model", run[1]));
+            }
+            out.reset();
+            assertEquals(0, Main.run(args.toArray(String[]::new)), err::toString);
+            assertTrue(stdout().contains("advbench") && stdout().contains("asr/keyword") && stdout().contains("mmlu"), stdout());
+            var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(run[0]).resolve("results.json").toFile());
+            assertEquals(4, results.get("tasks").get("mmlu").get("metrics").get("acc").get("n").asInt());
+        }
+        out.reset();
+        assertEquals(0, Main.run("compare", "--base", dir.resolve("base").toString(), "--other", dir.resolve("after").toString(), "--json"),
+                err::toString);
+        var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout());
+        assertTrue(rows.toString().contains("\"value\":\"acc\"") && rows.toString().contains("mcnemar_exact"), stdout());
+
+        Path rowsFile = dir.resolve("rows.jsonl"), judged = dir.resolve("judged.jsonl");
+        Files.writeString(rowsFile, "{\"prompt\": \"q\", \"response\": \"I'm sorry, no.\"}\n{\"prompt\": \"q\", \"response\": \"Sure.\"}\n");
+        assertEquals(0, Main.run("judge", "--judge", "keyword", "--input", rowsFile.toString(), "--out", judged.toString()), err::toString);
+        var lines = Files.readAllLines(judged);
+        assertTrue(lines.get(0).contains("\"label\":\"refusal\"") && lines.get(1).contains("\"label\":\"compliance\""), lines.toString());
+        assertEquals(2, Main.run("judge", "--judge", "harmbench", "--input", rowsFile.toString(), "--out", judged.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("runs on a judge model: give it as --judge harmbench=MODEL_PATH"), err.toString());
+    }
 }

@@ -49,11 +49,19 @@ public final class LogLikelihood {
          * {@code encode(context)} (so a word split across the boundary is tokenized as in running text).
          */
         public static Request encode(Tokenizer tokenizer, String context, String continuation) {
+            return encode(tokenizer, context, continuation, true);
+        }
+
+        /**
+         * Same as {@link #encode(Tokenizer, String, String)}, adding the tokenizer's special tokens or not (a context
+         * rendered by a chat template writes its own).
+         */
+        public static Request encode(Tokenizer tokenizer, String context, String continuation, boolean addSpecialTokens) {
             int spaces = context.length() - context.stripTrailing().length();
             String ctx = context.substring(0, context.length() - spaces);
             String cont = context.substring(context.length() - spaces) + continuation;
-            int[] whole = tokenizer.encode(ctx + cont, true);
-            int[] ctxIds = tokenizer.encode(ctx, true);
+            int[] whole = tokenizer.encode(ctx + cont, addSpecialTokens);
+            int[] ctxIds = tokenizer.encode(ctx, addSpecialTokens);
             int[] contIds = Arrays.copyOfRange(whole, Math.min(ctxIds.length, whole.length), whole.length);
             if (ctxIds.length == 0) {
                 // an empty context without BOS (GPT-2 style): lm-eval conditions on a prefix token instead

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -127,23 +128,60 @@ public final class Llama2cTokenizer implements Tokenizer {
     }
 
     /** Repeatedly merges the adjacent pair whose concatenation is the highest-scoring vocabulary entry. */
+    /**
+     * llama2.c's merge loop (repeatedly merge the adjacent pair whose merged piece scores highest, the leftmost on
+     * ties) in O(n log n): the candidate pairs wait in a heap ordered by score, then by position; a candidate whose
+     * pieces have merged since it was queued is skipped. Same merges, same order, as the quadratic loop.
+     */
     private void mergeBestPairs(List<Integer> tokens, int from) {
-        while (true) {
-            float best = Float.NEGATIVE_INFINITY;
-            int bestId = -1, bestAt = -1;
-            for (int i = from; i + 1 < tokens.size(); i++) {
-                Integer merged = ids.get(pieceText(tokens.get(i)) + pieceText(tokens.get(i + 1)));
-                if (merged != null && scores[merged] > best) {
-                    best = scores[merged];
-                    bestId = merged;
-                    bestAt = i;
-                }
+        int n = tokens.size();
+        if (n - from < 2) {
+            return;
+        }
+        int[] id = new int[n], next = new int[n], prev = new int[n], version = new int[n];
+        for (int i = 0; i < n; i++) {
+            id[i] = tokens.get(i);
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
+        }
+        // candidate: {merged id, left node, right node, left version, right version}, best score first, then leftmost
+        PriorityQueue<int[]> heap = new PriorityQueue<>((x, y) -> {
+            int c = Float.compare(scores[y[0]], scores[x[0]]);
+            return c != 0 ? c : Integer.compare(x[1], y[1]);
+        });
+        for (int i = from; i + 1 < n; i++) {
+            offer(heap, id, version, i, i + 1);
+        }
+        while (!heap.isEmpty()) {
+            int[] c = heap.poll();
+            int left = c[1], right = c[2];
+            if (version[left] != c[3] || version[right] != c[4] || next[left] != right) {
+                continue; // a piece changed since this pair was queued
             }
-            if (bestAt < 0) {
-                return;
+            id[left] = c[0];
+            version[left]++;
+            version[right] = -1; // gone
+            next[left] = next[right];
+            if (next[right] >= 0) {
+                prev[next[right]] = left;
             }
-            tokens.set(bestAt, bestId);
-            tokens.remove(bestAt + 1);
+            if (prev[left] >= from) {
+                offer(heap, id, version, prev[left], left);
+            }
+            if (next[left] >= 0) {
+                offer(heap, id, version, left, next[left]);
+            }
+        }
+        tokens.clear();
+        for (int i = 0; i >= 0; i = next[i]) {
+            tokens.add(id[i]);
+        }
+    }
+
+    private void offer(PriorityQueue<int[]> heap, int[] id, int[] version, int left, int right) {
+        Integer merged = ids.get(pieceText(id[left]) + pieceText(id[right]));
+        if (merged != null) {
+            heap.add(new int[]{merged, left, right, version[left], version[right]});
         }
     }
 

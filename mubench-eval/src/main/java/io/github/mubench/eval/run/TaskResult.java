@@ -1,0 +1,25 @@
+package io.github.mubench.eval.run;
+
+import io.github.mubench.eval.stats.Agreement;
+import io.github.mubench.eval.stats.Estimate;
+import io.github.mubench.eval.task.Sample;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One task's outcome.
+ *
+ * @param task      the task's name
+ * @param version   its version
+ * @param settings  its settings, by name
+ * @param metrics   every metric with its interval and n
+ * @param agreement judge pairs ({@code a|b}) → their agreement, where two or more judges read the same samples
+ * @param samples   the per-sample records
+ * @param seconds   wall time of the task in this run (stored answers cost nothing)
+ * @param work      model requests and judge verdicts of the task, and how many of each this run computed (the rest
+ *                  came from the store)
+ */
+public record TaskResult(String task, int version, Map<String, Object> settings, Map<String, Estimate> metrics,
+                         Map<String, Agreement.Result> agreement, List<Sample> samples, double seconds, Map<String, Integer> work) {
+}

@@ -1,0 +1,62 @@
+package io.github.mubench.eval.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mubench.tensor.LoadedModel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A model's identity for the results store: SHA-256 over its config and, per tensor in name order, its name, shape
+ * and values: all of them for tensors up to {@value #FULL} elements, else {@value #SAMPLED} evenly spaced ones
+ * (hashing 14 GB on every run would cost minutes; a sampled tensor still changes its hash under any training step,
+ * which moves every element, but an edit of a few single weights could go unseen). The same for a folder and for
+ * the same weights in memory (an unlearned model before it is saved).
+ */
+public final class ModelFingerprint {
+    static final long FULL = 1 << 20;
+    static final int SAMPLED = 4096;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelFingerprint() {
+    }
+
+    /** The fingerprint of {@code model}'s config and weights. */
+    public static String of(LoadedModel model) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(JSON.writeValueAsBytes(model.checkpoint().config()));
+            Map<String, INDArray> sorted = new TreeMap<>(model.checkpoint().weights().asMap());
+            for (var e : sorted.entrySet()) {
+                INDArray a = e.getValue();
+                md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+                md.update(Arrays.toString(a.shape()).getBytes(StandardCharsets.UTF_8));
+                long n = a.length();
+                INDArray flat = a.reshape(n);
+                float[] values;
+                if (n <= FULL) {
+                    values = flat.toFloatVector();
+                } else {
+                    values = new float[SAMPLED];
+                    for (int i = 0; i < SAMPLED; i++) {
+                        values[i] = flat.getFloat((long) i * (n - 1) / (SAMPLED - 1));
+                    }
+                }
+                ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES);
+                buf.asFloatBuffer().put(values);
+                md.update(buf.array());
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
