@@ -6,7 +6,6 @@ import io.github.mubench.tensor.param.Parameters;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,11 +55,7 @@ public final class HarmBenchJudge implements Judge {
 
     @Override
     public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>(Parameters.values(settings));
-        m.put("judge_model", judge.fingerprint());
-        m.put("template", TEMPLATE);
-        m.put("contextual_template", CONTEXTUAL);
-        return m;
+        return judge.settings(settings, "template", TEMPLATE, "contextual_template", CONTEXTUAL);
     }
 
     @Override

@@ -4,11 +4,14 @@ import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.generate.GenerationConfig;
 import io.github.mubench.tensor.generate.Generator;
 import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.tensor.score.LogLikelihood;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A local model in the judge's role: greedy replies to rendered judge prompts, and the probability split between two
@@ -18,6 +21,19 @@ import java.util.List;
  * @param fingerprint its weights' fingerprint (part of every verdict's key)
  */
 public record JudgeModel(LoadedModel model, String fingerprint) {
+    /**
+     * A model judge's identity as verdict keys hold it: its declared settings, this model's fingerprint, and the
+     * prompt texts it fills ({@code name, text} pairs).
+     */
+    public Map<String, Object> settings(Record declared, String... namedTexts) {
+        Map<String, Object> m = new LinkedHashMap<>(Parameters.values(declared));
+        m.put("judge_model", fingerprint);
+        for (int i = 0; i + 1 < namedTexts.length; i += 2) {
+            m.put(namedTexts[i], namedTexts[i + 1]);
+        }
+        return m;
+    }
+
     /** Greedy replies of at most {@code maxNewTokens} to each prompt (token ids), batched. */
     public List<String> reply(List<int[]> prompts, int maxNewTokens) {
         Llama inference = model.inference();

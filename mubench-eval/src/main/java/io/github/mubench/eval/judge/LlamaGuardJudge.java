@@ -6,7 +6,6 @@ import io.github.mubench.tensor.param.Param;
 import io.github.mubench.tensor.param.Parameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,10 +55,7 @@ public final class LlamaGuardJudge implements Judge {
 
     @Override
     public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>(Parameters.values(settings));
-        m.put("judge_model", judge.fingerprint());
-        m.put("template", judge.model().chatTemplate().isPlain() ? TEMPLATE : "the judge model's chat template");
-        return m;
+        return judge.settings(settings, "template", judge.model().chatTemplate().isPlain() ? TEMPLATE : "the judge model's chat template");
     }
 
     @Override

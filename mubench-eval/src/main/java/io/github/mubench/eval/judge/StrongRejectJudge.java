@@ -6,7 +6,6 @@ import io.github.mubench.tensor.param.Param;
 import io.github.mubench.tensor.param.Parameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,11 +64,7 @@ public final class StrongRejectJudge implements Judge {
 
     @Override
     public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>(Parameters.values(settings));
-        m.put("judge_model", judge.fingerprint());
-        m.put("system", SYSTEM);
-        m.put("rubric", RUBRIC);
-        return m;
+        return judge.settings(settings, "system", SYSTEM, "rubric", RUBRIC);
     }
 
     @Override

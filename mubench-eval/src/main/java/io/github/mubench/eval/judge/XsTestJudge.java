@@ -6,7 +6,6 @@ import io.github.mubench.tensor.param.Param;
 import io.github.mubench.tensor.param.Parameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,10 +61,7 @@ public final class XsTestJudge implements Judge {
 
     @Override
     public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>(Parameters.values(settings));
-        m.put("judge_model", judge.fingerprint());
-        m.put("prompt", PROMPT);
-        return m;
+        return judge.settings(settings, "prompt", PROMPT);
     }
 
     @Override

@@ -43,6 +43,7 @@ final class JudgeRunner {
                     values.put(batch.get(j), write(verdicts.get(j)));
                 }
                 store.put("judge", values);
+                System.gc(); // frees a model judge's native buffers (see RequestRunner)
                 stored.putAll(store.get(values.keySet())); // what is stored wins
             }
             for (int i = from; i < to; i++) {

@@ -78,6 +78,7 @@ public final class RequestRunner {
                         values.put(batch.get(j).key(), json(answers.get(j)));
                     }
                     store.put(kind(batch.get(0).request()), values);
+                    System.gc(); // ND4J frees a batch's native buffers only when their Java wrappers are collected
                     stored.putAll(store.get(values.keySet())); // what is stored wins: an answer computed before stays
                 }
                 for (Encoded e : batch) {

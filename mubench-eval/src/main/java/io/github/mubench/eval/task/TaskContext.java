@@ -12,6 +12,16 @@ import io.github.mubench.eval.data.HarmfulPrompt;
  * @param attacks wraps an item in an attack (results are stored, so an attack runs once per item and setting)
  */
 public record TaskContext(int limit, long seed, Attacks attacks) {
+    /** The first {@link #limit} items, in the dataset's order. */
+    public <T> java.util.List<T> first(java.util.List<T> items) {
+        return items.subList(0, Math.min(limit, items.size()));
+    }
+
+    /** The first {@link #limit} items as docs. */
+    public java.util.List<Doc> firstDocs(java.util.List<? extends io.github.mubench.eval.data.Item> items) {
+        return first(items).stream().map(Doc::of).toList();
+    }
+
     /** The evaluation's attacks. */
     public interface Attacks {
         /**

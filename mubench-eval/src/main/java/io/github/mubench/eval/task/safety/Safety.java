@@ -96,7 +96,7 @@ public final class Safety implements Task {
         Dataset<HarmfulPrompt> all = Datasets.load(dataset, HarmfulPrompt.class);
         List<HarmfulPrompt> items = dataset.equals("harmbench")
                 ? all.stratified(context.limit(), context.seed(), HarmfulPrompt::category).items()
-                : all.items().subList(0, Math.min(context.limit(), all.items().size()));
+                : context.first(all.items());
         String preset = settings.preset().equals("cpu") ? "cpu" : null;
         List<Doc> docs = new ArrayList<>();
         for (String attack : settings.attackList()) {

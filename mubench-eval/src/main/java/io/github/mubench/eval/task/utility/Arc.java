@@ -32,33 +32,14 @@ public final class Arc extends ChoiceTask {
     private String prefix;
 
     public Arc(Settings settings) {
+        super("arc_challenge", settings, settings.chat());
         this.settings = settings;
-    }
-
-    @Override
-    public String name() {
-        return "arc_challenge";
-    }
-
-    @Override
-    public int version() {
-        return 1;
-    }
-
-    @Override
-    public Settings settings() {
-        return settings;
-    }
-
-    @Override
-    boolean chat() {
-        return settings.chat();
     }
 
     @Override
     public List<Doc> docs(TaskContext context) {
         List<MultipleChoice> test = Datasets.load("arc_challenge", "test", MultipleChoice.class).items();
-        return test.subList(0, Math.min(context.limit(), test.size())).stream().map(Doc::of).toList();
+        return context.firstDocs(test);
     }
 
     private synchronized String prefix() {

@@ -20,14 +20,40 @@ import java.util.Map;
  * log-likelihood. Subclasses say the context, the option strings and the per-sample values.
  */
 abstract class ChoiceTask implements Task {
+    private final String name;
+    private final Record settings;
+    private final boolean chat;
+
+    /**
+     * @param chat whether the context goes as one user turn through the chat template (lm-eval's
+     *             {@code apply_chat_template})
+     */
+    ChoiceTask(String name, Record settings, boolean chat) {
+        this.name = name;
+        this.settings = settings;
+        this.chat = chat;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int version() {
+        return 1;
+    }
+
+    @Override
+    public Record settings() {
+        return settings;
+    }
+
     /** The context every option is scored after. */
     abstract String context(MultipleChoice item);
 
     /** The continuation of option {@code i}: lm-eval's target delimiter (a space) and the option's text. */
     abstract String option(MultipleChoice item, int i);
-
-    /** Whether the context goes as one user turn through the chat template (lm-eval's {@code apply_chat_template}). */
-    abstract boolean chat();
 
     /** Per-sample values from the options' log-likelihoods. */
     abstract Map<String, Double> values(MultipleChoice item, double[] logprobs);
@@ -41,7 +67,7 @@ abstract class ChoiceTask implements Task {
     public List<Request> requests(Doc doc) {
         MultipleChoice item = (MultipleChoice) doc.item();
         String context = context(item);
-        Prompt prompt = chat() ? Prompt.user(null, context) : Prompt.text(context);
+        Prompt prompt = chat ? Prompt.user(null, context) : Prompt.text(context);
         List<Request> out = new ArrayList<>();
         for (int i = 0; i < item.choices().size(); i++) {
             out.add(new Request.Loglikelihood(prompt, option(item, i)));

@@ -76,7 +76,7 @@ public final class Gsm8k implements Task {
     @Override
     public List<Doc> docs(TaskContext context) {
         List<MathProblem> test = Datasets.load("gsm8k", "test", MathProblem.class).items();
-        return test.subList(0, Math.min(context.limit(), test.size())).stream().map(Doc::of).toList();
+        return context.firstDocs(test);
     }
 
     private synchronized String prefix() {

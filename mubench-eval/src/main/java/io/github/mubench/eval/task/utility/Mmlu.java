@@ -41,27 +41,8 @@ public final class Mmlu extends ChoiceTask {
     private Map<String, List<MultipleChoice>> dev;
 
     public Mmlu(Settings settings) {
+        super("mmlu", settings, settings.chat());
         this.settings = settings;
-    }
-
-    @Override
-    public String name() {
-        return "mmlu";
-    }
-
-    @Override
-    public int version() {
-        return 1;
-    }
-
-    @Override
-    public Settings settings() {
-        return settings;
-    }
-
-    @Override
-    boolean chat() {
-        return settings.chat();
     }
 
     @Override

@@ -31,33 +31,14 @@ public final class TruthfulQa extends ChoiceTask {
     private final Settings settings;
 
     public TruthfulQa(Settings settings) {
+        super("truthfulqa_mc" + settings.mc(), settings, settings.chat());
         this.settings = settings;
-    }
-
-    @Override
-    public String name() {
-        return "truthfulqa_mc" + settings.mc();
-    }
-
-    @Override
-    public int version() {
-        return 1;
-    }
-
-    @Override
-    public Settings settings() {
-        return settings;
-    }
-
-    @Override
-    boolean chat() {
-        return settings.chat();
     }
 
     @Override
     public List<Doc> docs(TaskContext context) {
         List<MultipleChoice> items = Datasets.load(name(), MultipleChoice.class).items();
-        return items.subList(0, Math.min(context.limit(), items.size())).stream().map(Doc::of).toList();
+        return context.firstDocs(items);
     }
 
     @Override

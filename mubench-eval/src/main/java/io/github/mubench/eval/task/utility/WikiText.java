@@ -63,7 +63,7 @@ public final class WikiText implements Task {
     @Override
     public List<Doc> docs(TaskContext context) {
         List<Passage> all = Datasets.load("wikitext2", Passage.class).items();
-        return all.subList(0, Math.min(context.limit(), all.size())).stream().map(Doc::of).toList();
+        return context.firstDocs(all);
     }
 
     /** The harness's {@code wikitext_detokenizer}: its replacements, in its order. */
