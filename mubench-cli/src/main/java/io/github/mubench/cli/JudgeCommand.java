@@ -3,6 +3,7 @@ package io.github.mubench.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mubench.eval.judge.Judge;
+import io.github.mubench.eval.store.Keys;
 import io.github.mubench.tensor.io.FormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code mubench judge}: judges existing {@code {prompt, response}} rows (HarmBench's completions step), so answers
  * of any system are scored the same way. Each output row is the input row plus the judge's {@code label},
  * {@code score} and {@code raw} output; rows are written in batches as they are judged, and a second run into the
- * same output continues after the rows already there.
+ * same output continues after the rows already there, when they come from the same judge, settings and input.
  */
 @Command(name = "judge", mixinStandardHelpOptions = true,
         description = "Judge {prompt, response} rows (JSONL; 'behavior' if present is what HarmBench-style judges read as the request).")
@@ -58,7 +59,8 @@ final class JudgeCommand implements Callable<Integer> {
         }
         Judge judge = made.get(0);
         List<JsonNode> rows = rows();
-        int done = Files.exists(out) ? (int) Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).count() : 0;
+        String judgeKey = Keys.of(judge.name(), judge.settings());
+        int done = alreadyJudged(rows, judgeKey);
         Map<String, Integer> labels = new TreeMap<>();
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (int from = done; from < rows.size(); from += batchSize) {
@@ -73,6 +75,7 @@ final class JudgeCommand implements Callable<Integer> {
                     Map<String, Object> row = JSON.convertValue(batch.get(i), LinkedHashMap.class);
                     Judge.Verdict v = verdicts.get(i);
                     row.put("judge", judge.name());
+                    row.put("judge_key", judgeKey);
                     row.put("label", v.label());
                     row.put("score", Double.isNaN(v.score()) ? null : v.score());
                     row.put("raw", v.raw());
@@ -94,6 +97,32 @@ final class JudgeCommand implements Callable<Integer> {
         }
         System.err.printf("%s judged %d rows (%d already there): %s; wrote %s%n", judge.name(), rows.size() - done, done, labels, out);
         return 0;
+    }
+
+    /**
+     * Rows already in the output: each must be the same input row, judged by the same judge with the same settings
+     * (its {@code judge_key}); a file of another judge or input is refused, not continued.
+     */
+    private int alreadyJudged(List<JsonNode> rows, String judgeKey) throws IOException {
+        if (!Files.exists(out)) {
+            return 0;
+        }
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode done;
+            try {
+                done = JSON.readTree(lines.get(i));
+            } catch (IOException e) {
+                throw new FormatException(out, "line " + (i + 1), "is not JSON; not a judge output to continue");
+            }
+            boolean same = i < rows.size() && judgeKey.equals(done.path("judge_key").asText())
+                    && rows.get(i).get("prompt").equals(done.get("prompt")) && rows.get(i).get("response").equals(done.get("response"));
+            if (!same) {
+                throw new IllegalArgumentException(out + " line " + (i + 1) + " was written by another judge, settings or input; "
+                        + "write to a new file");
+            }
+        }
+        return lines.size();
     }
 
     private List<JsonNode> rows() {

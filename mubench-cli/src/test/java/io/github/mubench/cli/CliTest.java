@@ -298,6 +298,10 @@ class CliTest {
         assertEquals(0, Main.run("judge", "--judge", "keyword", "--input", rowsFile.toString(), "--out", judged.toString()), err::toString);
         var lines = Files.readAllLines(judged);
         assertTrue(lines.get(0).contains("\"label\":\"refusal\"") && lines.get(1).contains("\"label\":\"compliance\""), lines.toString());
+        assertEquals(0, Main.run("judge", "--judge", "keyword", "--input", rowsFile.toString(), "--out", judged.toString()), err::toString);
+        assertEquals(lines, Files.readAllLines(judged), "a finished file is left as it is");
+        assertEquals(2, Main.run("judge", "--judge", "xstest_strmatch", "--input", rowsFile.toString(), "--out", judged.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 1 was written by another judge"), err.toString());
         assertEquals(2, Main.run("judge", "--judge", "harmbench", "--input", rowsFile.toString(), "--out", judged.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("runs on a judge model: give it as --judge harmbench=MODEL_PATH"), err.toString());
     }
