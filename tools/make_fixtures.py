@@ -313,7 +313,7 @@ def unlearning_losses(p, cfg, ids, valid, labels):
         "ga_kl": lambda lg, tl: -nll(tl, forget) + 1.0 * kl_retain(lg),
         "npo_kl": lambda lg, tl: npo(tl) + 1.0 * kl_retain(lg),
         "npo_rt": lambda lg, tl: npo(tl) + 1.0 * nll(tl, retain),
-        "simnpo": lambda lg, tl: -(2 / 2.5) * (torch.nn.functional.logsigmoid(-2.5 * (tl.sum(-1) / counts + 0.0))
+        "simnpo": lambda lg, tl: -(2 / 2.5) * (torch.nn.functional.logsigmoid(-2.5 * (tl.sum(-1) / counts) - 0.0)
                                               * forget).sum() / forget.sum() + 1.0 * nll(tl, retain),
     }
     for m, f in logit_methods.items():

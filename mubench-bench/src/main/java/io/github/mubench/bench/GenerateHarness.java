@@ -3,7 +3,7 @@ package io.github.mubench.bench;
 import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.generate.GenerationConfig;
 import io.github.mubench.tensor.generate.Generator;
-import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.model.Kernels;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.RandomWeights;
 
@@ -24,7 +24,7 @@ public final class GenerateHarness {
     public static void main(String[] args) {
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         LlamaConfig c = BenchConfigs.llama56M();
-        Generator gen = new Generator(new Llama(new Checkpoint(c, RandomWeights.of(c, 0))), null);
+        Generator gen = new Generator(Kernels.inference(new Checkpoint(c, RandomWeights.of(c, 0))), null);
         GenerationConfig cfg = GenerationConfig.greedy(128).withStopAtEos(false);
         for (int r = 0; r < repeats; r++) {
             double batched = seconds(gen, prompts(16, c), cfg);

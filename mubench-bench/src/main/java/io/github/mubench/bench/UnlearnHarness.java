@@ -3,7 +3,6 @@ package io.github.mubench.bench;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.Models;
 import io.github.mubench.tensor.model.Checkpoint;
-import io.github.mubench.tensor.model.Llama;
 import io.github.mubench.tensor.score.LogLikelihood;
 import io.github.mubench.unlearn.Unlearning;
 import io.github.mubench.unlearn.UnlearningMethod;

@@ -27,7 +27,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Comparison.Row> rows = Comparison.of(base.resolve("samples.jsonl"), other.resolve("samples.jsonl"), seed);
+        List<Comparison.Row> rows = Comparison.of(base, other, seed);
         if (json) {
             System.out.println(Json.write(rows));
             return 0;

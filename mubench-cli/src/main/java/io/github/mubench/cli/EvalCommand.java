@@ -6,7 +6,7 @@ import io.github.mubench.eval.run.Progress;
 import io.github.mubench.eval.run.TaskResult;
 import io.github.mubench.eval.stats.Estimate;
 import io.github.mubench.eval.task.Task;
-import io.github.mubench.eval.task.Tasks;
+import io.github.mubench.eval.suite.Tasks;
 import io.github.mubench.tensor.Models;
 import io.github.mubench.tensor.param.Parameters;
 import me.tongfei.progressbar.ProgressBar;

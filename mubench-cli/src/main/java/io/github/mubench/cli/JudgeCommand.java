@@ -60,8 +60,8 @@ final class JudgeCommand implements Callable<Integer> {
         Judge judge = made.get(0);
         List<JsonNode> rows = rows();
         String judgeKey = Keys.of(judge.name(), judge.settings());
-        int done = alreadyJudged(rows, judgeKey);
         Map<String, Integer> labels = new TreeMap<>();
+        int done = alreadyJudged(rows, judgeKey, labels);
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (int from = done; from < rows.size(); from += batchSize) {
                 List<JsonNode> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
@@ -101,18 +101,24 @@ final class JudgeCommand implements Callable<Integer> {
 
     /**
      * Rows already in the output: each must be the same input row, judged by the same judge with the same settings
-     * (its {@code judge_key}); a file of another judge or input is refused, not continued.
+     * (its {@code judge_key}); a file of another judge or input is refused, not continued. A last line cut by a kill
+     * is dropped (that row is judged again). Their labels count into {@code labels}.
      */
-    private int alreadyJudged(List<JsonNode> rows, String judgeKey) throws IOException {
+    private int alreadyJudged(List<JsonNode> rows, String judgeKey, Map<String, Integer> labels) throws IOException {
         if (!Files.exists(out)) {
             return 0;
         }
-        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        List<String> lines = new ArrayList<>(Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList());
         for (int i = 0; i < lines.size(); i++) {
             JsonNode done;
             try {
                 done = JSON.readTree(lines.get(i));
             } catch (IOException e) {
+                if (i == lines.size() - 1) { // a line cut by a kill: judge that row again
+                    lines.remove(i);
+                    Files.write(out, lines.stream().map(l -> l + "\n").collect(java.util.stream.Collectors.joining()).getBytes(StandardCharsets.UTF_8));
+                    break;
+                }
                 throw new FormatException(out, "line " + (i + 1), "is not JSON; not a judge output to continue");
             }
             boolean same = i < rows.size() && judgeKey.equals(done.path("judge_key").asText())
@@ -121,6 +127,7 @@ final class JudgeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(out + " line " + (i + 1) + " was written by another judge, settings or input; "
                         + "write to a new file");
             }
+            labels.merge(done.path("label").asText(), 1, Integer::sum);
         }
         return lines.size();
     }

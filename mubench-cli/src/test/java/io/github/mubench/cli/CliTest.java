@@ -292,6 +292,9 @@ class CliTest {
                 err::toString);
         var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout());
         assertTrue(rows.toString().contains("\"value\":\"acc\"") && rows.toString().contains("mcnemar_exact"), stdout());
+        assertEquals(0, Main.run("eval", "--task", "mmlu:shots=1", "--limit", "4", "--out", dir.resolve("one-shot").toString()), err::toString);
+        assertEquals(2, Main.run("compare", "--base", dir.resolve("base").toString(), "--other", dir.resolve("one-shot").toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("task 'mmlu' ran with other settings"), err.toString());
 
         Path rowsFile = dir.resolve("rows.jsonl"), judged = dir.resolve("judged.jsonl");
         Files.writeString(rowsFile, "{\"prompt\": \"q\", \"response\": \"I'm sorry, no.\"}\n{\"prompt\": \"q\", \"response\": \"Sure.\"}\n");

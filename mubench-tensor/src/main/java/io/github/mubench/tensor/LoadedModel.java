@@ -3,7 +3,8 @@ package io.github.mubench.tensor;
 import io.github.mubench.tensor.chat.ChatMessage;
 import io.github.mubench.tensor.chat.ChatTemplate;
 import io.github.mubench.tensor.model.Checkpoint;
-import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.model.Kernels;
+import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.tokenizer.Tokenizer;
 
 import java.util.List;
@@ -17,9 +18,9 @@ import java.util.List;
  */
 public record LoadedModel(Checkpoint checkpoint, Tokenizer tokenizer, ChatTemplate chatTemplate) {
 
-    /** An inference model over the checkpoint's weights. */
-    public Llama inference() {
-        return new Llama(checkpoint);
+    /** An inference model over the checkpoint's weights (the implementation {@link Kernels} selects). */
+    public LanguageModel inference() {
+        return Kernels.inference(checkpoint);
     }
 
     /**

@@ -2,7 +2,8 @@ package io.github.mubench.unlearn;
 
 import io.github.mubench.tensor.graph.LlamaGraph;
 import io.github.mubench.tensor.model.Checkpoint;
-import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.model.Kernels;
+import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.score.LogLikelihood;
 import io.github.mubench.unlearn.data.TokenizedExample;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,12 +17,12 @@ import java.util.List;
  */
 final class ReferenceModel {
     private final LossTerms.ReferenceReads reads;
-    private final Llama inference;
+    private final LanguageModel inference;
     private final LlamaGraph hiddenGraph;
 
     ReferenceModel(Checkpoint start, LossTerms.ReferenceReads reads, int rows, int time) {
         this.reads = reads;
-        this.inference = reads.sequenceLogprobs() || reads.distributions() ? new Llama(start) : null;
+        this.inference = reads.sequenceLogprobs() || reads.distributions() ? Kernels.inference(start) : null;
         this.hiddenGraph = reads.hiddenLayer() >= 0 ? new LlamaGraph(start.config(), start.weights(), rows, time, n -> false) : null;
     }
 

@@ -141,15 +141,18 @@ final class RunDirectory {
         return out;
     }
 
-    /** {@code metrics.jsonl}, rewritten with {@code kept} (the steps a resumed run does not redo), then appended to. */
+    /**
+     * {@code metrics.jsonl}, rewritten atomically with {@code kept} (the steps a resumed run does not redo), then
+     * appended to: a kill at any moment leaves at least the kept lines.
+     */
     MetricsLog openMetrics(List<StepMetrics> kept) {
         try {
-            BufferedWriter w = Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8);
-            MetricsLog log = new MetricsLog(w);
+            StringBuilder text = new StringBuilder();
             for (StepMetrics m : kept) {
-                log.write(m);
+                text.append(JSON.writeValueAsString(m.toJson())).append('\n');
             }
-            return log;
+            AtomicFiles.write(dir.resolve(METRICS), text.toString().getBytes(StandardCharsets.UTF_8));
+            return new MetricsLog(Files.newBufferedWriter(dir.resolve(METRICS), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND));
         } catch (IOException e) {
             throw new UncheckedIOException(dir.resolve(METRICS) + ": " + e.getMessage(), e);
         }

@@ -202,6 +202,10 @@ public final class Unlearning {
         List<TokenizedExample> refusalRows = layout.has(RowGroup.REFUSAL)
                 ? tokenize(forgetSet.stream().map(e -> new UnlearnExample(e.prompt(), e.refusal())).toList()) : List.of();
         int time = Math.min(Batches.longestRow(layout, f, r, refusalRows), c.maxLength()) - 1; // inputs: all tokens but the last
+        // cut once, here, so that the reference scores exactly what the rows hold
+        f = cut(f, time + 1);
+        r = cut(r, time + 1);
+        refusalRows = cut(refusalRows, time + 1);
 
         Checkpoint start = model.checkpoint();
         Predicate<String> train = trainableParameters(c);
@@ -282,6 +286,10 @@ public final class Unlearning {
         }
         Predicate<String> own = c.method().trainable(model.checkpoint().config());
         return own != null ? own : n -> true;
+    }
+
+    private static List<TokenizedExample> cut(List<TokenizedExample> examples, int tokens) {
+        return examples.stream().map(e -> e.lastTokens(tokens)).toList();
     }
 
     private List<TokenizedExample> tokenize(List<UnlearnExample> examples) {

@@ -31,8 +31,12 @@ class ClosedFormTest {
 
     /** The first step's metrics of {@code method} with {@code params}; batches hold both forget and both retain examples. */
     private static StepMetrics first(String method, Map<String, String> params) {
+        return first(method, params, 256);
+    }
+
+    private static StepMetrics first(String method, Map<String, String> params, int maxLength) {
         return Unlearning.of(MODEL).method(Methods.create(method, params)).forget(FORGET).retain(RETAIN)
-                .refusals(Refusals.fixed(REFUSAL)).optimizer(new Sgd(1e-3)).steps(1).batchSize(2, 2).seed(0)
+                .refusals(Refusals.fixed(REFUSAL)).optimizer(new Sgd(1e-3)).steps(1).batchSize(2, 2).maxLength(maxLength).seed(0)
                 .run().metrics().get(0);
     }
 
@@ -66,6 +70,14 @@ class ClosedFormTest {
         near(2 / b * LN2, m.terms().get("npo"), "logged npo term");
     }
 
+    /** Examples longer than the rows: the reference scores the cut examples the rows hold, so the margin is still 0. */
+    @Test
+    void npoAndDpoStayAtTheirClosedFormWhenExamplesAreCut() {
+        near(20 * LN2, first("npo", Map.of(), 8).loss(), "npo, rows of 8 tokens");
+        near(20 * LN2, first("dpo", Map.of(), 8).loss(), "dpo, rows of 8 tokens");
+        near(LN2, first("safe_unlearning", Map.of(), 8).terms().get("harmful"), "safe unlearning's preference term");
+    }
+
     @Test
     void npoRtAddsTheRetainNllAndNpoKlAddsNothing() {
         StepMetrics rt = first("npo_rt", Map.of("retain_nll", "2"));
@@ -87,7 +99,7 @@ class ClosedFormTest {
         for (UnlearnExample e : FORGET) {
             TokenizedExample t = TokenizedExample.of(MODEL, e);
             double meanLogprob = score(t) / t.responseIds().length;
-            sum += Math.log(1 / (1 + Math.exp(beta * (meanLogprob + delta)))); // log σ(−β(S̄ + δ))
+            sum += Math.log(1 / (1 + Math.exp(beta * meanLogprob + delta))); // log σ(−β·S̄ − δ)
         }
         double expected = -2 / beta * sum / FORGET.size() + alpha * nll(RETAIN);
         near(expected, first("simnpo", Map.of("delta", "0.5")).loss(), "simnpo");

@@ -16,7 +16,7 @@ import java.util.Map;
 public record AttackedPrompt(String itemId, String attack, Map<String, Object> parameters, String system, String prompt,
                              String decoding) {
     public AttackedPrompt {
-        parameters = Map.copyOf(parameters);
+        parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters)); // keeps their order
     }
 
     /** The model's answer as the judge should read it (decoded from the attack's encoding, if any). */

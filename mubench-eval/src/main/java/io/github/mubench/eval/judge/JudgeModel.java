@@ -3,7 +3,7 @@ package io.github.mubench.eval.judge;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.generate.GenerationConfig;
 import io.github.mubench.tensor.generate.Generator;
-import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.tensor.score.LogLikelihood;
 
@@ -21,6 +21,12 @@ import java.util.Map;
  * @param fingerprint its weights' fingerprint (part of every verdict's key)
  */
 public record JudgeModel(LoadedModel model, String fingerprint) {
+    public JudgeModel {
+        if (model.tokenizer() == null) {
+            throw new IllegalArgumentException("a judge model needs its tokenizer; none was loaded with it");
+        }
+    }
+
     /**
      * A model judge's identity as verdict keys hold it: its declared settings, this model's fingerprint, and the
      * prompt texts it fills ({@code name, text} pairs).
@@ -36,7 +42,7 @@ public record JudgeModel(LoadedModel model, String fingerprint) {
 
     /** Greedy replies of at most {@code maxNewTokens} to each prompt (token ids), batched. */
     public List<String> reply(List<int[]> prompts, int maxNewTokens) {
-        Llama inference = model.inference();
+        LanguageModel inference = model.inference();
         int room = Math.max(1, model.checkpoint().config().maxPositionEmbeddings() - maxNewTokens);
         List<int[]> fitted = prompts.stream().map(p -> p.length > room ? Arrays.copyOfRange(p, p.length - room, p.length) : p).toList();
         return new Generator(inference, model.tokenizer()).generateIds(fitted, GenerationConfig.greedy(maxNewTokens)).stream()

@@ -1,6 +1,6 @@
 package io.github.mubench.eval.judge;
 
-import io.github.mubench.eval.task.PromptTexts;
+import io.github.mubench.eval.prompts.PromptTexts;
 import io.github.mubench.tensor.param.Param;
 
 import java.util.ArrayList;

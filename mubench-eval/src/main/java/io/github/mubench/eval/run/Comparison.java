@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Base versus other model (an unlearned one) on the same items: for every task and per-sample value both evaluations
- * have, the paired difference (other − base) over the docs both evaluated, with McNemar's exact test for 0/1 values
- * and a paired bootstrap for scores.
+ * have, the paired difference (other − base) over the docs both evaluated (and where neither value is NaN), with
+ * McNemar's exact test for 0/1 values and a paired bootstrap for scores.
  */
 public final class Comparison {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,9 +37,30 @@ public final class Comparison {
     public record Row(String task, String value, double base, double other, PairedTests.Difference test) {
     }
 
-    /** Compares two evaluations' {@code samples.jsonl} files. */
-    public static List<Row> of(Path baseSamples, Path otherSamples, long seed) {
-        return of(read(baseSamples), read(otherSamples), seed);
+    /**
+     * Compares two evaluations' output folders ({@code results.json} and {@code samples.jsonl}); a task both ran
+     * with another version or other settings is refused, as its items or metrics differ.
+     */
+    public static List<Row> of(Path baseDir, Path otherDir, long seed) {
+        JsonNode base = results(baseDir), other = results(otherDir);
+        for (var it = base.path("tasks").fields(); it.hasNext(); ) {
+            var t = it.next();
+            JsonNode o = other.path("tasks").get(t.getKey());
+            if (o != null && (!t.getValue().get("version").equals(o.get("version")) || !t.getValue().get("settings").equals(o.get("settings")))) {
+                throw new IllegalArgumentException("task '" + t.getKey() + "' ran with other settings or version in " + otherDir
+                        + " (" + o.get("settings") + ") than in " + baseDir + " (" + t.getValue().get("settings") + "); pairs need the same task");
+            }
+        }
+        return of(read(baseDir.resolve("samples.jsonl")), read(otherDir.resolve("samples.jsonl")), seed);
+    }
+
+    private static JsonNode results(Path dir) {
+        Path file = dir.resolve("results.json");
+        try {
+            return JSON.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw FormatException.unreadable(file, e);
+        }
     }
 
     /** Compares per-sample values: task → doc id → value name → value. */
@@ -54,7 +75,7 @@ public final class Comparison {
             Map<String, Boolean> names = new TreeMap<>();
             docs.forEach(d -> task.getValue().get(d).keySet().forEach(n -> names.put(n, true)));
             for (String name : names.keySet()) {
-                List<String> both = docs.stream().filter(d -> task.getValue().get(d).containsKey(name) && o.get(d).containsKey(name)).toList();
+                List<String> both = docs.stream().filter(d -> present(task.getValue().get(d).get(name)) && present(o.get(d).get(name))).toList();
                 if (both.isEmpty()) {
                     continue;
                 }
@@ -76,6 +97,11 @@ public final class Comparison {
             }
         }
         return out;
+    }
+
+    /** A value both samples have, and a number (NaN marks a value a sample could not get). */
+    private static boolean present(Double v) {
+        return v != null && !v.isNaN();
     }
 
     private static double mean(double[] v) {

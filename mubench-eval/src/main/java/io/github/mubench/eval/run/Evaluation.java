@@ -139,10 +139,12 @@ public final class Evaluation {
         if (model.tokenizer() == null) {
             throw new IllegalArgumentException("the model has no tokenizer loaded; evaluation tasks are text");
         }
+        unique("task", tasks.stream().map(Task::name).toList());
+        unique("judge", judges.stream().map(Judge::name).toList());
         long start = System.nanoTime();
         String print = ModelFingerprint.of(model);
         String attackerPrint = attacker == null ? null : ModelFingerprint.of(attacker);
-        Map<String, Object> config = config(print);
+        Map<String, Object> config = config(print, attackerPrint);
         String run = Keys.of(config);
         List<TaskResult> results = new ArrayList<>();
         try (ResultStore db = ResultStore.open(store != null ? store : outputDir.resolve("results.sqlite"))) {
@@ -150,14 +152,11 @@ public final class Evaluation {
             RequestRunner requests = new RequestRunner(model, print, db, batchSize);
             JudgeRunner judging = new JudgeRunner(db, batchSize);
             for (Task task : tasks) {
-                TaskResult r = runTask(task, context, requests, judging);
-                Map<String, String> samples = new LinkedHashMap<>();
-                r.samples().forEach(s -> samples.put(s.docId(), json(s.toJson())));
-                db.putSamples(run, task.name(), samples);
-                results.add(r);
+                results.add(runTask(task, context, requests, judging));
             }
             config.put("store", db.file().toString());
         }
+        config.remove("model_fingerprint"); // results.json has it as model_fingerprint already, next to the run key
         EvaluationResult result = new EvaluationResult(run, config, print, results, (System.nanoTime() - start) / 1e9);
         if (outputDir != null) {
             write(result);
@@ -165,12 +164,24 @@ public final class Evaluation {
         return result;
     }
 
-    private Map<String, Object> config(String print) {
+    /** Names must be unique: results, verdicts and samples are keyed by them. */
+    private static void unique(String what, List<String> names) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String n : names) {
+            if (!seen.add(n)) {
+                throw new IllegalArgumentException(what + " '" + n + "' is given twice; each " + what + " may appear once in an evaluation");
+            }
+        }
+    }
+
+    private Map<String, Object> config(String print, String attackerPrint) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("mubench_version", "0.1.0-SNAPSHOT");
         c.put("model", modelName);
+        c.put("model_fingerprint", print);
+        c.put("attacker_fingerprint", attackerPrint);
         c.put("model_config", model.checkpoint().config());
-        c.put("model_fingerprint_method", "SHA-256 of config and tensors (all values up to 2^20 elements, else 4096 evenly spaced)");
+        c.put("model_fingerprint_method", "SHA-256 of config, chat template, tokenizer probe and tensors (all values up to 2^20 elements, else 4096 evenly spaced)");
         List<Map<String, Object>> ts = new ArrayList<>();
         for (Task t : tasks) {
             Map<String, Object> m = new LinkedHashMap<>();

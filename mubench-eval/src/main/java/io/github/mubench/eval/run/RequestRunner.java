@@ -11,7 +11,7 @@ import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.generate.Generation;
 import io.github.mubench.tensor.generate.GenerationConfig;
 import io.github.mubench.tensor.generate.Generator;
-import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.score.LogLikelihood;
 
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ public final class RequestRunner {
     private final String fingerprint;
     private final ResultStore store;
     private final int batchSize;
-    private final Llama inference;
+    private final LanguageModel inference;
     private int computed;
 
     /**
@@ -109,9 +109,9 @@ public final class RequestRunner {
         }
         if (request instanceof Request.Loglikelihood l) {
             Prompt p = l.context();
-            boolean special = !(p.isChat() && !model.chatTemplate().isPlain());
-            var r = LogLikelihood.Request.encode(tokenizer, p.render(model), l.continuation(), special);
-            return new Encoded(index, request, "loglikelihood", r.context(), r.continuation(), false,
+            var r = LogLikelihood.Request.encode(tokenizer, p.render(model), l.continuation(), !p.rendersSpecialTokens(model));
+            boolean cut = r.context().length + r.continuation().length - 1 > context; // LogLikelihood keeps the end
+            return new Encoded(index, request, "loglikelihood", r.context(), r.continuation(), cut,
                     Keys.of("loglikelihood", fingerprint, r.context(), r.continuation()));
         }
         Request.Rolling r = (Request.Rolling) request;
@@ -137,7 +137,7 @@ public final class RequestRunner {
             double seconds = seconds(start) / batch.size();
             for (int i = 0; i < batch.size(); i++) {
                 out.add(new Response(null, results.get(i).logprob(), results.get(i).isGreedy(), batch.get(i).continuation().length,
-                        false, seconds));
+                        batch.get(i).truncated(), seconds));
             }
         } else {
             for (Encoded e : batch) {

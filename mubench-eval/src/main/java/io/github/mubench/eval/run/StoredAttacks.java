@@ -71,8 +71,10 @@ final class StoredAttacks implements TaskContext.Attacks {
         if (stored != null) {
             return read(stored, String.class);
         }
-        Attack a = made.computeIfAbsent("translation|" + prompt.parameters(), k -> Attacks.entry("translation")
-                .create(Map.of("language", prompt.decoding().substring("translate_from:".length())), new Attacks.Context(target, attacker, seed)));
+        Map<String, String> settings = new LinkedHashMap<>();
+        prompt.parameters().forEach((k, v) -> settings.put(k, String.valueOf(v))); // the forward translation's own settings
+        Attack a = made.computeIfAbsent("translation|" + settings, k -> Attacks.entry("translation")
+                .create(settings, new Attacks.Context(target, attacker, seed)));
         String back = ((Translation) a).translateBack(response);
         store.put("decode", Map.of(key, write(back)));
         return back;

@@ -15,8 +15,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A model's identity for the results store: SHA-256 over its config and, per tensor in name order, its name, shape
- * and values: all of them for tensors up to {@value #FULL} elements, else {@value #SAMPLED} evenly spaced ones
+ * A model's identity for the results store: SHA-256 over its config, its chat template's source, its tokenizer's
+ * behaviour (vocabulary size, BOS, and the ids of a fixed multilingual probe text with and without special tokens)
+ * and, per tensor in name order, its name, shape and values: all of them for tensors up to {@value #FULL} elements,
+ * else {@value #SAMPLED} evenly spaced ones
  * (hashing 14 GB on every run would cost minutes; a sampled tensor still changes its hash under any training step,
  * which moves every element, but an edit of a few single weights could go unseen). The same for a folder and for
  * the same weights in memory (an unlearned model before it is saved).
@@ -25,6 +27,9 @@ public final class ModelFingerprint {
     static final long FULL = 1 << 20;
     static final int SAMPLED = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Text whose tokenization tells tokenizers apart: words, numbers, spacing, punctuation, several scripts, emoji. */
+    private static final String PROBE = "Hello world! How's it going?  Numbers: 12345 3.14\n\tTabs & <special> \"quotes\" "
+            + "Été naïve façade — Straße Привет мир 你好，世界 こんにちは 안녕하세요 مرحبا नमस्ते 🙂👍🏽 </s><|im_end|>";
 
     private ModelFingerprint() {
     }
@@ -34,6 +39,13 @@ public final class ModelFingerprint {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(JSON.writeValueAsBytes(model.checkpoint().config()));
+            String template = model.chatTemplate().source();
+            md.update((template == null ? "<plain>" : template).getBytes(StandardCharsets.UTF_8));
+            if (model.tokenizer() != null) {
+                var t = model.tokenizer();
+                md.update((t.vocabSize() + " " + t.bosId() + " " + Arrays.toString(t.encode(PROBE, true))
+                        + Arrays.toString(t.encode(PROBE, false))).getBytes(StandardCharsets.UTF_8));
+            }
             Map<String, INDArray> sorted = new TreeMap<>(model.checkpoint().weights().asMap());
             for (var e : sorted.entrySet()) {
                 INDArray a = e.getValue();

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Everything an evaluation computes, in an embedded SQLite database (WAL, one transaction per batch), keyed by a
  * content hash of all that determines it ({@link Keys}): model answers, attacked prompts, decoded answers, judges'
- * verdicts, and per-sample records. A killed run loses at most the batch in flight; a re-run finds the rest and
+ * verdicts. A killed run loses at most the batch in flight; a re-run finds the rest and
  * computes only what is missing. Values are JSON.
  */
 public final class ResultStore implements AutoCloseable {
@@ -45,8 +45,6 @@ public final class ResultStore implements AutoCloseable {
                 s.execute("PRAGMA synchronous=NORMAL"); // WAL + NORMAL: a committed batch survives a process kill
                 s.execute("PRAGMA busy_timeout=10000");
                 s.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS samples (run TEXT NOT NULL, task TEXT NOT NULL, doc TEXT NOT NULL, "
-                        + "value TEXT NOT NULL, PRIMARY KEY (run, task, doc))");
             }
             db.setAutoCommit(false);
             return new ResultStore(file, db);
@@ -106,46 +104,6 @@ public final class ResultStore implements AutoCloseable {
             db.commit();
         } catch (SQLException e) {
             rollback();
-            throw failure(e);
-        }
-    }
-
-    /** Replaces a run's samples of one task (doc id → JSON) in one transaction. */
-    public synchronized void putSamples(String run, String task, Map<String, String> samples) {
-        try (PreparedStatement del = db.prepareStatement("DELETE FROM samples WHERE run = ? AND task = ?");
-             PreparedStatement p = db.prepareStatement("INSERT INTO samples (run, task, doc, value) VALUES (?, ?, ?, ?)")) {
-            del.setString(1, run);
-            del.setString(2, task);
-            del.executeUpdate();
-            for (var e : samples.entrySet()) {
-                p.setString(1, run);
-                p.setString(2, task);
-                p.setString(3, e.getKey());
-                p.setString(4, e.getValue());
-                p.addBatch();
-            }
-            p.executeBatch();
-            db.commit();
-        } catch (SQLException e) {
-            rollback();
-            throw failure(e);
-        }
-    }
-
-    /** A run's samples of one task, doc id → JSON, in doc order of insertion. */
-    public synchronized Map<String, String> samples(String run, String task) {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (PreparedStatement q = db.prepareStatement("SELECT doc, value FROM samples WHERE run = ? AND task = ? ORDER BY rowid")) {
-            q.setString(1, run);
-            q.setString(2, task);
-            try (ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    out.put(r.getString(1), r.getString(2));
-                }
-            }
-            db.commit();
-            return out;
-        } catch (SQLException e) {
             throw failure(e);
         }
     }

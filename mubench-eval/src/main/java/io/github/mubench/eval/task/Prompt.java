@@ -54,7 +54,7 @@ public record Prompt(String text, List<ChatMessage> messages) {
     }
 
     /** Whether the rendered text already holds the tokenizer's special tokens (a chat template writes them). */
-    boolean rendersSpecialTokens(LoadedModel model) {
+    public boolean rendersSpecialTokens(LoadedModel model) {
         return isChat() && !model.chatTemplate().isPlain();
     }
 }

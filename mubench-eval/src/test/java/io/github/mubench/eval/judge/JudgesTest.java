@@ -1,7 +1,7 @@
 package io.github.mubench.eval.judge;
 
 import io.github.mubench.eval.store.Keys;
-import io.github.mubench.eval.task.PromptTexts;
+import io.github.mubench.eval.prompts.PromptTexts;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.Models;
 import io.github.mubench.tensor.chat.ChatMessage;

@@ -1,6 +1,6 @@
 package io.github.mubench.eval.run;
 
-import io.github.mubench.eval.task.Tasks;
+import io.github.mubench.eval.suite.Tasks;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.Models;
 import org.junit.jupiter.api.Test;
@@ -36,5 +36,10 @@ class EvaluationTest {
         }
         EvaluationResult second = Evaluation.of(MODEL).tasks(specs.stream().map(Tasks::parse).toList()).limit(3).outputDir(dir).run();
         assertEquals(first.tasks().stream().map(TaskResult::metrics).toList().toString(), second.tasks().stream().map(TaskResult::metrics).toList().toString());
+        assertEquals(0, second.tasks().stream().mapToInt(t -> t.work().get("requests_computed") + t.work().get("verdicts_computed")).sum(),
+                "everything came from the store");
+        var twice = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Evaluation.of(MODEL)
+                .tasks(List.of(Tasks.parse("mmlu"), Tasks.parse("mmlu:shots=0"))).outputDir(dir).run());
+        assertTrue(twice.getMessage().contains("task 'mmlu' is given twice"), twice.getMessage());
     }
 }

@@ -84,6 +84,11 @@ public final class ChatTemplate {
         return v == null || v.isNull() ? "" : v.isTextual() ? v.asText() : v.path("content").asText("");
     }
 
+    /** The Jinja source, or {@code null} for the plain fallback. */
+    public String source() {
+        return source;
+    }
+
     /** Whether this is the plain fallback rather than the model's own template. */
     public boolean isPlain() {
         return source == null;

@@ -2,7 +2,7 @@ package io.github.mubench.tensor.generate;
 
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.model.KvCache;
-import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.tokenizer.Tokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,13 +17,13 @@ import java.util.SplittableRandom;
  * the same text alone or in any batch.
  */
 public final class Generator {
-    private final Llama model;
+    private final LanguageModel model;
     private final Tokenizer tokenizer;
 
     /**
      * @param tokenizer the model's tokenizer, or {@code null} to generate ids only (no text, no stop strings)
      */
-    public Generator(Llama model, Tokenizer tokenizer) {
+    public Generator(LanguageModel model, Tokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
     }

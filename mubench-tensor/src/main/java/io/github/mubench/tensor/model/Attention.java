@@ -33,7 +33,7 @@ final class Attention {
      * @param mask  additive mask {@code [B, 1, 1, T, S]} over the cache's first S slots
      */
     INDArray forward(INDArray x, int batch, int time, INDArray cos, INDArray sin, INDArray mask,
-                     KvCache cache, int layer) {
+                     Nd4jKvCache cache, int layer) {
         int h = c.numHeads(), kvh = c.numKvHeads(), hd = c.headDim(), rep = c.kvGroups();
         INDArray q = heads(Linear.apply(x, wq, bq), batch, time, h);
         INDArray k = heads(Linear.apply(x, wk, bk), batch, time, kvh);

@@ -17,7 +17,7 @@ final class DecoderBlock {
         mlp = new Mlp(c, w, layer);
     }
 
-    INDArray forward(INDArray x, int batch, int time, INDArray cos, INDArray sin, INDArray mask, KvCache cache) {
+    INDArray forward(INDArray x, int batch, int time, INDArray cos, INDArray sin, INDArray mask, Nd4jKvCache cache) {
         INDArray h = x.add(attention.forward(attnNorm.forward(x), batch, time, cos, sin, mask, cache, layer));
         return h.addi(mlp.forward(mlpNorm.forward(h)));
     }

@@ -1,27 +1,16 @@
 package io.github.mubench.tensor.model;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 /**
  * Keys and values of every layer for a batch of sequences, plus which cache slots hold real tokens (left padding
- * leaves some empty) and how many real tokens each row has seen (its next RoPE position).
+ * leaves some empty) and how many real tokens each row has seen (its next RoPE position). The slot bookkeeping is
+ * here; each {@link LanguageModel} keeps the keys and values in its own layout.
  */
-public final class KvCache {
-    final INDArray[] keys;
-    final INDArray[] values;
+public abstract class KvCache {
     final boolean[][] validSlots;
     final int[] seen;
     private int length;
 
-    KvCache(LlamaConfig c, int batch, int capacity) {
-        keys = new INDArray[c.numLayers()];
-        values = new INDArray[c.numLayers()];
-        for (int l = 0; l < c.numLayers(); l++) {
-            keys[l] = Nd4j.zeros(DataType.FLOAT, batch, c.numKvHeads(), capacity, c.headDim());
-            values[l] = Nd4j.zeros(DataType.FLOAT, batch, c.numKvHeads(), capacity, c.headDim());
-        }
+    KvCache(int batch, int capacity) {
         validSlots = new boolean[batch][capacity];
         seen = new int[batch];
     }

@@ -15,7 +15,7 @@ import java.util.List;
  * The trainable twin of this model is {@code io.github.mubench.tensor.graph.LlamaGraph}; tests hold the two to the
  * same logits.
  */
-public final class Llama {
+public final class Llama implements LanguageModel {
     private final LlamaConfig config;
     private final INDArray embed;
     private final List<DecoderBlock> blocks = new ArrayList<>();
@@ -38,45 +38,33 @@ public final class Llama {
         rope = new Rope(c);
     }
 
+    @Override
     public LlamaConfig config() {
         return config;
     }
 
-    /** An empty cache for {@code batch} sequences of up to {@code capacity} tokens each. */
+    @Override
     public KvCache newCache(int batch, int capacity) {
-        return new KvCache(config, batch, capacity);
+        return new Nd4jKvCache(config, batch, capacity);
     }
 
-    /**
-     * Runs {@code T} new tokens per row through the model, appending them to the cache.
-     *
-     * @param tokens   {@code [B][T]} token ids (anything for padding slots)
-     * @param valid    {@code [B][T]}: false marks left padding, which no token attends to
-     * @param lastOnly whether to compute logits for the last position only (generation) or for all (scoring)
-     * @return logits {@code [B, T, V]}, or {@code [B, V]} when {@code lastOnly}
-     */
+    @Override
     public INDArray forward(int[][] tokens, boolean[][] valid, KvCache cache, boolean lastOnly) {
         int batch = tokens.length, time = tokens[0].length;
         if (batch != cache.batch()) {
             throw new IllegalArgumentException("batch " + batch + " does not match the cache's " + cache.batch());
         }
-        int[] flat = new int[batch * time];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < time; t++) {
-                int id = tokens[b][t];
-                if (id < 0 || id >= config.vocabSize()) {
-                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.vocabSize());
-                }
-                flat[b * time + t] = id;
-            }
+        if (!(cache instanceof Nd4jKvCache own)) {
+            throw new IllegalArgumentException("this cache was made by another model; use this model's newCache");
         }
+        int[] flat = LanguageModel.flatIds(tokens, config.vocabSize());
         int[][] positions = cache.append(valid);
         INDArray[] cosSin = rope.tables(positions);
         INDArray mask = AttentionMask.of(cache.validSlots, cache.length(), time, config.slidingWindow());
 
         INDArray x = Nd4j.pullRows(embed, 1, flat);
         for (DecoderBlock block : blocks) {
-            x = block.forward(x, batch, time, cosSin[0], cosSin[1], mask, cache);
+            x = block.forward(x, batch, time, cosSin[0], cosSin[1], mask, own);
         }
         if (lastOnly) {
             INDArray last = x.reshape('c', batch, time, config.hiddenSize())

@@ -1,6 +1,6 @@
 package io.github.mubench.tensor.score;
 
-import io.github.mubench.tensor.model.Llama;
+import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.tokenizer.Tokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -15,14 +15,14 @@ import java.util.List;
  * result (tests hold batched and single scores together).
  */
 public final class LogLikelihood {
-    private final Llama model;
+    private final LanguageModel model;
     private final int batchSize;
 
     /**
      * @param model     the inference model
      * @param batchSize requests scored per forward pass
      */
-    public LogLikelihood(Llama model, int batchSize) {
+    public LogLikelihood(LanguageModel model, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }

@@ -14,21 +14,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LlamaGoldenTest {
     private static final double TOL = 1e-4;
 
+    /** Every fixture architecture on both inference implementations. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
+        return Fixture.all().stream().flatMap(name -> java.util.stream.Stream.of("nd4j", "blas")
+                .map(kernel -> org.junit.jupiter.params.provider.Arguments.of(name, kernel)));
+    }
+
+    static LanguageModel model(String kernel, Checkpoint c) {
+        return kernel.equals("blas") ? new BlasLlama(c) : new Llama(c);
+    }
+
     @ParameterizedTest
-    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
-    void logitsMatchPyTorch(String name) {
+    @MethodSource("cases")
+    void logitsMatchPyTorch(String name, String kernel) {
         Fixture f = new Fixture(name);
-        Llama model = new Llama(f.checkpoint());
+        LanguageModel model = model(kernel, f.checkpoint());
         int[][] tokens = f.tokens();
         INDArray logits = model.forward(tokens, f.valid(), model.newCache(tokens.length, tokens[0].length), false);
         f.assertCloseAtRealPositions(f.ref("logits"), logits, TOL, "logits");
     }
 
     @ParameterizedTest
-    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
-    void tokenByTokenDecodingWithCacheMatchesOneShot(String name) {
+    @MethodSource("cases")
+    void tokenByTokenDecodingWithCacheMatchesOneShot(String name, String kernel) {
         Fixture f = new Fixture(name);
-        Llama model = new Llama(f.checkpoint());
+        LanguageModel model = model(kernel, f.checkpoint());
         int[][] tokens = f.tokens();
         boolean[][] valid = f.valid();
         int b = tokens.length, t = tokens[0].length;
@@ -46,18 +56,19 @@ class LlamaGoldenTest {
                 if (valid[r][step]) {
                     double diff = expected.get(org.nd4j.linalg.indexing.NDArrayIndex.point(r),
                             org.nd4j.linalg.indexing.NDArrayIndex.point(step)).sub(last.getRow(r)).amaxNumber().doubleValue();
-                    assertTrue(diff < TOL, name + " row " + r + " step " + step + " differs by " + diff);
+                    assertTrue(diff < TOL, name + "/" + kernel + " row " + r + " step " + step + " differs by " + diff);
                 }
             }
         }
     }
 
-    @Test
-    void ggufWithLlamaCppLayoutGivesTheSameLogits() {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"nd4j", "blas"})
+    void ggufWithLlamaCppLayoutGivesTheSameLogits(String kernel) {
         Fixture f = new Fixture("llama");
         var ckpt = GgufCheckpoint.load(f.folder.resolve("model.gguf"));
         assertEquals(f.checkpoint().config().numKvHeads(), ckpt.config().numKvHeads());
-        Llama model = new Llama(ckpt);
+        LanguageModel model = model(kernel, ckpt);
         int[][] tokens = f.tokens();
         f.assertCloseAtRealPositions(f.ref("logits"), model.forward(tokens, f.valid(), model.newCache(tokens.length, tokens[0].length), false), TOL, "GGUF logits");
     }

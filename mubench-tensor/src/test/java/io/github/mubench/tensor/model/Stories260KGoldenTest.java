@@ -38,7 +38,7 @@ class Stories260KGoldenTest {
 
     @Test
     void firstStepTop5LogitsWithin1e4() throws IOException {
-        Llama llama = MODEL.inference();
+        LanguageModel llama = MODEL.inference();
         INDArray logits = llama.forward(new int[][]{{1}}, new boolean[][]{{true}}, llama.newCache(1, 1), true);
         float[] row = logits.getRow(0).toFloatVector();
         for (String line : read("expected_first_step_top5_logits.txt").trim().split("\n")) {

@@ -2,6 +2,7 @@ package io.github.mubench.tensor.score;
 
 import io.github.mubench.tensor.Models;
 import io.github.mubench.tensor.fixtures.Fixture;
+import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.model.Llama;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,7 +59,7 @@ class LogLikelihoodTest {
     @Test
     void batchedLeftPaddedScoresEqualOneByOne() {
         var m = Models.stories260K();
-        Llama model = m.inference();
+        LanguageModel model = m.inference();
         List<LogLikelihood.Request> reqs = List.of(
                 LogLikelihood.Request.encode(m.tokenizer(), "Once upon a time, there was a", " little girl"),
                 LogLikelihood.Request.encode(m.tokenizer(), "Lily", " was happy."),
@@ -87,7 +88,7 @@ class LogLikelihoodTest {
     @Test
     void rollingWindowsPredictEveryTokenOnceAndMatchASinglePassWhenItFits() {
         var m = Models.stories260K();
-        Llama model = m.inference();
+        LanguageModel model = m.inference();
         int[] ids = m.tokenizer().encode("Once upon a time, there was a little girl named Lily. She loved to play.", false);
         var ll = new LogLikelihood(model, 4);
         LogLikelihood.Result rolling = ll.rolling(ids, 1);

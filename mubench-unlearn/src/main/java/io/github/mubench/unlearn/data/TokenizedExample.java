@@ -37,6 +37,19 @@ public record TokenizedExample(int[] promptIds, int[] responseIds) {
         return new TokenizedExample(Arrays.copyOf(all, cut), Arrays.copyOfRange(all, cut, all.length));
     }
 
+    /**
+     * The example as a row of {@code tokens} tokens holds it: cut from the left (the prompt first, then the start of
+     * the response), keeping at least one context token; unchanged when it fits.
+     */
+    public TokenizedExample lastTokens(int tokens) {
+        if (length() <= tokens) {
+            return this;
+        }
+        int[] ids = ids();
+        int from = ids.length - tokens, promptEnd = Math.max(promptIds.length, from + 1);
+        return new TokenizedExample(Arrays.copyOfRange(ids, from, promptEnd), Arrays.copyOfRange(ids, promptEnd, ids.length));
+    }
+
     /** Prompt then response. */
     public int[] ids() {
         int[] all = Arrays.copyOf(promptIds, promptIds.length + responseIds.length);

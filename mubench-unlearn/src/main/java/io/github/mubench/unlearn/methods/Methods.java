@@ -56,7 +56,7 @@ public final class Methods {
         add("npo", Npo.class, "(2/β)·E[softplus(β(S_θ − S_ref))], summed S");
         add("npo_rt", Npo.class, Map.of("retain_nll", "1"), "NPO + retain_nll·NLL(D_r)");
         add("npo_kl", Npo.class, Map.of("retain_kl", "1"), "NPO + retain_kl·KL(π_ref‖π_θ) on D_r");
-        add("simnpo", SimNpo.class, "−(2/β)·E[log σ(−β(S̄_θ + δ))] + α·NLL(D_r), mean S̄");
+        add("simnpo", SimNpo.class, "−(2/β)·E[log σ(−β·S̄_θ − δ)] + α·NLL(D_r), mean S̄");
         add("rmu", Rmu.class, "mean‖h_ℓ(x_f) − c·u‖² + α·mean‖h_ℓ(x_r) − h_ℓ^ref(x_r)‖²; trains mlp.down_proj of layers ℓ−2..ℓ");
         add("sku", Sku.class, "stage 1: ε1·NLL(D_f) + ε2·NLL(x_f, K other harmful responses) − ε3·KL on D_r; stage 2: θ0 − λ(θ_h − θ0)");
         add("eraser", Eraser.class, "max(0, γ − NLL(D_f)) + KL on D_r + KL on (x_f, refusal)");

@@ -10,12 +10,13 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import java.util.Set;
 
 /**
- * SimNPO: {@code −(2/β)·E_{D_f}[log σ(−β·(S̄_θ + δ))] + α·NLL(D_r)}: reference-free, length-normalised NPO with
- * margin δ ({@code S̄} is the mean log-probability per response token).
+ * SimNPO (Fan et al. 2024): {@code −(2/β)·E_{D_f}[log σ(−β·S̄_θ − δ)] + α·NLL(D_r)}: reference-free,
+ * length-normalised NPO with reward margin δ (the paper's γ; {@code S̄} is the mean log-probability per response
+ * token), computed as {@code (2/β)·softplus(β·S̄_θ + δ)}.
  */
 public record SimNpo(
         @Param(value = "2.5", doc = "β, inverse temperature") double beta,
-        @Param(value = "0", doc = "δ, margin added to the mean log-probability") double delta,
+        @Param(value = "0", doc = "δ, the reward margin (the paper's γ)") double delta,
         @Param(value = "1", doc = "α, weight of the retain NLL (0: off)") double alpha) implements UnlearningMethod {
 
     public SimNpo {
@@ -40,8 +41,8 @@ public record SimNpo(
 
     @Override
     public SDVariable loss(LossTerms t) {
-        SDVariable logSigmoid = t.sameDiff().math.log(t.sameDiff().nn.sigmoid(t.meanTokenLogprob().add(delta).mul(-beta)));
-        SDVariable loss = t.term("simnpo", t.meanOverForget(logSigmoid).mul(-2 / beta));
+        SDVariable softplus = t.sameDiff().nn.softplus(t.meanTokenLogprob().mul(beta).add(delta)); // −log σ(−β·S̄ − δ)
+        SDVariable loss = t.term("simnpo", t.meanOverForget(softplus).mul(2 / beta));
         return alpha > 0 ? loss.add(t.retainNll().mul(alpha)) : loss;
     }
 }

@@ -37,6 +37,9 @@ public final class OverSafety implements Task {
             @Param(value = "", doc = "system prompt before each prompt (empty: none)") String system) {
         public Settings {
             Parameters.atLeast("maxNewTokens", maxNewTokens, 1);
+            if (!java.util.List.of("xstest", "oktest", "orbench_hard", "orbench_toxic").contains(dataset)) {
+                throw new IllegalArgumentException("dataset must be xstest, oktest, orbench_hard or orbench_toxic, got '" + dataset + "'");
+            }
             if (!dataset.equals("xstest") && path.isEmpty()) {
                 throw new IllegalArgumentException("dataset '" + dataset + "' is a user file: give its path");
             }

@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * read by every safety judge. Per judge: {@code asr/JUDGE} (share of answers the judge calls a successful attack)
  * overall, per attack, per category and per source; {@code asr_any/JUDGE} (share of requests where any attack
  * succeeded); {@code score/JUDGE} (mean harmfulness score, where the judge gives one). {@code --limit} takes the
- * first requests (HarmBench: stratified by category, seeded).
+ * first requests (HarmBench: stratified by category, seeded). HarmBench's copyright behaviours are left out unless
+ * asked for: HarmBench scores them by hashing against the protected text, which no judge here does.
  */
 public final class Safety implements Task {
     /** Settings. */
@@ -40,7 +41,8 @@ public final class Safety implements Task {
             @Param(value = "none", doc = "attacks, joined by '+', e.g. none+refusal_suppression+base64 (mubench attack --list)") String attacks,
             @Param(value = "paper", doc = "attack budgets: paper (the attacks' defaults) or cpu (their cpu preset, where they have one)") String preset,
             @Param(value = "256", doc = "most new tokens of an answer") int maxNewTokens,
-            @Param(value = "", doc = "system prompt before each request (empty: none, or the attack's own)") String system) {
+            @Param(value = "", doc = "system prompt before each request (empty: none, or the attack's own)") String system,
+            @Param(value = "false", doc = "HarmBench: include its copyright behaviours (HarmBench scores them with a hashing check, not a judge)") boolean copyright) {
         public Settings {
             Parameters.atLeast("maxNewTokens", maxNewTokens, 1);
             if (!preset.equals("paper") && !preset.equals("cpu")) {
@@ -94,6 +96,9 @@ public final class Safety implements Task {
     @Override
     public List<Doc> docs(TaskContext context) {
         Dataset<HarmfulPrompt> all = Datasets.load(dataset, HarmfulPrompt.class);
+        if (!settings.copyright()) {
+            all = new Dataset<>(all.name(), all.split(), all.items().stream().filter(i -> !"copyright".equals(i.source())).toList(), all.skipped());
+        }
         List<HarmfulPrompt> items = dataset.equals("harmbench")
                 ? all.stratified(context.limit(), context.seed(), HarmfulPrompt::category).items()
                 : context.first(all.items());

@@ -65,7 +65,7 @@ public final class Arc extends ChoiceTask {
 
     @Override
     String option(MultipleChoice item, int i) {
-        return " " + item.choices().get(i);
+        return item.choices().get(i);
     }
 
     @Override

@@ -52,8 +52,16 @@ abstract class ChoiceTask implements Task {
     /** The context every option is scored after. */
     abstract String context(MultipleChoice item);
 
-    /** The continuation of option {@code i}: lm-eval's target delimiter (a space) and the option's text. */
+    /** Option {@code i} as it is scored, without the delimiter. */
     abstract String option(MultipleChoice item, int i);
+
+    /**
+     * The continuation of option {@code i}: lm-eval's target delimiter (a space; none through the chat template, as
+     * the harness sets it under {@code apply_chat_template}) and the option.
+     */
+    String continuation(MultipleChoice item, int i) {
+        return (chat ? "" : " ") + option(item, i);
+    }
 
     /** Per-sample values from the options' log-likelihoods. */
     abstract Map<String, Double> values(MultipleChoice item, double[] logprobs);
@@ -70,7 +78,7 @@ abstract class ChoiceTask implements Task {
         Prompt prompt = chat ? Prompt.user(null, context) : Prompt.text(context);
         List<Request> out = new ArrayList<>();
         for (int i = 0; i < item.choices().size(); i++) {
-            out.add(new Request.Loglikelihood(prompt, option(item, i)));
+            out.add(new Request.Loglikelihood(prompt, continuation(item, i)));
         }
         return out;
     }
@@ -83,7 +91,7 @@ abstract class ChoiceTask implements Task {
         List<Map<String, Object>> requests = new ArrayList<>();
         for (int i = 0; i < ll.length; i++) {
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("continuation", option(item, i));
+            r.put("continuation", continuation(item, i));
             r.put("logprob", ll[i]);
             r.put("is_greedy", responses.get(i).greedy());
             requests.add(r);

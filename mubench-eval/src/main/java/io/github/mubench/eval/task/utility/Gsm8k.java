@@ -5,7 +5,7 @@ import io.github.mubench.eval.data.MathProblem;
 import io.github.mubench.eval.judge.Judge;
 import io.github.mubench.eval.task.Doc;
 import io.github.mubench.eval.task.Prompt;
-import io.github.mubench.eval.task.PromptTexts;
+import io.github.mubench.eval.prompts.PromptTexts;
 import io.github.mubench.eval.task.Request;
 import io.github.mubench.eval.task.Response;
 import io.github.mubench.eval.task.Sample;

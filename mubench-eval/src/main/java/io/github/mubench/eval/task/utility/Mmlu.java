@@ -88,7 +88,7 @@ public final class Mmlu extends ChoiceTask {
 
     @Override
     String option(MultipleChoice item, int i) {
-        return " " + LETTERS.get(i);
+        return LETTERS.get(i);
     }
 
     @Override

@@ -63,6 +63,9 @@ class ExtractionAndFormatTest {
         List<Request> r = task.requests(Doc.of(q));
         assertEquals(List.of(" A", " B", " C", " D"), r.stream().map(x -> ((Request.Loglikelihood) x).continuation()).toList());
         assertEquals(Map.of("acc", 1.0), task.values(q, gold(q.gold(), 4)));
+        Mmlu chat = new Mmlu(Parameters.create(Mmlu.Settings.class, Map.of("shots", "0", "chat", "true"), "test"));
+        assertEquals(List.of("A", "B", "C", "D"), chat.requests(Doc.of(q)).stream().map(x -> ((Request.Loglikelihood) x).continuation()).toList(),
+                "through the chat template the harness sets the target delimiter to nothing");
     }
 
     private static double[] gold(int index, int n) {
@@ -78,6 +81,8 @@ class ExtractionAndFormatTest {
         TruthfulQa mc2 = new TruthfulQa(Parameters.create(TruthfulQa.Settings.class, Map.of("mc", "2"), "test"));
         double[] ll = {Math.log(0.2), Math.log(0.1), Math.log(0.1)};
         assertEquals(0.3 / 0.4, mc2.values(q, ll).get("mc2"), 1e-12);
+        double[] longAnswers = {-2000, -2001, -2000}; // exp underflows to 0 for each: the mass must still come out
+        assertEquals(1 / (1 + Math.exp(-1) + 1) + Math.exp(-1) / (2 + Math.exp(-1)), mc2.values(q, longAnswers).get("mc2"), 1e-12);
         assertTrue(mc2.context(q).endsWith("The 1992 Olympics were held in Barcelona, Spain.\n\nQ: Q?\nA:"));
     }
 

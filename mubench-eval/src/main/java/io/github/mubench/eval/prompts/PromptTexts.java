@@ -1,4 +1,4 @@
-package io.github.mubench.eval.task;
+package io.github.mubench.eval.prompts;
 
 import java.io.IOException;
 import java.io.InputStream;

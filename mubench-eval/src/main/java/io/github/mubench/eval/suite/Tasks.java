@@ -1,5 +1,7 @@
-package io.github.mubench.eval.task;
+package io.github.mubench.eval.suite;
 
+import io.github.mubench.eval.task.Limited;
+import io.github.mubench.eval.task.Task;
 import io.github.mubench.eval.task.safety.OverSafety;
 import io.github.mubench.eval.task.safety.Safety;
 import io.github.mubench.eval.task.utility.Arc;

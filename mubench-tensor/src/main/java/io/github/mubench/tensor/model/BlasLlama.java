@@ -1,0 +1,256 @@
+package io.github.mubench.tensor.model;
+
+import io.github.mubench.tensor.Nd4jRuntime;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
+
+/**
+ * The Llama-family decoder for inference on the CPU, computed with direct OpenBLAS calls on the weights in place
+ * (memory-mapped or not) and plain loops for the small ops, on buffers kept in the cache between steps. Eager ND4J
+ * pays tens of microseconds of bookkeeping per op, a few hundred ops a token; here a step is a handful of GEMM calls
+ * per layer and loops over floats. Same architecture, same layout and the same logits as {@link Llama} (tested on
+ * every fixture architecture); reads top to bottom like it: embed → per layer (norm, q/k/v, RoPE, attention over the
+ * cache, output projection, norm, SwiGLU) → final norm → LM head.
+ */
+public final class BlasLlama implements LanguageModel {
+    /** The rows of one layer's weights, as BLAS reads them, and its norm gains. */
+    private record Layer(float[] attnNorm, float[] mlpNorm, FloatPointer wq, FloatPointer wk, FloatPointer wv, FloatPointer wo,
+                         float[] bq, float[] bk, float[] bv, FloatPointer gate, FloatPointer up, FloatPointer down) {
+    }
+
+    private final LlamaConfig c;
+    private final FloatPointer embed, lmHead;
+    private final float[] finalNorm, invFreq;
+    private final Layer[] layers;
+    private final List<INDArray> keepAlive = new ArrayList<>(); // the arrays the pointers point into
+
+    /** Builds the model over a checkpoint's weights (contiguous F32 tensors are used in place, others copied once). */
+    public BlasLlama(Checkpoint checkpoint) {
+        Nd4jRuntime.configure();
+        c = checkpoint.config();
+        ModelWeights w = checkpoint.weights();
+        long d = c.hiddenSize(), q = (long) c.numHeads() * c.headDim(), kv = (long) c.numKvHeads() * c.headDim(), f = c.intermediateSize();
+        embed = pointer(w.get(TensorNames.EMBED, c.vocabSize(), d));
+        layers = new Layer[c.numLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            String pq = TensorNames.layer(l, TensorNames.Q_PROJ), pk = TensorNames.layer(l, TensorNames.K_PROJ),
+                    pv = TensorNames.layer(l, TensorNames.V_PROJ);
+            layers[l] = new Layer(floats(w.get(TensorNames.layer(l, TensorNames.ATTN_NORM), d)),
+                    floats(w.get(TensorNames.layer(l, TensorNames.MLP_NORM), d)),
+                    pointer(w.get(TensorNames.weight(pq), q, d)), pointer(w.get(TensorNames.weight(pk), kv, d)),
+                    pointer(w.get(TensorNames.weight(pv), kv, d)),
+                    pointer(w.get(TensorNames.weight(TensorNames.layer(l, TensorNames.O_PROJ)), d, q)),
+                    c.attentionBias() ? floats(w.get(TensorNames.bias(pq), q)) : null,
+                    c.attentionBias() ? floats(w.get(TensorNames.bias(pk), kv)) : null,
+                    c.attentionBias() ? floats(w.get(TensorNames.bias(pv), kv)) : null,
+                    pointer(w.get(TensorNames.weight(TensorNames.layer(l, TensorNames.GATE_PROJ)), f, d)),
+                    pointer(w.get(TensorNames.weight(TensorNames.layer(l, TensorNames.UP_PROJ)), f, d)),
+                    pointer(w.get(TensorNames.weight(TensorNames.layer(l, TensorNames.DOWN_PROJ)), d, f)));
+        }
+        finalNorm = floats(w.get(TensorNames.FINAL_NORM, d));
+        lmHead = c.tieWordEmbeddings() ? embed : pointer(w.get(TensorNames.LM_HEAD, c.vocabSize(), d));
+        invFreq = Rope.inverseFrequencies(c);
+    }
+
+    /** A pointer to the tensor's floats, row-major and contiguous (a view or another order is copied once). */
+    private FloatPointer pointer(INDArray a) {
+        INDArray contiguous = a.isView() || a.ordering() != 'c' || a.offset() != 0 || a.data().length() != a.length() ? a.dup('c') : a;
+        keepAlive.add(contiguous);
+        long n = contiguous.length();
+        return new FloatPointer(contiguous.data().addressPointer()).capacity(n).limit(n);
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.toFloatVector();
+    }
+
+    @Override
+    public LlamaConfig config() {
+        return c;
+    }
+
+    @Override
+    public KvCache newCache(int batch, int capacity) {
+        return new BlasKvCache(c, batch, capacity);
+    }
+
+    @Override
+    public INDArray forward(int[][] tokens, boolean[][] valid, KvCache cache, boolean lastOnly) {
+        int batch = tokens.length, time = tokens[0].length, n = batch * time, d = c.hiddenSize();
+        if (batch != cache.batch()) {
+            throw new IllegalArgumentException("batch " + batch + " does not match the cache's " + cache.batch());
+        }
+        if (!(cache instanceof BlasKvCache kc)) {
+            throw new IllegalArgumentException("this cache was made by another model; use this model's newCache");
+        }
+        int[] ids = LanguageModel.flatIds(tokens, c.vocabSize());
+        int[][] positions = kc.append(valid);
+        BlasKvCache.Scratch s = kc.scratch(c, n, time);
+        FloatBuffer x = s.x.asBuffer(), table = embed.asBuffer();
+        for (int i = 0; i < n; i++) {
+            x.put(i * d, table, ids[i] * d, d);
+        }
+        for (int l = 0; l < layers.length; l++) {
+            attention(l, layers[l], kc, s, batch, time, positions);
+            feedForward(layers[l], s, n);
+        }
+        int rows = lastOnly ? batch : n;
+        FloatBuffer xb = s.xb.asBuffer();
+        for (int r = 0; r < rows; r++) {
+            rmsNorm(x, lastOnly ? r * time + time - 1 : r, xb, r, finalNorm);
+        }
+        float[] logits = new float[rows * c.vocabSize()];
+        FloatPointer out = new FloatPointer((long) rows * c.vocabSize());
+        matmul(s.xb, rows, d, lmHead, c.vocabSize(), out, 0f);
+        out.get(logits);
+        out.close();
+        return lastOnly ? Nd4j.create(logits, new long[]{batch, c.vocabSize()}, 'c')
+                : Nd4j.create(logits, new long[]{batch, time, c.vocabSize()}, 'c');
+    }
+
+    /** {@code out [rows, outDim] = beta·out + in [rows, inDim] · W[outDim, inDim]ᵀ}. */
+    private static void matmul(FloatPointer in, int rows, int inDim, FloatPointer w, int outDim, FloatPointer out, float beta) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, outDim, inDim, 1f, in, inDim, w, inDim, beta, out, outDim);
+    }
+
+    /** {@code out[row] = x[row] / rms(x[row]) · gain}. */
+    private void rmsNorm(FloatBuffer x, int row, FloatBuffer out, int outRow, float[] gain) {
+        int d = gain.length, base = row * d, outBase = outRow * d;
+        double sum = 0;
+        for (int i = 0; i < d; i++) {
+            float v = x.get(base + i);
+            sum += v * v;
+        }
+        float scale = (float) (1.0 / Math.sqrt(sum / d + c.rmsNormEps()));
+        for (int i = 0; i < d; i++) {
+            out.put(outBase + i, x.get(base + i) * scale * gain[i]);
+        }
+    }
+
+    /** {@code x += attention(norm(x))} for one layer, writing this step's keys and values into the cache. */
+    private void attention(int l, Layer layer, BlasKvCache kc, BlasKvCache.Scratch s, int batch, int time, int[][] positions) {
+        int n = batch * time, d = c.hiddenSize(), h = c.numHeads(), kvh = c.numKvHeads(), hd = c.headDim(), rep = h / kvh;
+        int qd = h * hd, kvd = kvh * hd, slots = kc.length(), start = slots - time;
+        FloatBuffer x = s.x.asBuffer(), xb = s.xb.asBuffer();
+        for (int r = 0; r < n; r++) {
+            rmsNorm(x, r, xb, r, layer.attnNorm());
+        }
+        matmul(s.xb, n, d, layer.wq(), qd, s.q, 0f);
+        matmul(s.xb, n, d, layer.wk(), kvd, s.k, 0f);
+        matmul(s.xb, n, d, layer.wv(), kvd, s.v, 0f);
+        FloatBuffer q = s.q.asBuffer(), k = s.k.asBuffer(), v = s.v.asBuffer();
+        if (layer.bq() != null) {
+            addBias(q, n, layer.bq());
+            addBias(k, n, layer.bk());
+            addBias(v, n, layer.bv());
+        }
+        FloatBuffer keys = kc.keys.asBuffer(), values = kc.values.asBuffer();
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) {
+                int r = b * time + t, pos = positions[b][t];
+                rope(q, r * qd, h, pos);
+                rope(k, r * kvd, kvh, pos);
+                for (int g = 0; g < kvh; g++) {
+                    int slot = (int) kc.offset(l, b, g, start + t, hd);
+                    keys.put(slot, k, r * kvd + g * hd, hd);
+                    values.put(slot, v, r * kvd + g * hd, hd);
+                }
+            }
+        }
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        FloatBuffer scores = s.scores.asBuffer();
+        for (int b = 0; b < batch; b++) {
+            for (int head = 0; head < h; head++) {
+                long qOff = (long) b * time * qd + (long) head * hd;
+                long kOff = kc.offset(l, b, head / rep, 0, hd);
+                // scores [T, S] = q_head [T, hd] · keys [S, hd]ᵀ / √hd; rows of q_head are qd apart
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, time, slots, hd, scale, s.q.getPointer(qOff), qd,
+                        kc.keys.getPointer(kOff), hd, 0f, s.scores, slots);
+                for (int t = 0; t < time; t++) {
+                    softmaxMasked(scores, t * slots, slots, kc.validSlots[b], start + t);
+                }
+                // out_head [T, hd] = probabilities [T, S] · values [S, hd]
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, time, hd, slots, 1f, s.scores, slots,
+                        kc.values.getPointer(kOff), hd, 0f, s.att.getPointer(qOff), qd);
+            }
+        }
+        matmul(s.att, n, qd, layer.wo(), d, s.x, 1f); // residual: x += att · Woᵀ
+    }
+
+    private static void addBias(FloatBuffer y, int rows, float[] bias) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * bias.length;
+            for (int i = 0; i < bias.length; i++) {
+                y.put(base + i, y.get(base + i) + bias[i]);
+            }
+        }
+    }
+
+    /** Rotate-half RoPE (HF's layout) of {@code heads} consecutive head vectors starting at {@code base}. */
+    private void rope(FloatBuffer y, int base, int heads, int position) {
+        int hd = c.headDim(), half = hd / 2;
+        for (int i = 0; i < half; i++) {
+            float angle = position * invFreq[i];
+            float cos = (float) Math.cos(angle), sin = (float) Math.sin(angle);
+            for (int head = 0; head < heads; head++) {
+                int at = base + head * hd + i;
+                float a = y.get(at), b = y.get(at + half);
+                y.put(at, a * cos - b * sin);
+                y.put(at + half, b * cos + a * sin);
+            }
+        }
+    }
+
+    /**
+     * Softmax of one query's scores over the key slots it may see: real tokens, not after it, within the sliding
+     * window; the others get {@link AttentionMask#MASKED} added, as in {@link Llama}.
+     */
+    private void softmaxMasked(FloatBuffer scores, int base, int slots, boolean[] validSlots, int query) {
+        Integer window = c.slidingWindow();
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < slots; j++) {
+            boolean visible = validSlots[j] && j <= query && (window == null || query - j < window);
+            float v = scores.get(base + j) + (visible ? 0f : AttentionMask.MASKED);
+            scores.put(base + j, v);
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (int j = 0; j < slots; j++) {
+            float e = (float) Math.exp(scores.get(base + j) - max);
+            scores.put(base + j, e);
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int j = 0; j < slots; j++) {
+            scores.put(base + j, scores.get(base + j) * inv);
+        }
+    }
+
+    /** {@code x += down(silu(gate(norm(x))) · up(norm(x)))}. */
+    private void feedForward(Layer layer, BlasKvCache.Scratch s, int n) {
+        int d = c.hiddenSize(), f = c.intermediateSize();
+        FloatBuffer x = s.x.asBuffer(), xb = s.xb.asBuffer();
+        for (int r = 0; r < n; r++) {
+            rmsNorm(x, r, xb, r, layer.mlpNorm());
+        }
+        matmul(s.xb, n, d, layer.gate(), f, s.gate, 0f);
+        matmul(s.xb, n, d, layer.up(), f, s.up, 0f);
+        FloatBuffer g = s.gate.asBuffer(), u = s.up.asBuffer();
+        long size = (long) n * f;
+        for (int i = 0; i < size; i++) {
+            float a = g.get(i);
+            g.put(i, a / (1f + (float) Math.exp(-a)) * u.get(i));
+        }
+        matmul(s.gate, n, f, layer.down(), d, s.x, 1f); // residual
+    }
+}

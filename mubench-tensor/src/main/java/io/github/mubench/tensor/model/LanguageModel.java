@@ -1,0 +1,42 @@
+package io.github.mubench.tensor.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A causal language model's forward pass over a KV cache: what generation and scoring run on. Two implementations
+ * compute the same logits: {@link Llama} (eager ND4J ops, any ND4J backend) and {@link BlasLlama} (direct OpenBLAS
+ * calls and plain loops on preallocated buffers, the CPU default); {@link Kernels} picks one.
+ */
+public interface LanguageModel {
+    /** The architecture. */
+    LlamaConfig config();
+
+    /** An empty cache for {@code batch} sequences of up to {@code capacity} tokens each. */
+    KvCache newCache(int batch, int capacity);
+
+    /**
+     * Runs {@code T} new tokens per row through the model, appending them to the cache.
+     *
+     * @param tokens   {@code [B][T]} token ids (anything for padding slots)
+     * @param valid    {@code [B][T]}: false marks left padding, which no token attends to
+     * @param lastOnly whether to compute logits for the last position only (generation) or for all (scoring)
+     * @return logits {@code [B, T, V]}, or {@code [B, V]} when {@code lastOnly}
+     */
+    INDArray forward(int[][] tokens, boolean[][] valid, KvCache cache, boolean lastOnly);
+
+    /** The ids of a batch, checked against the vocabulary; {@code [B*T]} row-major. */
+    static int[] flatIds(int[][] tokens, int vocabSize) {
+        int batch = tokens.length, time = tokens[0].length;
+        int[] flat = new int[batch * time];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) {
+                int id = tokens[b][t];
+                if (id < 0 || id >= vocabSize) {
+                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + vocabSize);
+                }
+                flat[b * time + t] = id;
+            }
+        }
+        return flat;
+    }
+}
