@@ -11,7 +11,26 @@ final class BenchConfigs {
 
     /** The yardstick: vocab 32000, d 512, 8 layers, 8 heads / 4 KV heads, FFN 1408 (56M parameters). */
     static LlamaConfig llama56M() {
-        return new LlamaConfig("llama", 32000, 512, 1408, 8, 8, 4, 64, 1e-5, 10000.0, null, 2048, false, false,
+        return llama(32000, 512, 1408, 8, 8, 4, false);
+    }
+
+    /**
+     * The shapes benchmarked against llama2.c (plain Llama: RoPE θ 10000, no biases, so llama2.c runs them too):
+     * {@code 56M}, {@code 126M} (d 1024, 8 layers, FFN 2816), {@code 335M} (the same with 24 layers) and
+     * {@code qwen0.5B} (Qwen2.5-0.5B's shape: d 896, 24 layers, 14/2 heads, FFN 4864, vocab 151936, tied).
+     */
+    static LlamaConfig byName(String name) {
+        return switch (name) {
+            case "56M" -> llama56M();
+            case "126M" -> llama(32000, 1024, 2816, 8, 16, 8, false);
+            case "335M" -> llama(32000, 1024, 2816, 24, 16, 8, false);
+            case "qwen0.5B" -> llama(151936, 896, 4864, 24, 14, 2, true);
+            default -> throw new IllegalArgumentException("unknown shape '" + name + "': 56M, 126M, 335M, qwen0.5B");
+        };
+    }
+
+    private static LlamaConfig llama(int vocab, int d, int ffn, int layers, int heads, int kvHeads, boolean tied) {
+        return new LlamaConfig("llama", vocab, d, ffn, layers, heads, kvHeads, d / heads, 1e-5, 10000.0, null, 2048, tied, false,
                 null, 1, List.of(2));
     }
 }

@@ -7,6 +7,7 @@ import io.github.mubench.tensor.model.ModelWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,5 +136,64 @@ public final class Llama2cCheckpoint {
             }
             offset += bytes;
         }
+    }
+
+    /**
+     * Writes {@code checkpoint} in the same v0 format (what llama2.c's {@code run.c} reads), for side-by-side
+     * benchmarks: q/k rows back in interleaved RoPE order, the RoPE tables run.c skips written as zeros. llama2.c's
+     * runtime knows only plain RoPE (θ 10000, no scaling), no biases and no sliding window; other configs are refused.
+     */
+    public static void save(Checkpoint checkpoint, Path file) throws java.io.IOException {
+        LlamaConfig c = checkpoint.config();
+        if (c.ropeTheta() != 10000.0 || c.ropeScaling() != null || c.attentionBias() || c.slidingWindow() != null
+                || Math.abs(c.rmsNormEps() - 1e-5) > 1e-12 || c.headDim() * c.numHeads() != c.hiddenSize()) {
+            throw new IllegalArgumentException("llama2.c runs plain Llama only (rope_theta 10000, eps 1e-5, no scaling, bias or window, "
+                    + "head_dim = dim / heads)");
+        }
+        ModelWeights w = checkpoint.weights();
+        int d = c.hiddenSize(), f = c.intermediateSize(), layers = c.numLayers(), hd = c.headDim();
+        io.github.mubench.tensor.io.AtomicFiles.write(file, out -> {
+            java.io.DataOutputStream data = new java.io.DataOutputStream(out);
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            header.putInt(d).putInt(f).putInt(layers).putInt(c.numHeads()).putInt(c.numKvHeads())
+                    .putInt(c.tieWordEmbeddings() ? c.vocabSize() : -c.vocabSize()).putInt(c.maxPositionEmbeddings());
+            data.write(header.array());
+            write(data, w.get(TensorNames.EMBED, c.vocabSize(), d));
+            for (int l = 0; l < layers; l++) {
+                write(data, w.get(TensorNames.layer(l, TensorNames.ATTN_NORM), d));
+            }
+            for (int l = 0; l < layers; l++) {
+                write(data, RopeLayout.halvesToInterleaved(w.get(weight(l, TensorNames.Q_PROJ), d, d), c.numHeads(), hd));
+            }
+            for (int l = 0; l < layers; l++) {
+                write(data, RopeLayout.halvesToInterleaved(w.get(weight(l, TensorNames.K_PROJ), (long) c.numKvHeads() * hd, d), c.numKvHeads(), hd));
+            }
+            for (String proj : new String[]{TensorNames.V_PROJ, TensorNames.O_PROJ}) {
+                for (int l = 0; l < layers; l++) {
+                    write(data, w.asMap().get(weight(l, proj)));
+                }
+            }
+            for (int l = 0; l < layers; l++) {
+                write(data, w.get(TensorNames.layer(l, TensorNames.MLP_NORM), d));
+            }
+            for (String proj : new String[]{TensorNames.GATE_PROJ, TensorNames.DOWN_PROJ, TensorNames.UP_PROJ}) {
+                for (int l = 0; l < layers; l++) {
+                    write(data, w.asMap().get(weight(l, proj)));
+                }
+            }
+            write(data, w.get(TensorNames.FINAL_NORM, d));
+            data.write(new byte[c.maxPositionEmbeddings() * (hd / 2) * 2 * Float.BYTES]); // freq_cis_real/imag, unused by run.c
+            if (!c.tieWordEmbeddings()) {
+                write(data, w.get(TensorNames.LM_HEAD, c.vocabSize(), d));
+            }
+            data.flush();
+        });
+    }
+
+    private static void write(java.io.DataOutputStream out, INDArray a) throws java.io.IOException {
+        float[] v = a.dup('c').data().asFloat();
+        ByteBuffer b = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        out.write(b.array());
     }
 }

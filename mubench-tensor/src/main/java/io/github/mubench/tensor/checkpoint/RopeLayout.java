@@ -15,4 +15,10 @@ final class RopeLayout {
         long in = w.size(1);
         return w.reshape('c', heads, headDim / 2, 2, in).permute(0, 2, 1, 3).dup('c').reshape('c', (long) heads * headDim, in);
     }
+
+    /** The inverse: rotate-half rows back to interleaved pairs (llama2.c's and llama.cpp's order). */
+    static INDArray halvesToInterleaved(INDArray w, int heads, int headDim) {
+        long in = w.size(1);
+        return w.reshape('c', heads, 2, headDim / 2, in).permute(0, 2, 1, 3).dup('c').reshape('c', (long) heads * headDim, in);
+    }
 }

@@ -31,7 +31,7 @@ final class BlasKvCache extends KvCache {
     Scratch scratch(LlamaConfig c, int n, int time) {
         if (scratch == null || scratch.rows < n || scratch.time < time) {
             scratch = new Scratch(c, Math.max(n, scratch == null ? 0 : scratch.rows), Math.max(time, scratch == null ? 0 : scratch.time),
-                    capacity());
+                    capacity(), keys, values);
         }
         return scratch;
     }
@@ -39,10 +39,12 @@ final class BlasKvCache extends KvCache {
     /** One forward pass's activations, off-heap so that BLAS reads and writes them in place. */
     static final class Scratch {
         final int rows, time;
-        final FloatPointer x, xb, q, k, v, att, gate, up, scores;
+        final FloatPointer x, xb, q, k, v, att, gate, up, scores, logits;
+        /** Movable views for BLAS arguments at offsets (a new pointer per call would cost more than small calls do). */
+        final FloatPointer qAt, keysAt, valuesAt, attAt;
 
         /** For {@code rows} token rows, attention scores of {@code time} queries over {@code slots} keys at a time. */
-        Scratch(LlamaConfig c, int rows, int time, int slots) {
+        Scratch(LlamaConfig c, int rows, int time, int slots, FloatPointer keys, FloatPointer values) {
             this.rows = rows;
             this.time = time;
             long d = c.hiddenSize(), qd = (long) c.numHeads() * c.headDim(), kvd = (long) c.numKvHeads() * c.headDim();
@@ -55,6 +57,11 @@ final class BlasKvCache extends KvCache {
             gate = new FloatPointer(rows * (long) c.intermediateSize());
             up = new FloatPointer(rows * (long) c.intermediateSize());
             scores = new FloatPointer((long) time * slots);
+            logits = new FloatPointer((long) rows * c.vocabSize());
+            qAt = new FloatPointer(q);
+            attAt = new FloatPointer(att);
+            keysAt = new FloatPointer(keys);
+            valuesAt = new FloatPointer(values);
         }
     }
 }

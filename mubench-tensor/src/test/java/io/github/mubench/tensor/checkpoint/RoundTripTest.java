@@ -137,4 +137,17 @@ class RoundTripTest {
         assertEquals(Nd4j.createFromArray(new float[][]{{3f, 0.25f}}),
                 Nd4j.pullRows(f32, 1, new int[]{1}));
     }
+
+    /** Written back in llama2.c's format (q/k rows re-interleaved), stories260K reloads to the same weights. */
+    @Test
+    void llama2cExportReloadsToTheSameWeights() throws IOException {
+        Checkpoint stories = Models.stories260K().checkpoint();
+        Path bin = dir.resolve("stories.bin");
+        Llama2cCheckpoint.save(stories, bin);
+        Checkpoint back = Llama2cCheckpoint.load(bin);
+        assertEquals(stories.config(), back.config());
+        for (var e : stories.weights().asMap().entrySet()) {
+            assertEquals(e.getValue(), back.weights().asMap().get(e.getKey()), e.getKey());
+        }
+    }
 }

@@ -1,0 +1,100 @@
+package io.github.mubench.bench;
+
+import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.checkpoint.Llama2cCheckpoint;
+import io.github.mubench.tensor.generate.GenerationConfig;
+import io.github.mubench.tensor.generate.Generator;
+import io.github.mubench.tensor.model.Checkpoint;
+import io.github.mubench.tensor.model.Kernels;
+import io.github.mubench.tensor.model.KvCache;
+import io.github.mubench.tensor.model.LanguageModel;
+import io.github.mubench.tensor.model.LlamaConfig;
+import io.github.mubench.tensor.model.RandomWeights;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Inference speed of one model shape, as JSON lines: greedy decoding at batch 1 (ms/token) and batch 16 (tok/s),
+ * prefill (tokens/s) and scoring-shaped forward passes; with {@code --export FILE} the same random weights are
+ * first written in llama2.c's format for the peer run. The kernel is the process's ({@code -Dmubench.cpu.kernels}).
+ * <p>
+ * Usage: {@code DecodeHarness SHAPE [new_tokens=256] [repeats=3] [--export FILE]}; SHAPE is {@code stories260K} or a
+ * {@link BenchConfigs#byName} name.
+ */
+public final class DecodeHarness {
+    private DecodeHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String shape = args[0];
+        int newTokens = args.length > 1 ? Integer.parseInt(args[1]) : 256, repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Checkpoint ckpt = shape.equals("stories260K") ? Models.stories260K().checkpoint()
+                : new Checkpoint(BenchConfigs.byName(shape), RandomWeights.of(BenchConfigs.byName(shape), 0));
+        int export = Arrays.asList(args).indexOf("--export");
+        if (export >= 0) {
+            Path file = Path.of(args[export + 1]);
+            Llama2cCheckpoint.save(ckpt, file);
+            writeTokenizer(file.resolveSibling(file.getFileName() + ".tok"), ckpt.config().vocabSize());
+        }
+        LlamaConfig c = ckpt.config();
+        LanguageModel model = Kernels.inference(ckpt);
+        String kernel = model.getClass().getSimpleName();
+        long params = ckpt.weights().asMap().values().stream().mapToLong(a -> a.length()).sum();
+        // FLOPs per token: 2 per weight that multiplies; an untied input embedding is only looked up.
+        long matmulParams = params - (c.tieWordEmbeddings() ? 0 : (long) c.vocabSize() * c.hiddenSize());
+        Generator gen = new Generator(model, null);
+        GenerationConfig greedy = GenerationConfig.greedy(newTokens).withStopAtEos(false);
+        for (int r = 0; r < repeats; r++) {
+            double single = seconds(() -> gen.generateIds(List.of(new int[]{1}), greedy));
+            System.out.printf("{\"event\":\"decode\",\"shape\":\"%s\",\"kernel\":\"%s\",\"params\":%d,\"batch\":1,\"ms_per_token\":%.3f,"
+                    + "\"rss_mib\":%.0f}%n", shape, kernel, params, 1000 * single / newTokens, Meters.rssMiB());
+            List<int[]> prompts = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                prompts.add(new int[]{1, 2 + i});
+            }
+            double batched = seconds(() -> gen.generateIds(prompts, greedy));
+            System.out.printf("{\"event\":\"decode\",\"shape\":\"%s\",\"kernel\":\"%s\",\"batch\":16,\"tokens_per_s\":%.1f,"
+                    + "\"gflops\":%.1f}%n", shape, kernel, 16 * newTokens / batched, 16.0 * newTokens * 2 * matmulParams / batched / 1e9);
+            int len = Math.min(256, c.maxPositionEmbeddings());
+            int[][] tokens = new int[8][len];
+            boolean[][] valid = new boolean[8][len];
+            for (int b = 0; b < 8; b++) {
+                for (int t = 0; t < len; t++) {
+                    tokens[b][t] = 1 + (b * 31 + t * 7) % (c.vocabSize() - 1);
+                    valid[b][t] = true;
+                }
+            }
+            double prefill = seconds(() -> {
+                KvCache cache = model.newCache(8, len);
+                model.forward(tokens, valid, cache, false);
+            });
+            System.out.printf("{\"event\":\"prefill\",\"shape\":\"%s\",\"kernel\":\"%s\",\"batch\":8,\"length\":%d,\"tokens_per_s\":%.1f,"
+                    + "\"gflops\":%.1f}%n", shape, kernel, len, 8 * len / prefill, 8.0 * len * 2 * matmulParams / prefill / 1e9);
+            System.gc();
+        }
+    }
+
+    /** A llama2.c {@code tokenizer.bin} of {@code vocab} placeholder pieces: run.c needs one entry per id to print. */
+    private static void writeTokenizer(Path file, int vocab) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.write(b.putInt(0, 16).array(), 0, 4);
+        for (int i = 0; i < vocab; i++) {
+            byte[] piece = ("<" + i + ">").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            b.clear();
+            b.putFloat(0f).putInt(piece.length);
+            out.write(b.array(), 0, 8);
+            out.write(piece);
+        }
+        java.nio.file.Files.write(file, out.toByteArray());
+    }
+
+    private static double seconds(Runnable r) {
+        long t = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t) / 1e9;
+    }
+}
