@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes BENCHMARKS.md (to stdout) from the JSON lines of decode-compare.sh: medians of the repeats per shape and
-implementation, ratios against llama2.c measured in the same session, and the machine they ran on."""
+"""Writes BENCHMARKS.md (to stdout) from the JSON lines of decode-compare.sh: medians (and ranges) of the repeats per
+shape and implementation, ratios against llama2.c measured in the same session, the GEMM and memory-read limits
+measured in the same run, and the machine it all ran on."""
 import glob
 import json
 import os
@@ -10,14 +11,25 @@ import subprocess
 import sys
 
 out, threads = sys.argv[1], sys.argv[2]
-ROOFLINE = 165.0  # fp32 GEMM GFLOP/s of this 2-core machine (2048^3 sgemm, ND4J and PyTorch alike; field notes)
 rows = [json.loads(l) for f in sorted(glob.glob(os.path.join(out, "decode-*.jsonl"))) for l in open(f) if l.startswith("{")]
 
 
+def values(shape, kernel, event, batch, key):
+    return [r[key] for r in rows if r["shape"] == shape and r["kernel"] == kernel and r["event"] == event
+            and r.get("batch") == batch and key in r]
+
+
 def med(shape, kernel, event, batch, key):
-    xs = [r[key] for r in rows if r["shape"] == shape and r["kernel"] == kernel and r["event"] == event
-          and r.get("batch") == batch and key in r]
+    xs = values(shape, kernel, event, batch, key)
     return statistics.median(xs) if xs else None
+
+
+def spread(shape, kernel, event, batch, key, fmt="{:.2f}"):
+    xs = values(shape, kernel, event, batch, key)
+    if not xs:
+        return "—"
+    m = fmt.format(statistics.median(xs))
+    return m if len(xs) == 1 else f"{m} ({fmt.format(min(xs))}–{fmt.format(max(xs))})"
 
 
 def cpu():
@@ -31,32 +43,46 @@ java = subprocess.run(["java", "-version"], capture_output=True, text=True).stde
 mem = next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1]
 shapes = []
 for r in rows:
-    if r["shape"] not in shapes:
+    if r["shape"] not in shapes and r["event"] == "decode":
         shapes.append(r["shape"])
 params = {r["shape"]: r["params"] for r in rows if "params" in r}
+weights = {r["shape"]: r["weight_mib"] for r in rows if "weight_mib" in r}
+gemm = statistics.median([r["gemm_gflops"] for r in rows if "gemm_gflops" in r])
+read = statistics.median([r["read_gbps"] for r in rows if "read_gbps" in r])
 
 print("# Benchmarks\n")
-print("Regenerate with `mubench-bench/decode-compare.sh PATH_TO_LLAMA2C_CHECKOUT` (about 20 minutes; the peer is "
-      "skipped without a checkout). Medians of 3 repeats, 256 new tokens, greedy, random weights (stories260K: its own), "
-      "all in one session.\n")
+print("Regenerate with `mubench-bench/decode-compare.sh PATH_TO_LLAMA2C_CHECKOUT [shapes...]` (a few minutes per "
+      "shape; the peer is skipped without a checkout). 256 new tokens, greedy, random weights (stories260K: its own); "
+      "medians of 3 repeats, the range in brackets; everything in one session.\n")
 print(f"Machine: {cpu()}, {os.cpu_count()} cores, {int(mem) // 1024 // 1024} GiB; {java}; llama2.c `run.c` built with "
       f"`gcc -Ofast -march=native -fopenmp`, `OMP_NUM_THREADS={threads}`.\n")
+print(f"Limits measured in the same runs (`Roofline`): fp32 GEMM **{gemm:.0f} GFLOP/s** (OpenBLAS sgemm 2048³, best of 5) "
+      f"and memory read **{read:.1f} GB/s** (OpenBLAS sasum over 1 GiB, best of 5). Batch-1 decoding reads every "
+      "multiplying weight once per token, so its floor is weights ÷ bandwidth.\n")
 print("## Decoding at batch 1 (ms/token; lower is better)\n")
-print("| shape | parameters | mubench (BlasLlama) | mubench (ND4J ops) | llama2.c | mubench speed vs llama2.c |")
-print("|---|---|---|---|---|---|")
+print("| shape | parameters | weights read a token | floor (weights ÷ bandwidth) | mubench (BlasLlama, default) "
+      "| mubench (ND4J ops) | llama2.c | mubench speed vs llama2.c |")
+print("|---|---|---|---|---|---|---|---|")
 for s in shapes:
-    b, n, p = med(s, "BlasLlama", "decode", 1, "ms_per_token"), med(s, "Llama", "decode", 1, "ms_per_token"), med(s, "llama2.c", "decode", 1, "ms_per_token")
-    fmt = lambda x: "—" if x is None else f"{x:.3f}"
+    b, p = med(s, "BlasLlama", "decode", 1, "ms_per_token"), med(s, "llama2.c", "decode", 1, "ms_per_token")
     ratio = "—" if b is None or p is None else f"{p / b:.2f}×"
-    print(f"| {s} | {params.get(s, 0) / 1e6:.1f}M | {fmt(b)} | {fmt(n)} | {fmt(p)} | {ratio} |")
-print("\n## Batch 16 decoding and prefill (GFLOP/s counts 2 FLOPs per multiplying weight per token: all but an untied input embedding; "
-      f"roofline {ROOFLINE:.0f} GFLOP/s)\n")
-print("| shape | batch-16 greedy, tok/s | GFLOP/s (% of roofline) | prefill 8 × 256, tok/s | GFLOP/s (% of roofline) |")
+    w = weights.get(s, 0)
+    print(f"| {s} | {params.get(s, 0) / 1e6:.1f}M | {w:.0f} MiB | {w * 1.048576 / read:.2f} | "
+          f"{spread(s, 'BlasLlama', 'decode', 1, 'ms_per_token')} | {spread(s, 'Llama', 'decode', 1, 'ms_per_token')} | "
+          f"{spread(s, 'llama2.c', 'decode', 1, 'ms_per_token')} | {ratio} |")
+print(f"\n## Batched decoding and prefill (BlasLlama; GFLOP/s counts 2 FLOPs per multiplying weight per token, "
+      f"% of the {gemm:.0f} GFLOP/s GEMM limit)\n")
+print("| shape | batch | ms/step | tok/s | GFLOP/s (% of limit) |")
 print("|---|---|---|---|---|")
 for s in shapes:
-    t, g = med(s, "BlasLlama", "decode", 16, "tokens_per_s"), med(s, "BlasLlama", "decode", 16, "gflops")
-    pt, pg = med(s, "BlasLlama", "prefill", 8, "tokens_per_s"), med(s, "BlasLlama", "prefill", 8, "gflops")
-    if t is None:
-        continue
-    print(f"| {s} | {t:.0f} | {g:.1f} ({100 * g / ROOFLINE:.0f}%) | {pt:.0f} | {pg:.1f} ({100 * pg / ROOFLINE:.0f}%) |")
+    for batch in sorted({r["batch"] for r in rows if r["shape"] == s and r["event"] == "decode" and r["batch"] > 1}):
+        g = med(s, "BlasLlama", "decode", batch, "gflops")
+        if g is None:
+            continue
+        print(f"| {s} | decode {batch} | {spread(s, 'BlasLlama', 'decode', batch, 'ms_per_step')} | "
+              f"{spread(s, 'BlasLlama', 'decode', batch, 'tokens_per_s', '{:.0f}')} | {g:.1f} ({100 * g / gemm:.0f}%) |")
+    g = med(s, "BlasLlama", "prefill", 8, "gflops")
+    if g is not None:
+        print(f"| {s} | prefill 8 × 256 | — | {spread(s, 'BlasLlama', 'prefill', 8, 'tokens_per_s', '{:.0f}')} | "
+              f"{g:.1f} ({100 * g / gemm:.0f}%) |")
 print("\nRaw lines: `bench-out/decode-*.jsonl`.")

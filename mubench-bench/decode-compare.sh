@@ -25,7 +25,9 @@ for shape in "${shapes[@]}"; do
     extra=()
     [ "$kernel" = blas ] && extra=(--export "$out/$shape.bin")
     [ "$kernel" = nd4j ] && [ "$shape" != stories260K ] && [ "$shape" != 56M ] && continue  # minutes per shape; two suffice
-    java -Xmx12g -Dmubench.cpu.kernels="$kernel" -cp "$cp" io.github.mubench.bench.DecodeHarness "$shape" 256 3 "${extra[@]}" \
+    batches=1,16
+    [ "$shape" = stories260K ] && batches=1,16,64
+    java -Xmx12g -Dmubench.cpu.kernels="$kernel" -cp "$cp" io.github.mubench.bench.DecodeHarness "$shape" 256 3 --batches "$batches" "${extra[@]}" \
       2>/dev/null | grep '^{' > "$out/decode-$shape-$kernel.jsonl"
   done
   if [ -n "$run" ]; then

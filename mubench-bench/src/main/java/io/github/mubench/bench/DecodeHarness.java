@@ -17,11 +17,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Inference speed of one model shape, as JSON lines: greedy decoding at batch 1 (ms/token) and batch 16 (tok/s),
+ * Inference speed of one model shape, as JSON lines: greedy decoding at batch 1 (ms/token) and larger batches (ms/step, tok/s),
  * prefill (tokens/s) and scoring-shaped forward passes; with {@code --export FILE} the same random weights are
  * first written in llama2.c's format for the peer run. The kernel is the process's ({@code -Dmubench.cpu.kernels}).
  * <p>
- * Usage: {@code DecodeHarness SHAPE [new_tokens=256] [repeats=3] [--export FILE]}; SHAPE is {@code stories260K} or a
+ * Usage: {@code DecodeHarness SHAPE [new_tokens=256] [repeats=3] [--batches 1,16] [--export FILE]}; SHAPE is
+ * {@code stories260K} or a
  * {@link BenchConfigs#byName} name.
  */
 public final class DecodeHarness {
@@ -47,17 +48,22 @@ public final class DecodeHarness {
         long matmulParams = params - (c.tieWordEmbeddings() ? 0 : (long) c.vocabSize() * c.hiddenSize());
         Generator gen = new Generator(model, null);
         GenerationConfig greedy = GenerationConfig.greedy(newTokens).withStopAtEos(false);
+        System.out.printf("{\"event\":\"roofline\",\"shape\":\"%s\",\"kernel\":\"%s\",\"gemm_gflops\":%.1f,\"read_gbps\":%.1f,"
+                + "\"weight_mib\":%.0f}%n", shape, kernel, Roofline.gemmGflops(2048), Roofline.readGBps(1024), 4.0 * matmulParams / (1 << 20));
+        int flag = Arrays.asList(args).indexOf("--batches");
+        int[] batches = flag < 0 ? new int[]{1, 16} : Arrays.stream(args[flag + 1].split(",")).mapToInt(Integer::parseInt).toArray();
         for (int r = 0; r < repeats; r++) {
-            double single = seconds(() -> gen.generateIds(List.of(new int[]{1}), greedy));
-            System.out.printf("{\"event\":\"decode\",\"shape\":\"%s\",\"kernel\":\"%s\",\"params\":%d,\"batch\":1,\"ms_per_token\":%.3f,"
-                    + "\"rss_mib\":%.0f}%n", shape, kernel, params, 1000 * single / newTokens, Meters.rssMiB());
-            List<int[]> prompts = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                prompts.add(new int[]{1, 2 + i});
+            for (int batch : batches) {
+                List<int[]> prompts = new ArrayList<>();
+                for (int i = 0; i < batch; i++) {
+                    prompts.add(batch == 1 ? new int[]{1} : new int[]{1, 2 + i % (c.vocabSize() - 2)});
+                }
+                double time = seconds(() -> gen.generateIds(prompts, greedy));
+                System.out.printf("{\"event\":\"decode\",\"shape\":\"%s\",\"kernel\":\"%s\",\"params\":%d,\"batch\":%d,"
+                                + "\"ms_per_step\":%.3f,\"ms_per_token\":%.3f,\"tokens_per_s\":%.1f,\"gflops\":%.1f,\"rss_mib\":%.0f}%n",
+                        shape, kernel, params, batch, 1000 * time / newTokens, 1000 * time / newTokens / batch,
+                        batch * newTokens / time, batch * newTokens * 2.0 * matmulParams / time / 1e9, Meters.rssMiB());
             }
-            double batched = seconds(() -> gen.generateIds(prompts, greedy));
-            System.out.printf("{\"event\":\"decode\",\"shape\":\"%s\",\"kernel\":\"%s\",\"batch\":16,\"tokens_per_s\":%.1f,"
-                    + "\"gflops\":%.1f}%n", shape, kernel, 16 * newTokens / batched, 16.0 * newTokens * 2 * matmulParams / batched / 1e9);
             int len = Math.min(256, c.maxPositionEmbeddings());
             int[][] tokens = new int[8][len];
             boolean[][] valid = new boolean[8][len];

@@ -3,6 +3,7 @@ package io.github.mubench.tensor.generate;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.model.KvCache;
 import io.github.mubench.tensor.model.LanguageModel;
+import io.github.mubench.tensor.score.Logits;
 import io.github.mubench.tensor.tokenizer.Tokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -87,7 +88,7 @@ public final class Generator {
             boolean[][] nextValid = new boolean[batch][1];
             for (int b = 0; b < batch; b++) {
                 Row r = rows[b];
-                int id = r.finish == null ? sampler.next(logits.getRow(b).toFloatVector(), r.random) : r.last();
+                int id = r.finish == null ? sampler.next(Logits.vector(logits, b), r.random) : r.last();
                 if (r.finish == null) {
                     accept(r, b, id, config, listener);
                 }

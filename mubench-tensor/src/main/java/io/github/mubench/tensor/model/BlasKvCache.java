@@ -39,7 +39,12 @@ final class BlasKvCache extends KvCache {
     /** One forward pass's activations, off-heap so that BLAS reads and writes them in place. */
     static final class Scratch {
         final int rows, time;
-        final FloatPointer x, xb, q, k, v, att, gate, up, scores, logits;
+        final FloatPointer x, xb, q, k, v, att, gate, up, scores;
+        /**
+         * Two heap rows, long enough for any row (scores, hidden state, FFN): the element-wise loops run on heap
+         * copies, several times faster than the same loops over direct buffers.
+         */
+        final float[] row, row2;
         /** Movable views for BLAS arguments at offsets (a new pointer per call would cost more than small calls do). */
         final FloatPointer qAt, keysAt, valuesAt, attAt;
 
@@ -57,7 +62,9 @@ final class BlasKvCache extends KvCache {
             gate = new FloatPointer(rows * (long) c.intermediateSize());
             up = new FloatPointer(rows * (long) c.intermediateSize());
             scores = new FloatPointer((long) time * slots);
-            logits = new FloatPointer((long) rows * c.vocabSize());
+            int longest = Math.max(slots, Math.max(c.hiddenSize(), c.intermediateSize()));
+            row = new float[longest];
+            row2 = new float[longest];
             qAt = new FloatPointer(q);
             attAt = new FloatPointer(att);
             keysAt = new FloatPointer(keys);

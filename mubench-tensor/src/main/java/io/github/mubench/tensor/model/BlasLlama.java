@@ -2,11 +2,13 @@ package io.github.mubench.tensor.model;
 
 import io.github.mubench.tensor.Nd4jRuntime;
 import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
@@ -108,13 +110,12 @@ public final class BlasLlama implements LanguageModel {
         int rows = lastOnly ? batch : n;
         FloatBuffer xb = s.xb.asBuffer();
         for (int r = 0; r < rows; r++) {
-            rmsNorm(x, lastOnly ? r * time + time - 1 : r, xb, r, finalNorm);
+            rmsNorm(x, lastOnly ? r * time + time - 1 : r, xb, r, finalNorm, s.row);
         }
-        float[] logits = new float[rows * c.vocabSize()];
-        matmul(s.xb, rows, d, lmHead, c.vocabSize(), s.logits, 0f);
-        s.logits.get(logits);
-        return lastOnly ? Nd4j.create(logits, new long[]{batch, c.vocabSize()}, 'c')
-                : Nd4j.create(logits, new long[]{batch, time, c.vocabSize()}, 'c');
+        INDArray logits = Nd4j.createUninitialized(DataType.FLOAT,
+                lastOnly ? new long[]{batch, c.vocabSize()} : new long[]{batch, time, c.vocabSize()}, 'c');
+        matmul(s.xb, rows, d, lmHead, c.vocabSize(), new FloatPointer(logits.data().addressPointer()), 0f); // in place
+        return logits;
     }
 
     /**
@@ -141,18 +142,19 @@ public final class BlasLlama implements LanguageModel {
     /** Up to this many rows, a matmul is a GEMV per row. */
     static final int GEMV_ROWS = 3;
 
-    /** {@code out[row] = x[row] / rms(x[row]) · gain}. */
-    private void rmsNorm(FloatBuffer x, int row, FloatBuffer out, int outRow, float[] gain) {
-        int d = gain.length, base = row * d, outBase = outRow * d;
+    /** {@code out[row] = x[row] / rms(x[row]) · gain}, through {@code tmp} (a heap row of at least d floats). */
+    private void rmsNorm(FloatBuffer x, int row, FloatBuffer out, int outRow, float[] gain, float[] tmp) {
+        int d = gain.length;
+        x.get(row * d, tmp, 0, d);
         double sum = 0;
         for (int i = 0; i < d; i++) {
-            float v = x.get(base + i);
-            sum += v * v;
+            sum += tmp[i] * tmp[i];
         }
         float scale = (float) (1.0 / Math.sqrt(sum / d + c.rmsNormEps()));
         for (int i = 0; i < d; i++) {
-            out.put(outBase + i, x.get(base + i) * scale * gain[i]);
+            tmp[i] = tmp[i] * scale * gain[i];
         }
+        out.put(outRow * d, tmp, 0, d);
     }
 
     /** {@code x += attention(norm(x))} for one layer, writing this step's keys and values into the cache. */
@@ -161,7 +163,7 @@ public final class BlasLlama implements LanguageModel {
         int qd = h * hd, kvd = kvh * hd, slots = kc.length(), start = slots - time;
         FloatBuffer x = s.x.asBuffer(), xb = s.xb.asBuffer();
         for (int r = 0; r < n; r++) {
-            rmsNorm(x, r, xb, r, layer.attnNorm());
+            rmsNorm(x, r, xb, r, layer.attnNorm(), s.row);
         }
         matmul(s.xb, n, d, layer.wq(), qd, s.q, 0f);
         matmul(s.xb, n, d, layer.wk(), kvd, s.k, 0f);
@@ -194,14 +196,14 @@ public final class BlasLlama implements LanguageModel {
                 FloatPointer qh = at(s.qAt, qOff), keysH = at(s.keysAt, kOff), valuesH = at(s.valuesAt, kOff), outH = at(s.attAt, qOff);
                 if (time == 1) { // decoding: two matrix-vector products
                     cblas_sgemv(CblasRowMajor, CblasNoTrans, slots, hd, scale, keysH, hd, qh, 1, 0f, s.scores, 1);
-                    softmaxMasked(scores, 0, slots, kc.validSlots[b], start);
+                    softmaxMasked(scores, 0, s.row, slots, kc.validSlots[b], start);
                     cblas_sgemv(CblasRowMajor, CblasTrans, slots, hd, 1f, valuesH, hd, s.scores, 1, 0f, outH, 1);
                     continue;
                 }
                 // scores [T, S] = q_head [T, hd] · keys [S, hd]ᵀ / √hd; rows of q_head are qd apart
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, time, slots, hd, scale, qh, qd, keysH, hd, 0f, s.scores, slots);
                 for (int t = 0; t < time; t++) {
-                    softmaxMasked(scores, t * slots, slots, kc.validSlots[b], start + t);
+                    softmaxMasked(scores, t * slots, s.row, slots, kc.validSlots[b], start + t);
                 }
                 // out_head [T, hd] = probabilities [T, S] · values [S, hd]
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, time, hd, slots, 1f, s.scores, slots, valuesH, hd, 0f, outH, qd);
@@ -236,27 +238,53 @@ public final class BlasLlama implements LanguageModel {
 
     /**
      * Softmax of one query's scores over the key slots it may see: real tokens, not after it, within the sliding
-     * window; the others get {@link AttentionMask#MASKED} added, as in {@link Llama}.
+     * window. {@link Llama} adds {@link AttentionMask#MASKED} to the others, whose exponentials then underflow to
+     * exactly zero whenever one slot is visible; here they are set to −∞, which gives the same zeros without
+     * computing them (in a causal prefill they are half the row). A query that sees nothing (a padding position)
+     * gets the masked softmax as is: every slot shifted by the same amount.
      */
-    private void softmaxMasked(FloatBuffer scores, int base, int slots, boolean[] validSlots, int query) {
+    private void softmaxMasked(FloatBuffer scores, int base, float[] row, int slots, boolean[] validSlots, int query) {
+        scores.get(base, row, 0, slots);
         Integer window = c.slidingWindow();
+        int from = window == null ? 0 : Math.max(0, query - window + 1), to = Math.min(query + 1, slots);
+        boolean seesSomething = false;
+        for (int j = from; j < to; j++) {
+            seesSomething |= validSlots[j];
+        }
+        if (seesSomething) {
+            Arrays.fill(row, 0, from, Float.NEGATIVE_INFINITY);
+            Arrays.fill(row, to, slots, Float.NEGATIVE_INFINITY);
+            for (int j = from; j < to; j++) {
+                if (!validSlots[j]) {
+                    row[j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        } else {
+            for (int j = 0; j < slots; j++) {
+                row[j] += AttentionMask.MASKED;
+            }
+            from = 0;
+            to = slots;
+        }
         float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < slots; j++) {
-            boolean visible = validSlots[j] && j <= query && (window == null || query - j < window);
-            float v = scores.get(base + j) + (visible ? 0f : AttentionMask.MASKED);
-            scores.put(base + j, v);
-            max = Math.max(max, v);
+        for (int j = from; j < to; j++) {
+            if (!(row[j] <= max)) { // NaN wins, as in Math.max
+                max = row[j];
+            }
         }
         double sum = 0;
-        for (int j = 0; j < slots; j++) {
-            float e = (float) Math.exp(scores.get(base + j) - max);
-            scores.put(base + j, e);
+        for (int j = from; j < to; j++) {
+            float e = FastExp.exp(row[j] - max); // exactly 0 at −∞
+            row[j] = e;
             sum += e;
         }
         float inv = (float) (1.0 / sum);
-        for (int j = 0; j < slots; j++) {
-            scores.put(base + j, scores.get(base + j) * inv);
+        for (int j = from; j < to; j++) {
+            row[j] *= inv;
         }
+        Arrays.fill(row, 0, from, 0f);
+        Arrays.fill(row, to, slots, 0f);
+        scores.put(base, row, 0, slots);
     }
 
     /** {@code x += down(silu(gate(norm(x))) · up(norm(x)))}. */
@@ -264,15 +292,19 @@ public final class BlasLlama implements LanguageModel {
         int d = c.hiddenSize(), f = c.intermediateSize();
         FloatBuffer x = s.x.asBuffer(), xb = s.xb.asBuffer();
         for (int r = 0; r < n; r++) {
-            rmsNorm(x, r, xb, r, layer.mlpNorm());
+            rmsNorm(x, r, xb, r, layer.mlpNorm(), s.row);
         }
         matmul(s.xb, n, d, layer.gate(), f, s.gate, 0f);
         matmul(s.xb, n, d, layer.up(), f, s.up, 0f);
         FloatBuffer g = s.gate.asBuffer(), u = s.up.asBuffer();
-        long size = (long) n * f;
-        for (int i = 0; i < size; i++) {
-            float a = g.get(i);
-            g.put(i, a / (1f + (float) Math.exp(-a)) * u.get(i));
+        float[] gr = s.row, ur = s.row2;
+        for (int r = 0; r < n; r++) {
+            g.get(r * f, gr, 0, f);
+            u.get(r * f, ur, 0, f);
+            for (int i = 0; i < f; i++) {
+                gr[i] = gr[i] / (1f + FastExp.exp(-gr[i])) * ur[i];
+            }
+            g.put(r * f, gr, 0, f);
         }
         matmul(s.gate, n, f, layer.down(), d, s.x, 1f); // residual
     }

@@ -3,7 +3,6 @@ package io.github.mubench.tensor.score;
 import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.tokenizer.Tokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -146,7 +145,7 @@ public final class LogLikelihood {
             boolean greedy = true;
             for (int i = 0; i < cont.length; i++) {
                 int pos = width - cont.length + i; // the logits at pos predict continuation token i
-                float[] row = logits.get(NDArrayIndex.point(b), NDArrayIndex.point(pos), NDArrayIndex.all()).toFloatVector();
+                float[] row = Logits.vector(logits, b, pos);
                 lp[i] = Logits.logSoftmaxAt(row, cont[i]);
                 greedy &= Logits.argmax(row) == cont[i];
             }
