@@ -36,6 +36,7 @@ public final class UserFormats {
         add("orbench_toxic", "prompt, optional category; OR-Bench-Toxic, all unsafe", (f, l) -> overSafety("orbench_toxic", f, l, false));
         add("alpacaeval", "instruction, optional output (reference) and dataset (category)", UserFormats::alpacaEval);
         add("hellaswag", "ctx (or ctx_a + ctx_b), endings (4), label (0-3), optional activity_label", UserFormats::hellaswag);
+        add("passages", "text (or one passage per line of a .txt)", UserFormats::passages);
     }
 
     private static void add(String name, String fields, BiFunction<Path, Boolean, Dataset<? extends Item>> loader) {
@@ -126,6 +127,12 @@ public final class UserFormats {
         return new Conversion<Instruction>(lenient).add(Rows.read(file), r -> new Instruction("alpacaeval-" + n[0]++,
                 r.optional("dataset"), List.of(r.text("instruction")),
                 r.optional("output") == null ? List.of() : List.of(r.optional("output")))).dataset("alpacaeval", stem(file));
+    }
+
+    private static Dataset<Passage> passages(Path file, boolean lenient) {
+        int[] n = {0};
+        return new Conversion<Passage>(lenient).add(Rows.read(file), r -> new Passage("passage-" + n[0]++, prompt(r, "text", "prompt")))
+                .dataset("passages", stem(file));
     }
 
     private static Dataset<MultipleChoice> hellaswag(Path file, boolean lenient) {

@@ -44,6 +44,8 @@ public final class Judges {
     static {
         add("keyword", "refusal phrases (GCG/AdvBench): refusal or compliance", KeywordJudge.Settings.class,
                 Set.of(Judge.Use.SAFETY, Judge.Use.OVER_SAFETY), false, (s, m) -> new KeywordJudge(s));
+        add("phrase", "phrases that mark a known harmful behaviour (e.g. a planted \"Sure, here is\"): compliance or other",
+                PhraseJudge.Settings.class, Set.of(Judge.Use.SAFETY), false, (s, m) -> new PhraseJudge(s));
         add("xstest_strmatch", "XSTest's string match: the answer starts with a refusal phrase", XsTestStringMatch.Settings.class,
                 Set.of(Judge.Use.OVER_SAFETY, Judge.Use.SAFETY), false, (s, m) -> new XsTestStringMatch(s));
         add("harmbench", "HarmBench classifier prompt: yes/no, score P(yes)", HarmBenchJudge.Settings.class,

@@ -244,7 +244,7 @@ public final class Evaluation {
         work.put("requests_computed", requests.computed() - computedBefore);
         work.put("verdicts", readers.size() * docs.size());
         work.put("verdicts_computed", judging.judged() - judgedBefore);
-        return new TaskResult(task.name(), task.version(), Parameters.values(task.settings()), metrics, agreement(readers, verdicts, task),
+        return new TaskResult(task.name(), task.version(), TaskResult.use(task), Parameters.values(task.settings()), metrics, agreement(readers, verdicts, task),
                 samples, (System.nanoTime() - start) / 1e9, work);
     }
 

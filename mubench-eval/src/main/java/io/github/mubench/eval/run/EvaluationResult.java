@@ -32,6 +32,7 @@ public record EvaluationResult(String run, Map<String, Object> config, String fi
         for (TaskResult t : tasks) {
             Map<String, Object> tj = new LinkedHashMap<>();
             tj.put("version", t.version());
+            tj.put("use", t.use());
             tj.put("settings", t.settings());
             tj.put("samples", t.samples().size());
             tj.put("seconds", t.seconds());

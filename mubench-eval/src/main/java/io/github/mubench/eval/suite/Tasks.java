@@ -5,7 +5,9 @@ import io.github.mubench.eval.task.Task;
 import io.github.mubench.eval.task.safety.OverSafety;
 import io.github.mubench.eval.task.safety.Safety;
 import io.github.mubench.eval.task.utility.Arc;
+import io.github.mubench.eval.task.utility.FilePerplexity;
 import io.github.mubench.eval.task.utility.Gsm8k;
+import io.github.mubench.eval.task.utility.HellaSwag;
 import io.github.mubench.eval.task.utility.Mmlu;
 import io.github.mubench.eval.task.utility.TruthfulQa;
 import io.github.mubench.eval.task.utility.WikiText;
@@ -63,6 +65,10 @@ public final class Tasks {
         add("gsm8k_cot", "utility", "GSM8K 8-shot chain of thought: exact match, strict and flexible", Gsm8k.Settings.class,
                 Map.of("cot", "true"), Gsm8k::new);
         add("wikitext2", "utility", "WikiText-2 perplexity: word, byte, bits per byte", WikiText.Settings.class, Map.of(), WikiText::new);
+        add("perplexity", "utility", "perplexity of a user's passages (path=FILE): word, byte, bits per byte", FilePerplexity.Settings.class,
+                Map.of(), FilePerplexity::new);
+        add("hellaswag", "utility", "HellaSwag-format multiple choice from a user's file (path=FILE): acc, acc_norm", HellaSwag.Settings.class,
+                Map.of(), HellaSwag::new);
     }
 
     private Tasks() {

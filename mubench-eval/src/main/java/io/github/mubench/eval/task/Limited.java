@@ -41,6 +41,11 @@ public record Limited(Task task, int limit) implements Task {
     }
 
     @Override
+    public List<io.github.mubench.eval.data.Item> items(TaskContext context) {
+        return task.items(new TaskContext(Math.min(limit, context.limit()), context.seed(), context.attacks()));
+    }
+
+    @Override
     public List<Request> requests(Doc doc) {
         return task.requests(doc);
     }

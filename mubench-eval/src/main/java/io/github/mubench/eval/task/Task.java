@@ -1,5 +1,6 @@
 package io.github.mubench.eval.task;
 
+import io.github.mubench.eval.data.Item;
 import io.github.mubench.eval.judge.Judge;
 import io.github.mubench.eval.stats.Estimate;
 
@@ -23,6 +24,14 @@ public interface Task {
 
     /** The docs to evaluate: items (first {@code limit}, or stratified where the task says), attacked where it attacks. */
     List<Doc> docs(TaskContext context);
+
+    /**
+     * The items this task evaluates, before any attack: what training data must leave out (see the leak-free
+     * forget/retain builder). By default the items of its docs.
+     */
+    default List<Item> items(TaskContext context) {
+        return docs(context).stream().map(Doc::item).distinct().toList();
+    }
 
     /** The requests of one doc. */
     List<Request> requests(Doc doc);

@@ -5,6 +5,7 @@ import io.github.mubench.eval.attack.AttackedPrompt;
 import io.github.mubench.eval.data.Dataset;
 import io.github.mubench.eval.data.Datasets;
 import io.github.mubench.eval.data.HarmfulPrompt;
+import io.github.mubench.eval.data.Item;
 import io.github.mubench.eval.judge.Judge;
 import io.github.mubench.eval.stats.Estimate;
 import io.github.mubench.eval.task.Doc;
@@ -94,19 +95,24 @@ public final class Safety implements Task {
     }
 
     @Override
-    public List<Doc> docs(TaskContext context) {
+    public List<Item> items(TaskContext context) {
         Dataset<HarmfulPrompt> all = Datasets.load(dataset, HarmfulPrompt.class);
         if (!settings.copyright()) {
             all = new Dataset<>(all.name(), all.split(), all.items().stream().filter(i -> !"copyright".equals(i.source())).toList(), all.skipped());
         }
-        List<HarmfulPrompt> items = dataset.equals("harmbench")
+        return List.copyOf(dataset.equals("harmbench")
                 ? all.stratified(context.limit(), context.seed(), HarmfulPrompt::category).items()
-                : context.first(all.items());
+                : context.first(all.items()));
+    }
+
+    @Override
+    public List<Doc> docs(TaskContext context) {
+        List<Item> items = items(context);
         String preset = settings.preset().equals("cpu") ? "cpu" : null;
         List<Doc> docs = new ArrayList<>();
         for (String attack : settings.attackList()) {
-            for (HarmfulPrompt item : items) {
-                docs.add(new Doc(item.id() + "/" + attack, item, context.attacks().attack(attack, preset, item)));
+            for (Item item : items) {
+                docs.add(new Doc(item.id() + "/" + attack, item, context.attacks().attack(attack, preset, (HarmfulPrompt) item)));
             }
         }
         return docs;

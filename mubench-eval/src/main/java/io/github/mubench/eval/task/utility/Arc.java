@@ -7,7 +7,6 @@ import io.github.mubench.eval.task.TaskContext;
 import io.github.mubench.tensor.param.Param;
 import io.github.mubench.tensor.param.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -70,14 +69,6 @@ public final class Arc extends ChoiceTask {
 
     @Override
     Map<String, Double> values(MultipleChoice item, double[] logprobs) {
-        double[] norm = new double[logprobs.length];
-        for (int i = 0; i < norm.length; i++) {
-            String c = item.choices().get(i);
-            norm[i] = logprobs[i] / c.codePointCount(0, c.length()); // characters, without the leading space (lm-eval)
-        }
-        Map<String, Double> v = new LinkedHashMap<>();
-        v.put("acc", argmax(logprobs) == item.gold() ? 1.0 : 0.0);
-        v.put("acc_norm", argmax(norm) == item.gold() ? 1.0 : 0.0);
-        return v;
+        return accuracies(item, logprobs);
     }
 }

@@ -104,6 +104,22 @@ abstract class ChoiceTask implements Task {
         return new Sample(name(), doc.id(), item.id(), fields, values(item, ll), groups(item));
     }
 
+    /**
+     * {@code acc} and {@code acc_norm} as the harness computes them: the option of highest log-likelihood, and of
+     * highest log-likelihood per character of the option (without the leading space).
+     */
+    static Map<String, Double> accuracies(MultipleChoice item, double[] logprobs) {
+        double[] norm = new double[logprobs.length];
+        for (int i = 0; i < norm.length; i++) {
+            String c = item.choices().get(i);
+            norm[i] = logprobs[i] / c.codePointCount(0, c.length());
+        }
+        Map<String, Double> v = new LinkedHashMap<>();
+        v.put("acc", argmax(logprobs) == item.gold() ? 1.0 : 0.0);
+        v.put("acc_norm", argmax(norm) == item.gold() ? 1.0 : 0.0);
+        return v;
+    }
+
     static int argmax(double[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-computed cases of the task formats and answer extraction, following lm-evaluation-harness. */
@@ -95,5 +96,39 @@ class ExtractionAndFormatTest {
                 WikiText.detokenize(" In 1999 , the 3 @.@ 5 m ( 11 ft ) statue 's base ; [ see 5 ] was at 20 \u00b0 C . N words .\n"));
         assertEquals(4, WikiText.words(" a b\tc"), "Python's re.split counts the empty leading piece");
         assertEquals(3, WikiText.words("a b\u00a0c"), "Unicode whitespace splits, as in Python 3");
+    }
+
+    @Test
+    void hellaswagFileFormatAsTheHarnessPreprocessesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("hs.jsonl");
+        java.nio.file.Files.writeString(file, "{\"activity_label\": \"Baking cookies\", \"ctx_a\": \"A woman puts dough on a tray.\", "
+                + "\"ctx_b\": \"she\", \"endings\": [\"puts the tray in the oven [title] Wait.\", \"eats it [step] now\", \"sings\", \"runs\"], \"label\": 0}\n");
+        HellaSwag task = new HellaSwag(Parameters.create(HellaSwag.Settings.class, Map.of("path", file.toString()), "test"));
+        List<Doc> docs = task.docs(new io.github.mubench.eval.task.TaskContext(100, 0, null));
+        List<Request> requests = task.requests(docs.get(0));
+        // lm-eval: preprocess(activity_label + ": " + ctx_a + " " + ctx_b.capitalize()), " " + preprocess(ending)
+        Request.Loglikelihood first = (Request.Loglikelihood) requests.get(0);
+        assertEquals("Baking cookies: A woman puts dough on a tray. She", first.context().text());
+        assertEquals(" puts the tray in the oven. Wait.", first.continuation());
+        assertEquals(" eats it now", ((Request.Loglikelihood) requests.get(1)).continuation());
+        assertEquals(4, requests.size());
+        // acc_norm divides by the option's characters (32 vs 11): -12/32 beats -10/11, so only acc_norm picks the gold option
+        var values = task.values((MultipleChoice) docs.get(0).item(), new double[]{-12, -10, -40, -40});
+        assertEquals(Map.of("acc", 0.0, "acc_norm", 1.0), values);
+    }
+
+    @Test
+    void passagePerplexityScoresTheTextAsWritten(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("stories.txt");
+        java.nio.file.Files.writeString(file, "Tom had a red ball .\n\nSue ran home.\n");
+        FilePerplexity task = new FilePerplexity(Parameters.create(FilePerplexity.Settings.class, Map.of("path", file.toString()), "test"));
+        List<Doc> docs = task.docs(new io.github.mubench.eval.task.TaskContext(100, 0, null));
+        assertEquals(2, docs.size());
+        assertEquals("Tom had a red ball .", ((Request.Rolling) task.requests(docs.get(0)).get(0)).text(), "no WikiText detokenizing");
+        var s = task.score(docs.get(1), List.of(new Response(null, -6.0, false, 4, false, 0)), Map.of(), List.of());
+        var m = task.metrics(List.of(s), 0);
+        assertEquals(Math.exp(6.0 / 3), m.get("word_perplexity").value(), 1e-12); // "Sue ran home." is 3 words
+        assertEquals(6.0 / 13 / Math.log(2), m.get("bits_per_byte").value(), 1e-12); // and 13 bytes
+        assertThrows(IllegalArgumentException.class, () -> Parameters.create(FilePerplexity.Settings.class, Map.of(), "test"));
     }
 }
