@@ -3,7 +3,6 @@ package io.github.mubench.cli;
 import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.checkpoint.GgufCheckpoint;
 import io.github.mubench.tensor.checkpoint.GgufFile;
-import io.github.mubench.tensor.tokenizer.GgufVocab;
 import io.github.mubench.tensor.tokenizer.HfTokenizerFiles;
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.checkpoint.Llama2cCheckpoint;
@@ -33,12 +32,6 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
 
-    private static String tokenName(java.util.Map<String, Object> meta, String which) {
-        Object id = meta.get("tokenizer.ggml." + which + "_token_id");
-        return id instanceof Number n && meta.get("tokenizer.ggml.tokens") instanceof java.util.List<?> tokens
-                && n.intValue() < tokens.size() ? String.valueOf(tokens.get(n.intValue())) : null;
-    }
-
     @Override
     public Integer call() throws Exception {
         Checkpoint c = from == Format.llama2c ? Llama2cCheckpoint.load(input) : GgufCheckpoint.load(input);
@@ -49,11 +42,7 @@ final class ConvertCommand implements Callable<Integer> {
             }
             HfTokenizerFiles.write(Llama2cTokenizer.load(tokenizer, c.config().vocabSize()).toHfTokenizerJson(), "<s>", "</s>", out);
         } else if (from == Format.gguf) {
-            GgufFile header = GgufFile.read(input);
-            if (header.metadata().containsKey("tokenizer.ggml.model")) {
-                var names = header.metadata();
-                HfTokenizerFiles.write(GgufVocab.toTokenizerJson(header), tokenName(names, "bos"), tokenName(names, "eos"), out);
-            }
+            HfTokenizerFiles.writeGguf(GgufFile.read(input), out);
         }
         System.err.println("wrote " + out.resolve("config.json") + " and " + c.weights().asMap().size() + " tensors ("
                 + c.config().parameterCount() + " parameters)");

@@ -118,6 +118,30 @@ final class RunDirectory {
         }
     }
 
+    /** Whether the folder holds a finished run (its manifest's status is done). */
+    boolean isFinished() {
+        Path file = dir.resolve(MANIFEST);
+        try {
+            return Files.exists(file) && DONE.equals(JSON.readTree(file.toFile()).path(STATUS).asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every logged step of a finished run. */
+    List<StepMetrics> allMetrics() {
+        Path file = dir.resolve(METRICS);
+        List<StepMetrics> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                out.add(StepMetrics.fromJson(JSON.readTree(line)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** The metrics of the first {@code steps} steps, as an earlier run of this folder logged them. */
     List<StepMetrics> loggedMetrics(int steps) {
         List<StepMetrics> out = new ArrayList<>();
@@ -165,6 +189,8 @@ final class RunDirectory {
             Path source = input.checkpoint().weights().source();
             if (source != null && Files.isDirectory(source)) {
                 HfTokenizerFiles.copy(source, dir);
+            } else if (source != null && source.getFileName().toString().endsWith(".gguf")) {
+                HfTokenizerFiles.writeGguf(io.github.mubench.tensor.checkpoint.GgufFile.read(source), dir);
             } else if (input.tokenizer() instanceof Llama2cTokenizer t) {
                 HfTokenizerFiles.write(t.toHfTokenizerJson(), "<s>", "</s>", dir);
             }

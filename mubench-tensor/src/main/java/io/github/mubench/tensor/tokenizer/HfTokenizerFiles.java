@@ -32,6 +32,23 @@ public final class HfTokenizerFiles {
         AtomicFiles.write(dir.resolve("tokenizer_config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
     }
 
+    /**
+     * Writes the tokenizer of a GGUF file's {@code tokenizer.ggml.*} metadata as {@code tokenizer.json} and
+     * {@code tokenizer_config.json}; nothing when the file carries no tokenizer.
+     */
+    public static void writeGguf(io.github.mubench.tensor.checkpoint.GgufFile gguf, Path dir) throws IOException {
+        var meta = gguf.metadata();
+        if (meta.containsKey("tokenizer.ggml.model")) {
+            write(GgufVocab.toTokenizerJson(gguf), tokenName(meta, "bos"), tokenName(meta, "eos"), dir);
+        }
+    }
+
+    private static String tokenName(java.util.Map<String, Object> meta, String which) {
+        Object id = meta.get("tokenizer.ggml." + which + "_token_id");
+        return id instanceof Number n && meta.get("tokenizer.ggml.tokens") instanceof java.util.List<?> tokens
+                && n.intValue() >= 0 && n.intValue() < tokens.size() ? String.valueOf(tokens.get(n.intValue())) : null;
+    }
+
     /** Copies the tokenizer and generation files of HF folder {@code from} (those present) into {@code to}. */
     public static void copy(Path from, Path to) throws IOException {
         for (String f : FILES) {
