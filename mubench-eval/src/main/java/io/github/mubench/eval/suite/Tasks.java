@@ -93,6 +93,15 @@ public final class Tasks {
      * {@code limit} gives the task an item limit of its own ({@link Limited}).
      */
     public static Task parse(String spec) {
+        return parse(spec, null);
+    }
+
+    /**
+     * A task from a spec, as {@link #parse(String)}; a relative {@code path} setting (a user's file) is resolved
+     * against {@code baseDir}, the folder of the suite or experiment file that names it ({@code null}: the working
+     * folder).
+     */
+    public static Task parse(String spec, java.nio.file.Path baseDir) {
         int colon = spec.indexOf(':');
         String name = (colon < 0 ? spec : spec.substring(0, colon)).strip();
         Map<String, String> values = new LinkedHashMap<>();
@@ -108,6 +117,10 @@ public final class Tasks {
                 values.put(kv.substring(0, eq).strip(), kv.substring(eq + 1));
             }
         }
+        String file = values.get("path");
+        if (baseDir != null && file != null && !file.isBlank()) {
+            values.put("path", baseDir.resolve(file.strip()).toString());
+        }
         String limit = values.remove("limit");
         Task task = entry(name).create(values);
         if (limit == null) {
@@ -122,10 +135,11 @@ public final class Tasks {
 
     /**
      * The task specs of a suite: a bundled one by name ({@code mubench-quick}, {@code mubench-full}), else a file with
-     * one spec per line ({@code #} starts a comment).
+     * one spec per line ({@code #} starts a comment; relative paths in it are relative to the file's folder).
      */
     public static List<Task> suite(String nameOrFile) {
         String text;
+        java.nio.file.Path baseDir = null;
         try (var in = Tasks.class.getResourceAsStream("/io/github/mubench/eval/suites/" + nameOrFile + ".txt")) {
             if (in != null) {
                 text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -136,6 +150,7 @@ public final class Tasks {
                             + "mubench-full) nor a file");
                 }
                 text = java.nio.file.Files.readString(file);
+                baseDir = file.toAbsolutePath().getParent();
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -144,7 +159,7 @@ public final class Tasks {
         for (String line : text.lines().toList()) {
             String spec = line.replaceAll("#.*", "").strip();
             if (!spec.isEmpty()) {
-                out.add(parse(spec));
+                out.add(parse(spec, baseDir));
             }
         }
         return out;
