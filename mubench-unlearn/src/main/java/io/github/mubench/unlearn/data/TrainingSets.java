@@ -83,6 +83,12 @@ public record TrainingSets(List<UnlearnExample> forget, List<UnlearnExample> ret
             return this;
         }
 
+        /** Items the model will be evaluated on (e.g. a task's {@code items}): none of their prompts may appear in training. */
+        public Builder excludingItems(java.util.Collection<? extends Item> items) {
+            items.forEach(i -> evaluation.add(normalize(i.prompt())));
+            return this;
+        }
+
         /**
          * The sets without the evaluation prompts.
          *
