@@ -1,0 +1,419 @@
+package io.github.mubench.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mubench.eval.data.Item;
+import io.github.mubench.eval.judge.Judge;
+import io.github.mubench.eval.run.Evaluation;
+import io.github.mubench.eval.run.Progress;
+import io.github.mubench.eval.store.ModelFingerprint;
+import io.github.mubench.eval.task.Task;
+import io.github.mubench.eval.task.TaskContext;
+import io.github.mubench.experiment.report.Report;
+import io.github.mubench.tensor.LoadedModel;
+import io.github.mubench.tensor.io.AtomicFiles;
+import io.github.mubench.tensor.param.Parameters;
+import io.github.mubench.unlearn.StepMetrics;
+import io.github.mubench.unlearn.TrainingSettings;
+import io.github.mubench.unlearn.Unlearning;
+import io.github.mubench.unlearn.UnlearningMethod;
+import io.github.mubench.unlearn.UnlearningRun;
+import io.github.mubench.unlearn.data.Refusals;
+import io.github.mubench.unlearn.data.TrainingSets;
+import io.github.mubench.unlearn.data.UnlearnExample;
+import io.github.mubench.unlearn.methods.Methods;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The main job: take models, unlearn each with every method setting and seed, evaluate the base models and every
+ * unlearned one on the same tasks, and write the trilemma report. Every stage is cached by content in the output
+ * folder, so the same experiment again (after a crash or {@code kill -9} too) continues where it stopped and
+ * recomputes nothing it has: finished unlearning runs are loaded from their folders, an interrupted one resumes from
+ * its last snapshot, and evaluations take every stored answer from the shared results store. A changed setting
+ * misses only what it determines (a new evaluation setting re-evaluates, a new training setting trains a new run).
+ * <pre>{@code
+ * ExperimentResult r = Experiment.builder()
+ *         .model("qwen", () -> Models.load(Path.of("Qwen2.5-0.5B-Instruct")))
+ *         .forget(forgetPairs, 200).retain(retainPairs, 200)
+ *         .method("NPO", "npo", Map.of("beta", List.of(0.05, 0.1)), Map.of("lr", 1e-5))
+ *         .training(Map.of("steps", 50))
+ *         .tasks(Tasks.suite("mubench-quick")).limit(50).seeds(0, 1)
+ *         .outputDir(Path.of("runs/npo")).run();
+ * }</pre>
+ */
+public final class Experiment {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record ModelEntry(String name, Supplier<LoadedModel> load) {
+    }
+
+    private record MethodEntry(String label, String method, Map<String, Object> params, Map<String, Object> training) {
+    }
+
+    private String name = "experiment";
+    private final List<ModelEntry> models = new ArrayList<>();
+    private final List<MethodEntry> methods = new ArrayList<>();
+    private List<UnlearnExample> forget = List.of(), retain = List.of();
+    private int forgetLimit = Integer.MAX_VALUE, retainLimit = Integer.MAX_VALUE;
+    private Refusals refusals = Refusals.generated(64);
+    private Map<String, Object> training = Map.of();
+    private List<Task> tasks = List.of();
+    private List<Judge> judges = List.of();
+    private int limit = Integer.MAX_VALUE, batchSize = 8, checkpointEvery = 10;
+    private List<Long> seeds = List.of(0L);
+    private Path outputDir;
+    private Consumer<String> log = s -> {
+    };
+    private Progress progress = Progress.NONE;
+    private StepListener steps = (s, m) -> {
+    };
+
+    /** Receives each unlearning step as it is taken. */
+    @FunctionalInterface
+    public interface StepListener {
+        void stepDone(Setting setting, StepMetrics metrics);
+    }
+
+    private Experiment() {
+    }
+
+    /** Starts configuring an experiment. */
+    public static Experiment builder() {
+        return new Experiment();
+    }
+
+    /**
+     * The experiment an experiment file describes (YAML or JSON; see {@link ExperimentSpec}); relative paths in it
+     * are resolved against the file's folder.
+     */
+    public static Experiment fromFile(Path file) {
+        String stem = file.getFileName().toString().replaceAll("\\.[^.]*$", "");
+        Path dir = file.toAbsolutePath().getParent();
+        return SpecExperiments.of(ExperimentSpec.read(file), dir, stem);
+    }
+
+    /** The experiment's name, in the report. */
+    public Experiment name(String n) {
+        this.name = Objects.requireNonNull(n);
+        return this;
+    }
+
+    /** A model to unlearn, loaded when its turn comes (one model is in memory at a time). */
+    public Experiment model(String modelName, Supplier<LoadedModel> load) {
+        if (models.stream().anyMatch(m -> m.name().equals(modelName))) {
+            throw new IllegalArgumentException("two models are named '" + modelName + "'");
+        }
+        models.add(new ModelEntry(modelName, load));
+        return this;
+    }
+
+    /** Forget candidates; the first {@code limit} of those the evaluation does not use are trained on. */
+    public Experiment forget(List<UnlearnExample> pairs, int limit) {
+        this.forget = List.copyOf(pairs);
+        this.forgetLimit = limit;
+        return this;
+    }
+
+    /** Retain candidates; the first {@code limit} of those the evaluation does not use are trained on. */
+    public Experiment retain(List<UnlearnExample> pairs, int limit) {
+        this.retain = List.copyOf(pairs);
+        this.retainLimit = limit;
+        return this;
+    }
+
+    /** Where refusals of methods with refusal rows come from (default: the model's own greedy reply, 64 tokens). */
+    public Experiment refusals(Refusals r) {
+        this.refusals = Objects.requireNonNull(r);
+        return this;
+    }
+
+    /**
+     * A method: its registry name, how the report labels it, its parameters and training settings over the
+     * experiment's (values as {@code --param} takes them; a {@link List} value is a sweep).
+     */
+    public Experiment method(String label, String method, Map<String, ?> params, Map<String, ?> methodTraining) {
+        methods.add(new MethodEntry(label, method, new LinkedHashMap<>(params), new LinkedHashMap<>(methodTraining)));
+        return this;
+    }
+
+    /** Training settings of every method ({@link TrainingSettings} names; a {@link List} value is a sweep). */
+    public Experiment training(Map<String, ?> t) {
+        this.training = new LinkedHashMap<>(t);
+        return this;
+    }
+
+    public Experiment tasks(List<Task> t) {
+        this.tasks = List.copyOf(t);
+        return this;
+    }
+
+    /** The judges (default: the evaluation's: keyword for safety, xstest_strmatch for over-safety). */
+    public Experiment judges(List<Judge> j) {
+        this.judges = List.copyOf(j);
+        return this;
+    }
+
+    /** Items per task. */
+    public Experiment limit(int n) {
+        this.limit = n;
+        return this;
+    }
+
+    /** Requests per model batch in evaluations. */
+    public Experiment batchSize(int b) {
+        this.batchSize = b;
+        return this;
+    }
+
+    /** Every setting runs once per seed (default: 0). */
+    public Experiment seeds(List<Long> s) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("give at least one seed");
+        }
+        this.seeds = List.copyOf(new LinkedHashSet<>(s));
+        return this;
+    }
+
+    /** Snapshot interval of unlearning runs, in steps (default 10): what a kill can cost. */
+    public Experiment checkpointEvery(int n) {
+        this.checkpointEvery = n;
+        return this;
+    }
+
+    public Experiment outputDir(Path dir) {
+        this.outputDir = dir;
+        return this;
+    }
+
+    /** Receives one line per stage (what starts, what is reused). */
+    public Experiment log(Consumer<String> l) {
+        this.log = l;
+        return this;
+    }
+
+    /** Receives the evaluations' progress. */
+    public Experiment progress(Progress p) {
+        this.progress = p;
+        return this;
+    }
+
+    /** Receives every unlearning step. */
+    public Experiment onStep(StepListener l) {
+        this.steps = l;
+        return this;
+    }
+
+    /** Every setting of the experiment, in the order they run per model. */
+    public List<Setting> settings() {
+        List<Setting> out = new ArrayList<>();
+        for (MethodEntry m : methods) {
+            Map<String, Object> t = new LinkedHashMap<>(training);
+            t.putAll(m.training());
+            out.addAll(Setting.expand(m.label(), m.method(), m.params(), t, seeds));
+        }
+        return out;
+    }
+
+    /** Runs what is not done yet, writes the report, and returns the experiment's index. */
+    public ExperimentResult run() {
+        List<Setting> settings = check();
+        Path out = outputDir.toAbsolutePath().normalize();
+        TrainingSets data = trainingData(out);
+        List<ExperimentResult.ModelResult> done = new ArrayList<>();
+        for (ModelEntry entry : models) {
+            log.accept("model " + entry.name() + ": loading");
+            LoadedModel model = entry.load().get();
+            String fingerprint = ModelFingerprint.of(model);
+            Path modelDir = out.resolve(slug(entry.name()));
+            Path baseEval = modelDir.resolve("base");
+            log.accept("model " + entry.name() + ": evaluating the base model");
+            evaluate(model, entry.name(), baseEval, out);
+            List<ExperimentResult.RunResult> runs = new ArrayList<>();
+            ExperimentResult.ModelResult current = new ExperimentResult.ModelResult(entry.name(), fingerprint, baseEval, runs);
+            for (Setting s : settings) {
+                Path runDir = modelDir.resolve(slug(s.group()) + "-seed" + s.seed() + "-" + key(fingerprint, s, data).substring(0, 10));
+                RunResult r = unlearn(model, s, data, runDir);
+                log.accept(s.group() + " seed " + s.seed() + ": evaluating");
+                Path eval = runDir.resolve("eval");
+                evaluate(r.run().model(), entry.name() + " / " + s.group() + " / seed " + s.seed(), eval, out);
+                runs.add(new ExperimentResult.RunResult(s, runDir, eval, r.cost()));
+                index(out, done, current);
+                System.gc(); // one unlearned model's arrays at a time
+            }
+            done.add(current);
+            index(out, done, null);
+        }
+        ExperimentResult result = new ExperimentResult(out, name, done);
+        result.write();
+        Report.of(result).write(out);
+        log.accept("wrote " + out.resolve(Report.MARKDOWN) + " and " + out.resolve(Report.HTML));
+        return result;
+    }
+
+    /** Checks everything a run needs before any work; returns the settings. */
+    private List<Setting> check() {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no models: add at least one");
+        }
+        if (methods.isEmpty()) {
+            throw new IllegalArgumentException("no methods: add at least one");
+        }
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("no evaluation tasks: add at least one");
+        }
+        if (forget.isEmpty()) {
+            throw new IllegalArgumentException("no forget data");
+        }
+        if (outputDir == null) {
+            throw new IllegalArgumentException("no output folder");
+        }
+        List<Setting> settings = settings();
+        for (Setting s : settings) { // every parameter name and value, before the first model is loaded
+            UnlearningMethod m = Methods.create(s.method(), s.params());
+            TrainingSettings t = Parameters.create(TrainingSettings.class, s.training(), s.group() + " training");
+            var groups = m.rowGroups();
+            if ((groups.contains(io.github.mubench.unlearn.RowGroup.RETAIN) || groups.contains(io.github.mubench.unlearn.RowGroup.RANDOM_BENIGN))
+                    && retain.isEmpty()) {
+                throw new IllegalArgumentException(s.group() + ": method '" + s.method() + "' needs retain data, and none was given");
+            }
+            Objects.requireNonNull(t);
+        }
+        return settings;
+    }
+
+    /** The forget and retain pairs without anything the evaluation asks, written to {@code data/}. */
+    private TrainingSets trainingData(Path out) {
+        List<Item> evaluated = new ArrayList<>();
+        TaskContext context = new TaskContext(limit, 0, null);
+        for (Task t : tasks) {
+            evaluated.addAll(t.items(context));
+        }
+        TrainingSets all = new TrainingSets.Builder().forgetPairs(forget).retainPairs(retain).excludingItems(evaluated).build();
+        TrainingSets sets = new TrainingSets(all.forget().subList(0, Math.min(forgetLimit, all.forget().size())),
+                all.retain().subList(0, Math.min(retainLimit, all.retain().size())), all.leftOutForget(), all.leftOutRetain());
+        log.accept("data: " + sets.forget().size() + " forget and " + sets.retain().size() + " retain pairs (" + all.leftOutForget()
+                + " forget and " + all.leftOutRetain() + " retain candidates left out: the evaluation asks their prompts)");
+        try {
+            Files.createDirectories(out.resolve("data"));
+            AtomicFiles.write(out.resolve("data/forget.jsonl"), jsonl(sets.forget()));
+            AtomicFiles.write(out.resolve("data/retain.jsonl"), jsonl(sets.retain()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(out.resolve("data") + ": " + e.getMessage(), e);
+        }
+        return sets;
+    }
+
+    private static byte[] jsonl(List<UnlearnExample> pairs) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (UnlearnExample e : pairs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("prompt", e.prompt());
+            m.put("response", e.response());
+            if (e.refusal() != null) {
+                m.put("refusal", e.refusal());
+            }
+            b.append(JSON.writeValueAsString(m)).append('\n');
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private record RunResult(UnlearningRun run, RunCost cost) {
+    }
+
+    /** Loads the finished run in {@code dir}, or runs (resuming from its last snapshot) what is not finished. */
+    private RunResult unlearn(LoadedModel model, Setting s, TrainingSets data, Path dir) {
+        var finished = UnlearningRun.finished(dir);
+        Path costFile = dir.resolve(RunCost.FILE);
+        if (finished.isPresent() && Files.exists(costFile)) {
+            log.accept(s.group() + " seed " + s.seed() + ": reusing " + dir.getFileName());
+            try {
+                return new RunResult(finished.get(), RunCost.fromJson(JSON.readTree(costFile.toFile())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(costFile + ": " + e.getMessage(), e);
+            }
+        }
+        boolean resuming = Files.exists(dir.resolve("checkpoint"));
+        log.accept(s.group() + " seed " + s.seed() + ": " + (resuming ? "resuming" : "unlearning") + " (" + dir.getFileName() + ")");
+        double[] peak = {Double.NaN};
+        TrainingSettings t = Parameters.create(TrainingSettings.class, s.training(), s.group() + " training");
+        Unlearning u = Unlearning.of(model).method(Methods.create(s.method(), s.params())).forget(data.forget()).retain(data.retain())
+                .refusals(refusals).seed(s.seed()).outputDir(dir).checkpointEvery(checkpointEvery).resume(true)
+                .onStep(m -> {
+                    double rss = RunCost.rssMiB();
+                    peak[0] = Double.isNaN(peak[0]) ? rss : Math.max(peak[0], rss);
+                    steps.stepDone(s, m);
+                });
+        t.applyTo(u, s.seed());
+        UnlearningRun run = finished.orElseGet(u::run);
+        RunCost cost = new RunCost(run.metrics().size(), run.metrics().stream().mapToDouble(StepMetrics::seconds).sum(),
+                resuming ? Double.NaN : peak[0]);
+        try {
+            AtomicFiles.write(costFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cost.toJson()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(costFile + ": " + e.getMessage(), e);
+        }
+        return new RunResult(run, cost);
+    }
+
+    private void evaluate(LoadedModel model, String modelName, Path dir, Path out) {
+        Evaluation e = Evaluation.of(model).tasks(tasks).batchSize(batchSize).store(out.resolve("results.sqlite"))
+                .outputDir(dir).modelName(modelName).progress(progress);
+        if (!judges.isEmpty()) {
+            e.judges(judges);
+        }
+        if (limit < Integer.MAX_VALUE) {
+            e.limit(limit);
+        }
+        e.run();
+    }
+
+    /** Writes the index as far as the experiment got, so that an interrupted one can be reported. */
+    private void index(Path out, List<ExperimentResult.ModelResult> done, ExperimentResult.ModelResult current) {
+        List<ExperimentResult.ModelResult> all = new ArrayList<>(done);
+        if (current != null) {
+            all.add(new ExperimentResult.ModelResult(current.name(), current.fingerprint(), current.baseEval(), List.copyOf(current.runs())));
+        }
+        new ExperimentResult(out, name, all).write();
+    }
+
+    /** The content key of a run: model, method and its parameters, training settings, data, refusals, seed. */
+    private String key(String modelFingerprint, Setting s, TrainingSets data) {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("model", modelFingerprint);
+        k.put("method", s.method());
+        k.put("method_parameters", Methods.create(s.method(), s.params()).parameters());
+        k.put("training", Parameters.values(Parameters.create(TrainingSettings.class, s.training(), "training")));
+        k.put("forget", data.forget());
+        k.put("retain", data.retain());
+        k.put("refusals", refusals.toString());
+        k.put("seed", s.seed());
+        k.put("checkpoint_every", checkpointEvery);
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(k);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A name as a folder name: letters, digits, '.', '_' and '-'. */
+    static String slug(String s) {
+        String x = s.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("-+", "-").replaceAll("^-|-$", "");
+        return x.isEmpty() ? "x" : x.length() > 60 ? x.substring(0, 60) : x;
+    }
+}
