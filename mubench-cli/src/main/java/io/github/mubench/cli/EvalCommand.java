@@ -2,16 +2,12 @@ package io.github.mubench.cli;
 
 import io.github.mubench.eval.run.Evaluation;
 import io.github.mubench.eval.run.EvaluationResult;
-import io.github.mubench.eval.run.Progress;
 import io.github.mubench.eval.run.TaskResult;
 import io.github.mubench.eval.stats.Estimate;
 import io.github.mubench.eval.task.Task;
 import io.github.mubench.eval.suite.Tasks;
 import io.github.mubench.tensor.Models;
 import io.github.mubench.tensor.param.Parameters;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -96,7 +92,7 @@ final class EvalCommand implements Callable<Integer> {
             e.attacker(Models.load(attacker));
         }
         EvaluationResult r;
-        try (Bars bars = new Bars()) {
+        try (ProgressBars bars = new ProgressBars()) {
             r = e.progress(bars).run();
         }
         if (json) {
@@ -122,30 +118,5 @@ final class EvalCommand implements Callable<Integer> {
 
     private static String interval(Estimate e) {
         return e.method().equals("none") ? "" : String.format(Locale.ROOT, "[%.4f, %.4f]", e.lower(), e.upper());
-    }
-
-    /** One progress bar per stage on stderr (items/s and ETA). */
-    private static final class Bars implements Progress, AutoCloseable {
-        private ProgressBar bar;
-        private String stage;
-
-        @Override
-        public void update(String stage, int done, int total) {
-            if (!stage.equals(this.stage)) {
-                close();
-                this.stage = stage;
-                bar = new ProgressBarBuilder().setTaskName(stage).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).showSpeed().build();
-            }
-            bar.stepTo(done);
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
-                bar = null;
-            }
-        }
     }
 }

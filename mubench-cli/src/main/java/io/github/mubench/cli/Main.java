@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code mubench} command. Results go to stdout ({@code --json} for machines); progress and errors to stderr. */
 @Command(name = "mubench", mixinStandardHelpOptions = true, version = "mubench 0.1.0",
         description = "Machine unlearning for LLM safety, and its side effects.",
-        subcommands = {GenerateCommand.class, ScoreCommand.class, TokenizeCommand.class, ChatTemplateCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ReportCommand.class, GenerateCommand.class, ScoreCommand.class, TokenizeCommand.class, ChatTemplateCommand.class,
                 UnlearnCommand.class, AttackCommand.class, EvalCommand.class, JudgeCommand.class, CompareCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -1,0 +1,38 @@
+package io.github.mubench.cli;
+
+import io.github.mubench.experiment.Experiment;
+import io.github.mubench.experiment.ExperimentResult;
+import io.github.mubench.experiment.report.Report;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code mubench run EXPERIMENT.yaml}: the main job, resumable. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run an experiment file (YAML or JSON): unlearn every model with every method setting and seed, evaluate base and "
+                + "unlearned models, write the trilemma report. The same command again continues where it stopped.")
+final class RunCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "EXPERIMENT", description = "the experiment file (.yaml, .yml or .json)")
+    Path file;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: the file's 'out')")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Experiment x = Experiment.fromFile(file);
+        if (out != null) {
+            x.outputDir(out);
+        }
+        ExperimentResult result;
+        try (ExperimentOutput o = new ExperimentOutput()) {
+            result = x.log(o::log).progress(o.bars).onStep(o.steps(0)).run();
+        }
+        System.out.println(Report.of(result).terminalTable());
+        System.out.println("report: " + result.dir().resolve(Report.HTML));
+        return 0;
+    }
+}
