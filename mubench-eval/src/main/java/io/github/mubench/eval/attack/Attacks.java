@@ -155,6 +155,19 @@ public final class Attacks {
     private Attacks() {
     }
 
+    /**
+     * Adds a user's attack to the registry, so that task specs and {@code --attack} can name it (e.g.
+     * {@code advbench:attacks=none+MY_ATTACK}).
+     *
+     * @throws IllegalArgumentException when the name is taken
+     */
+    public static synchronized void register(Entry entry) {
+        if (REGISTRY.containsKey(entry.name())) {
+            throw new IllegalArgumentException("an attack named '" + entry.name() + "' is registered already");
+        }
+        REGISTRY.put(entry.name(), entry);
+    }
+
     /** Attack names, in registry order. */
     public static Set<String> names() {
         return REGISTRY.keySet();
