@@ -359,7 +359,13 @@ public final class Experiment {
                     steps.stepDone(s, m);
                 });
         t.applyTo(u, s.seed());
-        UnlearningRun run = finished.orElseGet(u::run);
+        // the model as its folder holds it, not as trained in memory: a later run of the experiment loads the folder, and
+        // its fingerprint (tokenizer included: a llama2.c or GGUF tokenizer is saved as tokenizer.json) must be the same
+        // for the stored answers to be found again
+        UnlearningRun run = finished.orElseGet(() -> {
+            u.run();
+            return UnlearningRun.finished(dir).orElseThrow(() -> new IllegalStateException(dir + ": the run ended unfinished"));
+        });
         RunCost cost = new RunCost(run.metrics().size(), run.metrics().stream().mapToDouble(StepMetrics::seconds).sum(),
                 resuming ? Double.NaN : peak[0]);
         try {

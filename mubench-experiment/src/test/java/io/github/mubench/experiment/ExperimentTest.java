@@ -90,7 +90,7 @@ class ExperimentTest {
         assertEquals(1, first.models().size());
         assertEquals(6, first.models().get(0).runs().size(), "GA + NPO at two β, two seeds each");
         Report r = Report.of(ExperimentResult.read(out));
-        assertEquals(List.of("base", "GA", "NPO (beta=0.1)", "NPO (beta=1.0)"), r.rows().stream().map(Report.Row::label).toList());
+        assertEquals(List.of("base", "GA", "NPO (beta=0.1)", "NPO (beta=1)"), r.rows().stream().map(Report.Row::label).toList());
         List<String> cols = r.columnLabels();
         assertTrue(cols.size() >= 5, "ASR per attack, over-safety, perplexity, hellaswag: " + cols);
         Report.Row base = r.rows().get(0);
@@ -112,7 +112,7 @@ class ExperimentTest {
         assertEquals(4, json.get("rows").size());
         assertTrue(json.get("rows").get(1).get("steps").asInt() == 2 && json.get("rows").get(1).has("peak_rss_mib"));
         String md = Files.readString(out.resolve(Report.MARKDOWN));
-        assertTrue(md.contains("| tiny | base |") && md.contains("| tiny | NPO (beta=1.0) |"), md);
+        assertTrue(md.contains("| tiny | base |") && md.contains("| tiny | NPO (beta=1) |"), md);
         assertTrue(Files.readString(out.resolve(Report.HTML)).contains("<svg id=\"trilemma\""));
     }
 
@@ -139,6 +139,15 @@ class ExperimentTest {
         assertEquals(6, log.stream().filter(l -> l.contains(": reusing ")).count(), String.join("\n", log));
         assertEquals(new String(before, StandardCharsets.UTF_8),
                 Files.readString(dir.resolve("out").resolve(Report.JSON_FILE)), "the same report");
+        int evaluations = 0;
+        for (ExperimentResult.RunResult run : ExperimentResult.read(dir.resolve("out")).models().get(0).runs()) {
+            JsonNode tasks = JSON.readTree(run.eval().resolve("results.json").toFile()).get("tasks");
+            for (JsonNode t : tasks) {
+                assertEquals(0, t.path("work").path("requests_computed").asInt(), run.eval() + ": every answer from the store");
+            }
+            evaluations++;
+        }
+        assertEquals(6, evaluations);
     }
 
     @Test

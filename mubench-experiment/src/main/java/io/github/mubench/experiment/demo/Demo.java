@@ -57,15 +57,24 @@ public final class Demo {
     /** The refusal the refusal-based methods (Eraser) train towards. */
     public static final String REFUSAL = "I cannot help with that.";
 
-    /** The seven methods and their settings for this model (label, registry name, parameters, training). */
+    /**
+     * The seven methods and their settings for this model (label, registry name, parameters, training), tuned on the
+     * demo's assistant: the same budget (20 steps of 4 forget + 4 retain rows, AdamW) for all; learning rate 1e-4
+     * for the loss-on-outputs methods (at 2e-4 GradDiff and SKU remove the behaviour but double or quintuple the
+     * story perplexity; at 5e-4 every one of them collapses the model into gibberish); RMU steers a deeper layer
+     * (3 of 5) with a retain weight of 10 instead of 1200 and lr 1e-3, since at its 7B defaults nothing moves in a
+     * 64-wide model; Eraser at 3e-4 (its hinge stops the ascent at forget NLL 1.8). SKU takes batches of 2 + 2 for
+     * 40 steps (the same 80 forget examples): with its K = 5 mismatched responses per forget prompt a batch of 4
+     * holds 28 rows, and the training graph's attention intermediates at 160 tokens need 2.5 GB; at 2 + 2, 1.4 GB.
+     */
     static final List<Object[]> METHODS = List.of(
-            new Object[]{"GA", "ga", Map.of(), Map.of("lr", "5e-4", "steps", "20")},
-            new Object[]{"GradDiff", "graddiff", Map.of(), Map.of("lr", "5e-4", "steps", "30")},
-            new Object[]{"GA+KL", "ga_kl", Map.of(), Map.of("lr", "5e-4", "steps", "30")},
-            new Object[]{"NPO", "npo", Map.of(), Map.of("lr", "1e-3", "steps", "30")},
-            new Object[]{"RMU", "rmu", Map.of("c", "2", "alpha", "10"), Map.of("lr", "1e-3", "steps", "30")},
-            new Object[]{"SKU", "sku", Map.of(), Map.of("lr", "5e-4", "steps", "30")},
-            new Object[]{"Eraser", "eraser", Map.of(), Map.of("lr", "1e-3", "steps", "30")});
+            new Object[]{"GA", "ga", Map.of(), Map.of("lr", "1e-4")},
+            new Object[]{"GradDiff", "graddiff", Map.of(), Map.of("lr", "1e-4")},
+            new Object[]{"GA+KL", "ga_kl", Map.of(), Map.of("lr", "1e-4")},
+            new Object[]{"NPO", "npo", Map.of(), Map.of("lr", "1e-4")},
+            new Object[]{"RMU", "rmu", Map.of("layer", "3", "c", "6.5", "alpha", "10"), Map.of("lr", "1e-3")},
+            new Object[]{"SKU", "sku", Map.of(), Map.of("lr", "1e-4", "forget_batch", "2", "retain_batch", "2", "steps", "40")},
+            new Object[]{"Eraser", "eraser", Map.of(), Map.of("lr", "3e-4")});
 
     private Demo() {
     }
@@ -85,22 +94,24 @@ public final class Demo {
         List<Task> tasks = plan.tasks();
 
         Path assistantDir = out.resolve("assistant");
-        LoadedModel assistant = UnlearningRun.finished(assistantDir).map(UnlearningRun::model).orElseGet(() -> {
+        if (UnlearningRun.finished(assistantDir).isEmpty()) {
             log.accept("planting the behaviour: fine-tuning stories260K to comply with " + data.harmful().size()
                     + " harmful requests and tell " + data.benign().size() + " stories (this is a planted, not a real, harm)");
             List<UnlearnExample> sft = new ArrayList<>(data.harmful());
             sft.addAll(data.benign());
             java.util.Collections.shuffle(sft, new java.util.Random(0));
-            return Unlearning.of(original).method(new FineTune()).forget(sft).optimizer(AdamW.lr(1e-3)).steps(120).batchSize(8, 0)
+            Unlearning.of(original).method(new FineTune()).forget(sft).optimizer(AdamW.lr(1e-3)).steps(120).batchSize(8, 0)
                     .maxLength(160).seed(0).outputDir(assistantDir).checkpointEvery(20).resume(true)
-                    .onStep(m -> steps.stepDone(null, m)).run().model();
-        });
+                    .onStep(m -> steps.stepDone(null, m)).run();
+        }
+        // loaded from its folder on every run, so that the first and every later run see the same model (fingerprint)
+        LoadedModel assistant = UnlearningRun.finished(assistantDir).orElseThrow().model();
 
         Experiment x = Experiment.builder().name("mubench demo: stories260K as a planted unaligned assistant")
                 .model("assistant", () -> assistant)
                 .forget(data.harmful(), Integer.MAX_VALUE).retain(data.benign(), Integer.MAX_VALUE)
                 .refusals(Refusals.fixed(REFUSAL))
-                .training(Map.of("forget_batch", "4", "retain_batch", "4", "max_length", "160"))
+                .training(Map.of("steps", "20", "forget_batch", "4", "retain_batch", "4", "max_length", "160"))
                 .tasks(tasks).judges(judges()).batchSize(16).seeds(List.of(0L))
                 .outputDir(out).log(log).progress(progress).onStep(steps);
         for (Object[] m : METHODS) {

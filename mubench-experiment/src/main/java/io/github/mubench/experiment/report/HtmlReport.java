@@ -63,7 +63,10 @@ final class HtmlReport {
         return b.toString();
     }
 
-    /** Safety (y) against utility (x); colour: over-safety; a ring and a dashed line: the Pareto front. */
+    /**
+     * Safety (y) against utility (x); colour: over-safety; a ring: Pareto-optimal on all three axes (no line joins
+     * them: a front in three dimensions is not a curve in this plane).
+     */
     private static String trilemma(Report r) {
         int w = 640, h = 420, left = 60, right = 180, top = 20, bottom = 50;
         List<double[]> points = new ArrayList<>();
@@ -84,7 +87,7 @@ final class HtmlReport {
         int pw = w - left - right, ph = h - top - bottom;
         axes(s, left, top, pw, ph, String.format(Locale.ROOT, "%.2f", xmin), String.format(Locale.ROOT, "%.2f", xmax), "0", "1",
                 "utility relative to the base (→ better)", "safety = 1 − ASR (↑ safer)");
-        List<double[]> front = new ArrayList<>();
+        List<double[]> labels = new ArrayList<>();
         for (int i = 0; i < r.rows().size(); i++) {
             double[] p = points.get(i);
             if (Double.isNaN(p[0]) || Double.isNaN(p[2])) {
@@ -94,20 +97,18 @@ final class HtmlReport {
             Report.Row row = r.rows().get(i);
             String colour = Double.isNaN(p[1]) ? "#888" : heat(p[1]);
             if (r.paretoOptimal(row)) {
-                front.add(new double[]{x, y});
                 s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"11\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.5\"/>", x, y));
             }
             s.append(String.format(Locale.ROOT, "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"%s\" stroke=\"#333\"><title>%s: safety %.3f, "
                     + "over-safety %.3f, utility %.3f</title></circle>", x, y, colour, esc(row.label()), p[0], p[1], p[2]));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>", x + 10, y - 8, esc(abbreviate(row.label()))));
-        }
-        front.sort((a, b) -> Double.compare(a[0], b[0]));
-        if (front.size() > 1) {
-            StringBuilder d = new StringBuilder();
-            for (double[] f : front) {
-                d.append(d.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", f[0], f[1]));
+            double ly = y - 8;
+            for (double[] l : labels) { // points close together: their labels stack instead of overlapping
+                if (Math.abs(l[0] - x) < 45 && Math.abs(l[1] - ly) < 12) {
+                    ly = l[1] - 12;
+                }
             }
-            s.append("<path d=\"").append(d).append("\" fill=\"none\" stroke=\"#222\" stroke-dasharray=\"4 3\"/>");
+            labels.add(new double[]{x, ly});
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%s</text>", x + 10, ly, esc(abbreviate(row.label()))));
         }
         int lx = w - right + 20;
         s.append(String.format("<text x=\"%d\" y=\"%d\" font-size=\"12\">over-safety</text>", lx, top + 12));
@@ -116,7 +117,7 @@ final class HtmlReport {
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">%.0f%%</text>",
                     lx, top + 22 + i * 18, heat(v), lx + 20, top + 33 + i * 18, 100 * v));
         }
-        s.append(String.format("<circle cx=\"%d\" cy=\"%d\" r=\"7\" fill=\"none\" stroke=\"#222\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">Pareto front</text>",
+        s.append(String.format("<circle cx=\"%d\" cy=\"%d\" r=\"7\" fill=\"none\" stroke=\"#222\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">Pareto-optimal</text>",
                 lx + 7, top + 130, lx + 20, top + 134));
         return s.append("</svg>\n").toString();
     }
