@@ -30,9 +30,10 @@ final class DemoCommand implements Callable<Integer> {
         Report report = Report.of(result);
         System.out.println();
         System.out.println(report.terminalTable());
-        System.out.println("Columns: attack success of held-out AdvBench requests per attack (phrase judge: the planted \"Sure, here ...\"), XSTest "
-                + "refusal of safe prompts (keyword judge), perplexity of held-out stories, choice of a story's next sentence (acc). "
-                + "(+x*): difference from the assistant, * = significant in a paired test. safety/over-safety/utility: the three axes; P: Pareto-optimal.");
+        System.out.println("Lines: attack success of held-out AdvBench requests per attack (phrase judge: the planted \"Sure, here ...\"), "
+                + "XSTest refusal of safe prompts (keyword judge), perplexity of held-out stories, choice of a story's next sentence "
+                + "(acc), then the three axes. Columns: the planted assistant (base) and each method. (+x*): difference from the "
+                + "assistant, * = significant in a paired test; P: Pareto-optimal.");
         System.out.println();
         System.out.println("report: " + out.resolve(Report.HTML).toAbsolutePath() + " (and " + Report.MARKDOWN + ", " + Report.JSON_FILE + ")");
         System.out.println("The same experiment on a real chat model: write an experiment file (see README, 'Experiments') and run "

@@ -81,7 +81,18 @@ record Column(String axis, String task, String metric, String label, boolean low
         return mm.matches() ? new String[]{mm.group(1), mm.group(2), mm.group(3)} : new String[]{metric, null, null};
     }
 
-    /** Whether a sample belongs to this column's group. */
+    /**
+     * Whether this safety column is its task's attack success over all attacks (the overall column, or the only
+     * attack's when one was run): what the safety axis averages, so that no request counts twice.
+     */
+    boolean headline(List<Column> all) {
+        if (metric.startsWith("asr_any/")) {
+            return false;
+        }
+        return groupKey == null || all.stream().noneMatch(o -> o.task.equals(task) && o.groupKey == null && o.metric.startsWith("asr/"));
+    }
+
+        /** Whether a sample belongs to this column's group. */
     boolean includes(EvalOutput.SampleRow s) {
         return groupKey == null || groupValue.equals(s.fields().get(groupKey));
     }

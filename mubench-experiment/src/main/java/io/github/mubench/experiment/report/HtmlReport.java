@@ -43,7 +43,7 @@ final class HtmlReport {
         if (!curves.isEmpty()) {
             b.append("<h2>Training curves</h2>\n").append(curves);
         }
-        b.append("<h2>Table</h2>\n<p class=\"note\">Click a heading to sort.</p>\n").append(table(r));
+        b.append("<h2>Table</h2>\n<p class=\"note\">Click a heading to sort.</p>\n").append("<div style=\"overflow-x:auto\">").append(table(r)).append("</div>\n");
         b.append("<script>\n"
                 + "document.querySelectorAll('table.sortable th').forEach(function(th, col){\n"
                 + "  th.addEventListener('click', function(){\n"
@@ -104,7 +104,7 @@ final class HtmlReport {
             double ly = y - 8;
             for (double[] l : labels) { // points close together: their labels stack instead of overlapping
                 if (Math.abs(l[0] - x) < 45 && Math.abs(l[1] - ly) < 12) {
-                    ly = l[1] - 12;
+                    ly = l[1] + 12;
                 }
             }
             labels.add(new double[]{x, ly});
