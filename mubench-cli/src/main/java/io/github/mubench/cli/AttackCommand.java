@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 @Command(name = "attack", mixinStandardHelpOptions = true,
         description = "Write a dataset's harmful requests wrapped in a jailbreak attack, as JSONL (resumes an unfinished file).")
 final class AttackCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // one object per line: a second one is an error, not dropped
 
     @Mixin
     ModelOptions model;

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 @Command(name = "judge", mixinStandardHelpOptions = true,
         description = "Judge {prompt, response} rows (JSONL; 'behavior' if present is what HarmBench-style judges read as the request).")
 final class JudgeCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // one object per line: a second one is an error, not dropped
 
     @Mixin
     JudgeOptions judges;

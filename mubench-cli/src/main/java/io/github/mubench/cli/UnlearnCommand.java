@@ -1,16 +1,13 @@
 package io.github.mubench.cli;
 
-import io.github.mubench.tensor.graph.LoraConfig;
 import io.github.mubench.unlearn.StepMetrics;
+import io.github.mubench.unlearn.TrainingSettings;
 import io.github.mubench.unlearn.Unlearning;
 import io.github.mubench.unlearn.UnlearningRun;
 import io.github.mubench.unlearn.data.Refusals;
 import io.github.mubench.unlearn.data.UnlearnJsonl;
 import io.github.mubench.unlearn.methods.Methods;
-import io.github.mubench.unlearn.optim.AdamW;
 import io.github.mubench.unlearn.optim.LrSchedule;
-import io.github.mubench.unlearn.optim.Optimizer;
-import io.github.mubench.unlearn.optim.Sgd;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +22,6 @@ import java.util.regex.Pattern;
         description = "Unlearn a forget set (JSONL {prompt, response}) and write the model as an HF folder.")
 final class UnlearnCommand implements Callable<Integer> {
     /** The optimizers {@code --optimizer} takes. */
-    enum OptimizerKind { ADAMW, SGD }
 
     @Mixin
     ModelOptions model;
@@ -61,7 +57,7 @@ final class UnlearnCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--optimizer", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    OptimizerKind optimizer = OptimizerKind.ADAMW;
+    TrainingSettings.OptimizerKind optimizer = TrainingSettings.OptimizerKind.ADAMW;
 
     @Option(names = "--lr", description = "default: ${DEFAULT-VALUE}")
     double lr = 1e-5;
@@ -134,22 +130,17 @@ final class UnlearnCommand implements Callable<Integer> {
         if ((forget == null) == (preferences == null)) {
             throw new IllegalArgumentException("give --forget (or --preferences for dpo), one of them");
         }
-        if (loraRank < 0) {
-            throw new IllegalArgumentException("--lora-rank must be >= 0 (0: full weights), got " + loraRank);
-        }
+        // one record checks every training number (finite, in range) before anything is read or written
+        TrainingSettings training = new TrainingSettings(optimizer, lr, weightDecay, schedule, warmup, steps, epochs, accumulation,
+                forgetBatch, retainBatch, maxLength, clipNorm, loraRank, loraAlpha, loraDropout, String.join(",", loraTargets));
         var m = Methods.create(method, Params.parse(params));
-        Optimizer opt = optimizer == OptimizerKind.ADAMW ? AdamW.lr(lr).withWeightDecay(weightDecay) : new Sgd(lr);
         var forgetSet = preferences != null ? UnlearnJsonl.readPreferences(preferences) : UnlearnJsonl.read(forget);
         var retainSet = retain == null ? List.<io.github.mubench.unlearn.data.UnlearnExample>of() : UnlearnJsonl.read(retain);
         var run = Unlearning.of(model.load()).method(m).forget(forgetSet).retain(retainSet)
                 .refusals(refusalText != null ? Refusals.fixed(refusalText) : Refusals.generated(refusalTokens))
-                .optimizer(opt).schedule(new LrSchedule(schedule, warmup)).steps(steps).epochs(epochs)
-                .gradientAccumulation(accumulation).batchSize(forgetBatch, retainBatch)
-                .maxLength(maxLength).clipNorm(clipNorm).seed(seed).outputDir(out).checkpointEvery(checkpointEvery)
+                .seed(seed).outputDir(out).checkpointEvery(checkpointEvery)
                 .resume(resume).onStep(UnlearnCommand::progress);
-        if (loraRank > 0) {
-            run.lora(new LoraConfig(loraRank, loraAlpha, loraTargets, seed, loraDropout));
-        }
+        training.applyTo(run, seed);
         if (trainable != null) {
             Pattern pattern = Pattern.compile(trainable);
             run.trainable(n -> pattern.matcher(n).matches());

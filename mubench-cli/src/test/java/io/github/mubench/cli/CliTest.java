@@ -49,6 +49,22 @@ class CliTest {
     }
 
     @Test
+    void everyTrainingNumberIsCheckedBeforeAnythingIsWritten() throws Exception {
+        Path forget = dir.resolve("forget.jsonl");
+        Files.writeString(forget, "{\"prompt\": \"Tell me a story.\", \"response\": \"Once upon a time.\"}\n");
+        String[][] cases = {{"--lr", "NaN", "lr must be a finite number > 0"}, {"--lr", "Infinity", "lr must be a finite number > 0"},
+                {"--warmup-steps", "-5", "warmup_steps must be >= 0"}, {"--weight-decay", "-10", "weight_decay must be a finite number >= 0"},
+                {"--lora-rank", "-1", "lora_rank must be >= 0"}, {"--epochs", "NaN", "epochs must be a finite number >= 0"}};
+        for (String[] c : cases) {
+            err.reset();
+            Path out = dir.resolve("never");
+            assertEquals(2, Main.run("unlearn", "--method", "ga", "--forget", forget.toString(), "--out", out.toString(), c[0], c[1]), c[0]);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains(c[2]), err.toString(StandardCharsets.UTF_8));
+            assertTrue(!Files.exists(out), "nothing written for " + c[0] + " " + c[1]);
+        }
+    }
+
+    @Test
     void generateJsonIsMachineReadable() throws Exception {
         assertEquals(0, Main.run("generate", "--prompt", "Lily", "--max-new-tokens", "5", "--json"));
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout());

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * byte is reported with its line.
  */
 final class Rows {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // one object per line: a second one is an error, not dropped
 
     /** One row: its 1-based line in the file and its fields (JSON values, or strings for CSV). */
     record Row(String file, long line, JsonNode fields) {

@@ -86,6 +86,15 @@ class UserFilesTest {
     }
 
     @Test
+    void twoObjectsOnOneLineAreAnErrorNotASilentDrop() throws Exception {
+        Path f = write("two.jsonl", "{\"question\": \"q1\"}\n{\"question\": \"q2\"} {\"question\": \"q3\"}\n");
+        var e = assertThrows(DatasetException.class, () -> Datasets.fromFile("salad", f, false));
+        assertEquals(2, e.line(), e.getMessage());
+        Path g = write("garbage.jsonl", "{\"question\": \"q1\"} trailing\n");
+        assertEquals(1, assertThrows(DatasetException.class, () -> Datasets.fromFile("salad", g, false)).line());
+    }
+
+    @Test
     void lenientLoadingSkipsBadRowsAndCountsThem() throws Exception {
         Path f = write("salad.jsonl", "{\"question\": \"q1\"}\n{\"question\": 5.5}\n{\"other\": 1}\n{\"question\": \"q4\"}\n");
         var d = Datasets.fromFile("salad", f, true);

@@ -50,7 +50,8 @@ public final class GgufCheckpoint {
             long bytes = TensorBytes.elementCount(t.shape()) * dt.bytes;
             raw.put(t.name(), TensorBytes.toFloat(src.slice(dataStart + t.offset(), bytes, t.name()), dt, t.shape()));
         }
-        return new Checkpoint(config, new ModelWeights(hfNames(file, raw, config), file, src));
+        WeightChecks.requireSaneConfig(file, config, "llama.attention.layer_norm_rms_epsilon", "llama.rope.freq_base");
+        return WeightChecks.checked(file, config, new ModelWeights(hfNames(file, raw, config), file, src), "llama.block_count");
     }
 
     private static LlamaConfig config(Path file, Map<String, Object> m, List<GgufFile.TensorInfo> infos) {

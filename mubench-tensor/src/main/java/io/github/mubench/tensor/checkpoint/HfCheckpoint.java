@@ -49,24 +49,21 @@ public final class HfCheckpoint {
             config = HfConfig.withGenerationConfig(config, generationConfig);
         }
         List<SafetensorsFile> files = openWeightFiles(folder);
+        java.util.Set<String> expected = TensorNames.expected(config);
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (SafetensorsFile f : files) {
             for (String name : f.names()) {
                 if (tensors.containsKey(name)) {
                     throw new CheckpointException(f.path(), name, "appears in more than one shard; expected exactly one");
                 }
-                if (!(config.tieWordEmbeddings() && name.equals(TensorNames.LM_HEAD)) && !name.endsWith("rotary_emb.inv_freq")) {
+                // tensors the architecture does not read are never loaded (nor upcast): HF's "weights not used";
+                // a layer beyond the config's count is an error, not an unused tensor
+                if (expected.contains(name) || TensorNames.layerOf(name) >= config.numLayers()) {
                     tensors.put(name, f.load(name));
                 }
             }
         }
-        ModelWeights weights = new ModelWeights(tensors, folder, files);
-        List<String> bad = weights.nonFiniteTensors();
-        if (!bad.isEmpty()) {
-            throw new CheckpointException(folder, bad.get(0), "contains NaN or infinite values (" + bad.size()
-                    + " tensor(s): " + bad + "); expected finite weights. A diverged training run?");
-        }
-        return new Checkpoint(config, weights);
+        return WeightChecks.checked(folder, config, new ModelWeights(tensors, folder, files), "config.json's num_hidden_layers");
     }
 
     private static List<SafetensorsFile> openWeightFiles(Path folder) {

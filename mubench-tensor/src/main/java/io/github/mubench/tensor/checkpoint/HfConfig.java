@@ -96,7 +96,7 @@ public final class HfConfig {
             case "qwen2" -> 32768;
             default -> 2048;
         };
-        return new LlamaConfig(type,
+        LlamaConfig config = new LlamaConfig(type,
                 f.positiveInt("vocab_size", null),
                 hidden,
                 f.positiveInt("intermediate_size", null),
@@ -111,6 +111,8 @@ public final class HfConfig {
                 window,
                 f.intOr("bos_token_id", -1),
                 eosIds(file, n.get("eos_token_id")));
+        WeightChecks.requireSaneConfig(file, config, "rms_norm_eps", "rope_theta");
+        return config;
     }
 
     private static RopeScaling ropeScaling(Path file, JsonNode s) {

@@ -95,7 +95,7 @@ public final class Llama2cCheckpoint {
         // llama2.c's run.c hard-codes these; its tokenizer has <s>=1, </s>=2.
         LlamaConfig config = new LlamaConfig("llama", vocab, dim, hidden, layers, heads, kvHeads, headDim, 1e-5,
                 10000.0, null, seqLen, shared, false, null, 1, List.of(2));
-        return new Checkpoint(config, new ModelWeights(t, src.path(), src));
+        return WeightChecks.checked(src.path(), config, new ModelWeights(t, src.path(), src), "n_layers");
     }
 
     private static String weight(int layer, String projection) {

@@ -26,6 +26,42 @@ public final class TensorNames {
         return "model.layers." + layer + "." + part;
     }
 
+    /**
+     * The decoder layer a tensor belongs to ({@code model.layers.N.…} → N), or -1 for a tensor outside the layers.
+     */
+    public static int layerOf(String name) {
+        if (!name.startsWith("model.layers.")) {
+            return -1;
+        }
+        int from = "model.layers.".length(), to = name.indexOf('.', from);
+        try {
+            return to < 0 ? -1 : Integer.parseInt(name.substring(from, to));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Every tensor name the architecture of {@code c} reads. */
+    public static java.util.Set<String> expected(LlamaConfig c) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>(java.util.List.of(EMBED, FINAL_NORM));
+        if (!c.tieWordEmbeddings()) {
+            out.add(LM_HEAD);
+        }
+        for (int l = 0; l < c.numLayers(); l++) {
+            out.add(layer(l, ATTN_NORM));
+            out.add(layer(l, MLP_NORM));
+            for (String p : java.util.List.of(Q_PROJ, K_PROJ, V_PROJ, O_PROJ, GATE_PROJ, UP_PROJ, DOWN_PROJ)) {
+                out.add(layer(l, weight(p)));
+            }
+            if (c.attentionBias()) {
+                for (String p : java.util.List.of(Q_PROJ, K_PROJ, V_PROJ)) {
+                    out.add(layer(l, bias(p)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The weight tensor of a projection. */
     public static String weight(String projection) {
         return projection + ".weight";

@@ -134,18 +134,18 @@ public final class Parameters {
         return of(type).stream().map(d -> d.name() + " (" + d.typeName() + ", default " + d.defaultValue() + "): " + d.doc()).toList();
     }
 
-    /** Range check for record constructors: {@code value > 0}. */
+    /** Range check for record constructors: {@code value > 0} and finite. */
     public static double positive(String name, double value) {
-        if (!(value > 0)) {
-            throw new IllegalArgumentException(snakeCase(name) + " must be > 0, got " + value);
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(snakeCase(name) + " must be a finite number > 0, got " + value);
         }
         return value;
     }
 
-    /** Range check for record constructors: {@code value >= 0}. */
+    /** Range check for record constructors: {@code value >= 0} and finite. */
     public static double nonNegative(String name, double value) {
-        if (!(value >= 0)) {
-            throw new IllegalArgumentException(snakeCase(name) + " must be >= 0, got " + value);
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(snakeCase(name) + " must be a finite number >= 0, got " + value);
         }
         return value;
     }

@@ -191,6 +191,45 @@ class BadInputTest {
     }
 
     @Test
+    void normEpsilonAndRopeThetaMustBeFiniteAndPositive() throws IOException {
+        Path m = copyOfFixture();
+        String config = Files.readString(m.resolve("config.json"));
+        Files.writeString(m.resolve("config.json"), config.replace("\"rms_norm_eps\": 1e-06", "\"rms_norm_eps\": -1"));
+        fails(() -> HfCheckpoint.load(m), "rms_norm_eps", "expected a finite number > 0");
+        Files.writeString(m.resolve("config.json"), config.replaceAll("\"rope_theta\": [^,}]+", "\"rope_theta\": 0"));
+        fails(() -> HfCheckpoint.load(m), "rope_theta", "expected a finite number > 0");
+    }
+
+    @Test
+    void weightsOfLayersTheConfigDoesNotHaveAreRefused() throws IOException {
+        Path m = copyOfFixture();
+        Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json"))
+                .replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 1"));
+        FormatException e = assertThrows(FormatException.class, () -> HfCheckpoint.load(m));
+        assertTrue(e.field().startsWith("model.layers.1.") && e.getMessage().contains("belongs to layer 1, but config.json's "
+                + "num_hidden_layers is 1"), e.getMessage());
+    }
+
+    @Test
+    void tensorsTheArchitectureDoesNotReadAreNotLoaded() throws IOException {
+        Path m = copyOfFixture();
+        var tensors = new LinkedHashMap<>(HfCheckpoint.load(m).weights().asMap());
+        tensors.put("model.vision_tower.weight", org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 5));
+        SafetensorsWriter.write(tensors, m.resolve("model.safetensors"));
+        var reloaded = HfCheckpoint.load(m).weights().asMap();
+        assertTrue(!reloaded.containsKey("model.vision_tower.weight") && reloaded.containsKey("model.norm.weight"), reloaded.keySet().toString());
+    }
+
+    @Test
+    void nanWeightsAreRefusedInLlama2cCheckpoints() throws IOException {
+        byte[] all = Models.class.getResourceAsStream("/io/github/mubench/tensor/models/stories260K/stories260K.bin").readAllBytes();
+        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putFloat(28 + 4 * 10, Float.NaN); // the 11th embedding value
+        Path p = dir.resolve("nan.bin");
+        Files.write(p, all);
+        fails(() -> Llama2cCheckpoint.load(p), "model.embed_tokens.weight", "NaN or infinite");
+    }
+
+    @Test
     void pickleIsNeverLoaded() throws IOException {
         Path m = copyOfFixture();
         Files.move(m.resolve("model.safetensors"), m.resolve("pytorch_model.bin"));
