@@ -58,8 +58,10 @@ final class HeadlessBrowser {
 
     private static void run(Path chromium, Path work, List<String> flags, Path html, Path stdout, Path stderr)
             throws IOException, InterruptedException {
+        // no network: the page is a local file, and a sandboxed machine refuses Chromium's own background connections
         List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--user-data-dir=" + work.resolve("profile")));
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + work.resolve("profile")));
         cmd.addAll(flags);
         cmd.add(html.toUri().toString());
         Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
