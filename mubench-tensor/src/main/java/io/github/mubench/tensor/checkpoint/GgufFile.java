@@ -48,7 +48,7 @@ public final class GgufFile {
         Map<String, Object> meta = new HashMap<>();
         for (long i = 0; i < kvCount; i++) {
             String key = c.string("metadata key");
-            meta.put(key, c.value(c.i32(key + ".type"), key));
+            meta.put(key, c.value(c.i32(key + ".type"), key, 0));
         }
         List<TensorInfo> infos = new ArrayList<>();
         for (long i = 0; i < tensorCount; i++) {
@@ -64,6 +64,15 @@ public final class GgufFile {
             infos.add(new TensorInfo(name, shape, c.i32(name + ".type"), c.u64(name + ".offset", Long.MAX_VALUE)));
         }
         long alignment = meta.get("general.alignment") instanceof Number n ? n.longValue() : 32;
+        if (alignment < 8 || alignment > (1 << 20) || Long.bitCount(alignment) != 1) {
+            throw new CheckpointException(file, "general.alignment", alignment + "; expected a power of two from 8 (the GGUF default is 32)");
+        }
+        for (TensorInfo t : infos) {
+            if (t.offset() % alignment != 0) {
+                throw new CheckpointException(file, t.name() + ".offset", t.offset() + " is not a multiple of the alignment "
+                        + alignment + " (corrupt file?)");
+            }
+        }
         long dataStart = (c.pos + alignment - 1) / alignment * alignment;
         return new GgufFile(src, Collections.unmodifiableMap(meta), List.copyOf(infos), dataStart);
     }
@@ -125,7 +134,21 @@ public final class GgufFile {
             return new String(bytes, StandardCharsets.UTF_8);
         }
 
-        Object value(int type, String key) {
+        /** Arrays nest at most this deep (real files use one level); deeper is a hostile or corrupt file. */
+        private static final int MAX_DEPTH = 8;
+
+        /** The fewest bytes a value of {@code type} takes: what bounds how many a declared length can honestly hold. */
+        private static long minBytes(int type) {
+            return switch (type) {
+                case 0, 1, 7 -> 1;
+                case 2, 3 -> 2;
+                case 4, 5, 6 -> 4;
+                case 9 -> 12;
+                default -> 8;
+            };
+        }
+
+        Object value(int type, String key, int depth) {
             return switch (type) {
                 case 0 -> (long) (take(1, key).get(0) & 0xff);
                 case 1 -> (long) take(1, key).get(0);
@@ -137,11 +160,19 @@ public final class GgufFile {
                 case 7 -> take(1, key).get(0) != 0;
                 case 8 -> string(key);
                 case 9 -> {
+                    if (depth >= MAX_DEPTH) {
+                        throw new CheckpointException(src.path(), key, "arrays nested deeper than " + MAX_DEPTH + " levels (corrupt file?)");
+                    }
                     int elemType = i32(key + ".array_type");
                     long n = u64(key + ".array_length", 1 << 24);
+                    long left = src.size() - pos;
+                    if (n > left / minBytes(elemType)) { // checked before allocating: a few bytes cannot declare gigabytes
+                        throw new CheckpointException(src.path(), key + ".array_length", n + " values of type " + elemType
+                                + " need more than the " + left + " bytes left in the file (corrupt file?)");
+                    }
                     List<Object> list = new ArrayList<>((int) n);
                     for (long i = 0; i < n; i++) {
-                        list.add(value(elemType, key));
+                        list.add(value(elemType, key, depth + 1));
                     }
                     yield list;
                 }

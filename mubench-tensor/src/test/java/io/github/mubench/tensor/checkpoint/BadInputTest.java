@@ -275,6 +275,41 @@ class BadInputTest {
         fails(() -> GgufCheckpoint.load(p), "token_embd.weight", "tensor type Q4_0 is not supported");
     }
 
+    /** A GGUF v3 header with no tensors and one metadata key, whose type and value bytes {@code value} writes. */
+    private Path ggufWithOneKey(String key, java.util.function.Consumer<ByteBuffer> value) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x46554747).putInt(3).putLong(0).putLong(1);
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        b.putLong(k.length).put(k);
+        value.accept(b);
+        Path p = dir.resolve("meta.gguf");
+        Files.write(p, Arrays.copyOf(b.array(), b.position()));
+        return p;
+    }
+
+    @Test
+    void ggufArraysNestedDeepAreRefusedWithoutRecursingIntoThem() throws IOException {
+        Path p = ggufWithOneKey("deep", b -> {
+            b.putInt(9);
+            for (int i = 0; i < 2000; i++) {
+                b.putInt(9).putLong(1);
+            }
+        });
+        fails(() -> GgufFile.read(p), "deep", "nested deeper than 8 levels");
+    }
+
+    @Test
+    void ggufArrayLongerThanTheFileIsRefusedBeforeAllocating() throws IOException {
+        Path p = ggufWithOneKey("bomb", b -> b.putInt(9).putInt(9).putLong(1 << 24).putInt(9).putLong(1 << 24));
+        fails(() -> GgufFile.read(p), "bomb.array_length", "need more than the");
+    }
+
+    @Test
+    void ggufAlignmentMustBeAPowerOfTwoFromEight() throws IOException {
+        Path p = ggufWithOneKey("general.alignment", b -> b.putInt(4).putInt(1));
+        fails(() -> GgufFile.read(p), "general.alignment", "expected a power of two from 8");
+    }
+
     @Test
     void truncatedLlama2cCheckpoint() throws IOException {
         byte[] all = Models.class.getResourceAsStream("/io/github/mubench/tensor/models/stories260K/stories260K.bin").readAllBytes();
