@@ -34,15 +34,18 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (tokenizer != null && from != Format.llama2c) {
+            throw new IllegalArgumentException("--tokenizer goes with --from llama2c (a GGUF carries its own)");
+        }
+        // everything is read and checked before the first file is written: a failure leaves no loadable half-folder
         Checkpoint c = from == Format.llama2c ? Llama2cCheckpoint.load(input) : GgufCheckpoint.load(input);
+        Llama2cTokenizer t = tokenizer == null ? null : Llama2cTokenizer.load(tokenizer, c.config().vocabSize());
+        GgufFile gguf = from == Format.gguf ? GgufFile.read(input) : null;
         HfCheckpoint.save(c, out);
-        if (tokenizer != null) {
-            if (from != Format.llama2c) {
-                throw new IllegalArgumentException("--tokenizer goes with --from llama2c (a GGUF carries its own)");
-            }
-            HfTokenizerFiles.write(Llama2cTokenizer.load(tokenizer, c.config().vocabSize()).toHfTokenizerJson(), "<s>", "</s>", out);
-        } else if (from == Format.gguf) {
-            HfTokenizerFiles.writeGguf(GgufFile.read(input), out);
+        if (t != null) {
+            HfTokenizerFiles.write(t.toHfTokenizerJson(), "<s>", "</s>", out);
+        } else if (gguf != null) {
+            HfTokenizerFiles.writeGguf(gguf, out);
         }
         System.err.println("wrote " + out.resolve("config.json") + " and " + c.weights().asMap().size() + " tensors ("
                 + c.config().parameterCount() + " parameters)");

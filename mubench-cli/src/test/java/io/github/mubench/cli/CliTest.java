@@ -65,6 +65,15 @@ class CliTest {
     }
 
     @Test
+    void anUnexpectedFailureIsOneLineWithItsCauses() {
+        assertEquals("UncheckedIOException: out/model.safetensors: No space left on device",
+                Main.describe(new java.io.UncheckedIOException("out/model.safetensors: No space left on device",
+                        new java.io.IOException("No space left on device"))));
+        assertEquals("IllegalStateException: step 3; caused by ArithmeticException: / by zero",
+                Main.describe(new IllegalStateException("step 3", new ArithmeticException("/ by zero"))));
+    }
+
+    @Test
     void generateJsonIsMachineReadable() throws Exception {
         assertEquals(0, Main.run("generate", "--prompt", "Lily", "--max-new-tokens", "5", "--json"));
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout());
@@ -84,6 +93,23 @@ class CliTest {
     void badModelPathIsAClearErrorWithExitCode2() {
         assertEquals(2, Main.run("generate", "--model", dir.resolve("missing").toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not exist; expected an HF folder"), err.toString());
+    }
+
+    @Test
+    void convertChecksTheTokenizerBeforeWritingAndAnEmptyOutIsRefused() throws Exception {
+        Path bin = dir.resolve("stories260K.bin"), badTok = dir.resolve("bad-tok.bin");
+        try (var in = CliTest.class.getResourceAsStream("/io/github/mubench/tensor/models/stories260K/stories260K.bin")) {
+            Files.copy(in, bin);
+        }
+        Files.write(badTok, new byte[]{1, 2, 3});
+        Path hf = dir.resolve("hf");
+        assertEquals(2, Main.run("convert", "--from", "llama2c", "--input", bin.toString(), "--tokenizer", badTok.toString(),
+                "--out", hf.toString()));
+        assertTrue(!Files.exists(hf.resolve("config.json")) && !Files.exists(hf.resolve("model.safetensors")),
+                "no loadable half-folder after a bad tokenizer");
+        err.reset();
+        assertEquals(2, Main.run("convert", "--from", "llama2c", "--input", bin.toString(), "--out", ""));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("an empty path"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

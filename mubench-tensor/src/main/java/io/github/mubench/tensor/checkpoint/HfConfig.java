@@ -68,6 +68,10 @@ public final class HfConfig {
         int heads = f.positiveInt("num_attention_heads", null);
         int kvHeads = f.positiveInt("num_key_value_heads", heads);
         int headDim = f.positiveInt("head_dim", hidden / heads);
+        if (headDim < 1) { // the default, hidden_size / num_attention_heads, rounds to 0 when heads outnumber the width
+            throw new CheckpointException(file, "num_attention_heads", heads + " is more than hidden_size " + hidden
+                    + "; expected at most one head per dimension");
+        }
         if (heads % kvHeads != 0) {
             throw new CheckpointException(file, "num_key_value_heads", kvHeads + " does not divide num_attention_heads "
                     + heads + "; expected a divisor");
