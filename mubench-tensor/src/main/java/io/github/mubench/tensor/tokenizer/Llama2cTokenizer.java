@@ -127,7 +127,6 @@ public final class Llama2cTokenizer implements Tokenizer {
         return tokens.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Repeatedly merges the adjacent pair whose concatenation is the highest-scoring vocabulary entry. */
     /**
      * llama2.c's merge loop (repeatedly merge the adjacent pair whose merged piece scores highest, the leftmost on
      * ties) in O(n log n): the candidate pairs wait in a heap ordered by score, then by position; a candidate whose

@@ -43,7 +43,7 @@ interface PreTokenizer {
             }
             case "ByteLevel" -> byteLevel(ctx.bool(node, "add_prefix_space", true), ctx.bool(node, "use_regex", true));
             case "Split" -> {
-                Pattern p = TokenizerJson.pattern(node.get("pattern"), ctx);
+                BudgetedRegex p = new BudgetedRegex(TokenizerJson.pattern(node.get("pattern"), ctx), ctx.file(), ctx.where() + ".pattern");
                 Behavior behavior;
                 try {
                     behavior = Behavior.valueOf(ctx.text(node, "behavior"));
@@ -52,20 +52,20 @@ interface PreTokenizer {
                             "Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous");
                 }
                 boolean invert = ctx.bool(node, "invert", false);
-                yield (pieces, first) -> eachPiece(pieces, s -> splitBy(s, p, behavior, invert));
+                yield (pieces, first) -> eachPiece(pieces, s -> splitBy(s, p.matcher(s), behavior, invert));
             }
             case "Metaspace" -> metaspace(node, ctx);
             case "Digits" -> {
                 Pattern p = Pattern.compile(ctx.bool(node, "individual_digits", false) ? "\\p{N}" : "\\p{N}+");
-                yield (pieces, first) -> eachPiece(pieces, s -> splitBy(s, p, Behavior.Isolated, false));
+                yield (pieces, first) -> eachPiece(pieces, s -> splitBy(s, p.matcher(s), Behavior.Isolated, false));
             }
             case "Whitespace" -> {
                 Pattern p = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
-                yield (pieces, first) -> eachPiece(pieces, s -> splitBy(s, p, Behavior.Removed, true));
+                yield (pieces, first) -> eachPiece(pieces, s -> splitBy(s, p.matcher(s), Behavior.Removed, true));
             }
             case "WhitespaceSplit" -> {
                 Pattern p = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
-                yield (pieces, first) -> eachPiece(pieces, s -> splitBy(s, p, Behavior.Removed, false));
+                yield (pieces, first) -> eachPiece(pieces, s -> splitBy(s, p.matcher(s), Behavior.Removed, false));
             }
             default -> throw ctx.unsupported("pre_tokenizer", type,
                     "Sequence, ByteLevel, Split, Metaspace, Digits, Whitespace, WhitespaceSplit");
@@ -77,7 +77,7 @@ interface PreTokenizer {
             List<String> out = new ArrayList<>();
             for (String s : pieces) {
                 String text = addPrefixSpace && !s.startsWith(" ") ? " " + s : s;
-                for (String w : useRegex ? splitBy(text, GPT2, Behavior.Isolated, false) : List.of(text)) {
+                for (String w : useRegex ? splitBy(text, GPT2.matcher(text), Behavior.Isolated, false) : List.of(text)) {
                     out.add(ByteLevelAlphabet.encode(w));
                 }
             }
@@ -99,7 +99,7 @@ interface PreTokenizer {
                 if (prepend && !s.startsWith(replacement)) {
                     s = replacement + s;
                 }
-                out.addAll(split ? splitBy(s, onReplacement, Behavior.MergedWithNext, false) : List.of(s));
+                out.addAll(split ? splitBy(s, onReplacement.matcher(s), Behavior.MergedWithNext, false) : List.of(s));
             }
             return out;
         };
@@ -113,12 +113,14 @@ interface PreTokenizer {
         return out;
     }
 
-    /** HF's {@code split} with a behaviour: matches and the text between them, arranged as {@code behavior} says. */
-    static List<String> splitBy(String s, Pattern p, Behavior behavior, boolean invert) {
+    /**
+     * HF's {@code split} with a behaviour: the matches of {@code m} (a matcher over {@code s}) and the text between
+     * them, arranged as {@code behavior} says.
+     */
+    static List<String> splitBy(String s, Matcher m, Behavior behavior, boolean invert) {
         // (text, isMatch) in order, empty spans dropped
         List<String> parts = new ArrayList<>();
         List<Boolean> isMatch = new ArrayList<>();
-        Matcher m = p.matcher(s);
         int last = 0;
         while (m.find()) {
             if (m.end() == m.start()) {

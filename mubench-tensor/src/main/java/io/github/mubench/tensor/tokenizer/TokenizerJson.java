@@ -69,7 +69,7 @@ final class TokenizerJson {
 
     /** A {@code Replace} component: every match of {@code pattern} becomes {@code content}. */
     static UnaryOperator<String> replacement(JsonNode node, Context ctx) {
-        Pattern p = pattern(node.get("pattern"), ctx);
+        BudgetedRegex p = new BudgetedRegex(pattern(node.get("pattern"), ctx), ctx.file(), ctx.where() + ".pattern");
         String content = java.util.regex.Matcher.quoteReplacement(ctx.text(node, "content"));
         return s -> p.matcher(s).replaceAll(content);
     }

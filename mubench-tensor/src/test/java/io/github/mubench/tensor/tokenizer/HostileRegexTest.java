@@ -1,0 +1,45 @@
+package io.github.mubench.tensor.tokenizer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mubench.tensor.io.FormatException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A tokenizer file's Split regex that backtracks catastrophically is an error naming the file and field, not a hang;
+ * an honest pattern splits as before. (The timeout only guards the build against a regression to hanging; it asserts
+ * no speed.)
+ */
+class HostileRegexTest {
+    private static final TokenizerJson.Context CTX = new TokenizerJson.Context(Path.of("tokenizer.json"), "pre_tokenizer");
+
+    private static PreTokenizer split(String regex) throws Exception {
+        return PreTokenizer.of(new ObjectMapper().readTree("{\"type\": \"Split\", \"pattern\": {\"Regex\": " +
+                new ObjectMapper().writeValueAsString(regex) + "}, \"behavior\": \"Isolated\", \"invert\": false}"), CTX);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void catastrophicBacktrackingIsAnErrorNamingTheField() throws Exception {
+        PreTokenizer p = split("(a+)+\\1b");
+        FormatException e = assertThrows(FormatException.class, () -> p.split(List.of("a".repeat(40)), true));
+        assertEquals("pre_tokenizer.pattern", e.field());
+        assertTrue(e.getMessage().contains("tokenizer.json") && e.getMessage().contains("catastrophic backtracking"), e.getMessage());
+    }
+
+    @Test
+    void anHonestPatternSplitsAsBefore() throws Exception {
+        assertEquals(List.of("Hello", " world", "!", " 123"), split(" ?\\p{L}+| ?\\p{N}+|[^\\s\\p{L}\\p{N}]+").split(List.of("Hello world! 123"), true));
+        String longText = "word ".repeat(20_000);
+        assertEquals(20_000, split(" ?\\p{L}+").split(List.of(longText), true).stream().filter(s -> !s.isBlank()).count(),
+                "a long honest text stays within the budget");
+    }
+}
