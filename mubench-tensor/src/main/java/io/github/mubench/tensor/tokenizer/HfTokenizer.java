@@ -61,7 +61,12 @@ public final class HfTokenizer implements Tokenizer {
         if (vocabNode == null || !vocabNode.isObject()) {
             throw new FormatException(file, "model.vocab", "missing; expected {token: id}");
         }
-        vocabNode.fields().forEachRemaining(e -> tokenToId.put(e.getKey(), e.getValue().asInt()));
+        vocabNode.fields().forEachRemaining(e -> {
+            if (!e.getValue().isInt() || e.getValue().asInt() < 0) {
+                throw new FormatException(file, "model.vocab." + e.getKey(), e.getValue() + "; expected a token id >= 0");
+            }
+            tokenToId.put(e.getKey(), e.getValue().asInt());
+        });
         List<String[]> mergeList = new ArrayList<>();
         JsonNode merges = mctx.array(model, "merges");
         for (int r = 0; r < merges.size(); r++) {
@@ -80,7 +85,11 @@ public final class HfTokenizer implements Tokenizer {
         List<AddedTokens.Token> addedTokens = new ArrayList<>();
         JsonNode at = root.get("added_tokens");
         if (at != null && at.isArray()) {
-            for (JsonNode t : at) {
+            for (int i = 0; i < at.size(); i++) {
+                JsonNode t = at.get(i);
+                if (!t.path("id").isInt() || t.path("id").asInt() < 0 || !t.path("content").isTextual()) {
+                    throw new FormatException(file, "added_tokens[" + i + "]", t + "; expected {id: an integer >= 0, content: text, ...}");
+                }
                 var tok = new AddedTokens.Token(t.get("id").asInt(), t.get("content").asText(), t.path("special").asBoolean(false),
                         t.path("lstrip").asBoolean(false), t.path("rstrip").asBoolean(false),
                         t.path("single_word").asBoolean(false), t.path("normalized").asBoolean(false));
@@ -93,6 +102,12 @@ public final class HfTokenizer implements Tokenizer {
         }
         added = new AddedTokens(addedTokens, normalizer);
         int size = tokenToId.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        // ids are (nearly) dense: a few entries cannot honestly claim an id space of gigabytes
+        long bound = 2L * tokenToId.size() + 1024;
+        if (size > bound || tokenToId.values().stream().anyMatch(id -> id < 0)) {
+            throw new FormatException(file, "model.vocab", "token ids reach " + (size - 1) + " with only " + tokenToId.size()
+                    + " tokens; expected ids from 0 to about the number of tokens");
+        }
         idToToken = new String[size];
         tokenToId.forEach((k, v) -> {
             if (idToToken[v] == null || addedTokens.stream().anyMatch(t -> t.id() == v && t.content().equals(k))) {

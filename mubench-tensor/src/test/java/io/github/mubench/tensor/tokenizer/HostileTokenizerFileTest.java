@@ -14,11 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A tokenizer file's Split regex that backtracks catastrophically is an error naming the file and field, not a hang;
+ * Hostile tokenizer files: a Split regex that backtracks catastrophically is an error naming the file and field, not a hang;
  * an honest pattern splits as before. (The timeout only guards the build against a regression to hanging; it asserts
  * no speed.)
  */
-class HostileRegexTest {
+class HostileTokenizerFileTest {
+    @org.junit.jupiter.api.io.TempDir
+    Path dir;
+
     private static final TokenizerJson.Context CTX = new TokenizerJson.Context(Path.of("tokenizer.json"), "pre_tokenizer");
 
     private static PreTokenizer split(String regex) throws Exception {
@@ -41,5 +44,16 @@ class HostileRegexTest {
         String longText = "word ".repeat(20_000);
         assertEquals(20_000, split(" ?\\p{L}+").split(List.of(longText), true).stream().filter(s -> !s.isBlank()).count(),
                 "a long honest text stays within the budget");
+    }
+
+    @Test
+    void aTokenIdBeyondTheVocabularyIsRefusedBeforeAllocating() throws Exception {
+        Path f = dir.resolve("tokenizer.json");
+        java.nio.file.Files.writeString(f, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 1000000000}, \"merges\": []}}");
+        FormatException e = assertThrows(FormatException.class, () -> HfTokenizer.load(f));
+        assertEquals("model.vocab", e.field(), e.getMessage());
+        java.nio.file.Files.writeString(f, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": []}, "
+                + "\"added_tokens\": [{\"content\": \"<s>\"}]}");
+        assertEquals("added_tokens[0]", assertThrows(FormatException.class, () -> HfTokenizer.load(f)).field());
     }
 }
