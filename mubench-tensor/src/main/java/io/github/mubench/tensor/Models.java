@@ -76,8 +76,8 @@ public final class Models {
      */
     public static LoadedModel hf(Path folder) {
         Checkpoint checkpoint = HfCheckpoint.load(folder);
-        Path tokenizerJson = folder.resolve("tokenizer.json");
-        Path tokenizerConfig = folder.resolve("tokenizer_config.json");
+        Path tokenizerJson = io.github.mubench.tensor.io.FolderFiles.inside(folder, "tokenizer.json");
+        Path tokenizerConfig = io.github.mubench.tensor.io.FolderFiles.inside(folder, "tokenizer_config.json");
         HfTokenizer tokenizer = Files.isRegularFile(tokenizerJson) ? HfTokenizer.load(tokenizerJson) : null;
         ChatTemplate template = Files.isRegularFile(tokenizerConfig)
                 ? ChatTemplate.fromTokenizerConfig(tokenizerConfig, HfTokenizer.readJson(tokenizerConfig)) : ChatTemplate.plain();

@@ -2,6 +2,7 @@ package io.github.mubench.tensor.checkpoint;
 
 import io.github.mubench.tensor.model.TensorNames;
 import io.github.mubench.tensor.io.AtomicFiles;
+import io.github.mubench.tensor.io.FolderFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -39,12 +40,12 @@ public final class HfCheckpoint {
      * {@code generation_config.json}, when present, are added to the config's.
      */
     public static Checkpoint load(Path folder) {
-        Path configFile = folder.resolve("config.json");
+        Path configFile = FolderFiles.inside(folder, "config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new CheckpointException(configFile, "config.json", "missing; an HF model folder needs config.json");
         }
         LlamaConfig config = HfConfig.read(configFile);
-        Path generationConfig = folder.resolve("generation_config.json");
+        Path generationConfig = FolderFiles.inside(folder, "generation_config.json");
         if (Files.isRegularFile(generationConfig)) {
             config = HfConfig.withGenerationConfig(config, generationConfig);
         }
@@ -67,12 +68,12 @@ public final class HfCheckpoint {
     }
 
     private static List<SafetensorsFile> openWeightFiles(Path folder) {
-        Path single = folder.resolve("model.safetensors");
-        Path index = folder.resolve(INDEX);
+        Path single = FolderFiles.inside(folder, "model.safetensors");
+        Path index = FolderFiles.inside(folder, INDEX);
         if (Files.isRegularFile(index)) {
             List<SafetensorsFile> out = new ArrayList<>();
             for (Path shard : shardsOf(index, folder)) {
-                out.add(SafetensorsFile.open(shard));
+                out.add(SafetensorsFile.open(FolderFiles.inside(folder, shard.getFileName().toString())));
             }
             return out;
         }

@@ -52,8 +52,9 @@ public final class HfTokenizerFiles {
     /** Copies the tokenizer and generation files of HF folder {@code from} (those present) into {@code to}. */
     public static void copy(Path from, Path to) throws IOException {
         for (String f : FILES) {
-            if (Files.isRegularFile(from.resolve(f))) {
-                Files.copy(from.resolve(f), to.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            Path file = io.github.mubench.tensor.io.FolderFiles.inside(from, f); // a link out of the folder is refused, not copied
+            if (Files.isRegularFile(file)) {
+                Files.copy(file, to.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

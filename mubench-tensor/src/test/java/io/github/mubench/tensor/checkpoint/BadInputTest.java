@@ -230,6 +230,26 @@ class BadInputTest {
     }
 
     @Test
+    void linksOutOfTheModelFolderAreRefusedButTheHfCacheLayoutWorks() throws IOException {
+        Path m = copyOfFixture();
+        Path secret = dir.resolve("secret.safetensors");
+        Files.move(m.resolve("model.safetensors"), secret);
+        Files.createSymbolicLink(m.resolve("model.safetensors"), secret);
+        FormatException e = fails(() -> HfCheckpoint.load(m), "path", "is a link out of the model folder");
+        assertTrue(!e.getMessage().contains("secret"), "the target is not named: " + e.getMessage());
+
+        // models--org--name/snapshots/REV/{config.json, model.safetensors} -> ../../blobs/HASH, as huggingface_hub lays it out
+        Path repo = dir.resolve("hub/models--org--tiny"), blobs = repo.resolve("blobs"), snapshot = repo.resolve("snapshots/abc123");
+        Files.createDirectories(blobs);
+        Files.createDirectories(snapshot);
+        Files.copy(m.resolve("config.json"), blobs.resolve("c0nf1g"));
+        Files.copy(secret, blobs.resolve("w31ght5"));
+        Files.createSymbolicLink(snapshot.resolve("config.json"), Path.of("../../blobs/c0nf1g"));
+        Files.createSymbolicLink(snapshot.resolve("model.safetensors"), Path.of("../../blobs/w31ght5"));
+        assertEquals(HfCheckpoint.load(snapshot).config(), HfConfig.read(m.resolve("config.json")));
+    }
+
+    @Test
     void pickleIsNeverLoaded() throws IOException {
         Path m = copyOfFixture();
         Files.move(m.resolve("model.safetensors"), m.resolve("pytorch_model.bin"));
