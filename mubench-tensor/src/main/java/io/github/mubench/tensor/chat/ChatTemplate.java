@@ -213,7 +213,7 @@ public final class ChatTemplate {
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withCharset(Charset.forName("UTF-8"))
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
-                .withRangeLimit(1000)
+                .withRangeLimit(RANGE_LIMIT)
                 .withMaxRenderDepth(10)
                 .withMaxMacroRecursionDepth(20)
                 .withEnableRecursiveMacroCalls(false)
@@ -229,6 +229,8 @@ public final class ChatTemplate {
                 "raiseException", String.class));
         j.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now", ChatTemplate.class,
                 "strftimeNow", String.class));
+        j.getGlobalContext().registerFunction(new ELFunctionDefinition("", "range", ChatTemplate.class,
+                "range", Object.class, Object[].class));
         j.getGlobalContext().registerFilter(new Filter() {
             @Override
             public String getName() {
@@ -241,6 +243,40 @@ public final class ChatTemplate {
             }
         });
         return j;
+    }
+
+    /** The most values {@code range} gives; Jinjava would silently cut a longer range, so it is an error here. */
+    static final int RANGE_LIMIT = 1000;
+
+    /** {@code range(stop)}, {@code range(start, stop[, step])}, as Python's, refusing more than {@value #RANGE_LIMIT} values. */
+    public static java.util.List<Integer> range(Object first, Object... rest) {
+        long start = 0, stop, step = 1;
+        if (rest == null || rest.length == 0) {
+            stop = number(first);
+        } else {
+            start = number(first);
+            stop = number(rest[0]);
+            step = rest.length > 1 ? number(rest[1]) : 1;
+        }
+        if (step == 0) {
+            throw new RaisedException("range() step must not be zero");
+        }
+        long count = step > 0 ? Math.max(0, (stop - start + step - 1) / step) : Math.max(0, (start - stop - step - 1) / -step);
+        if (count > RANGE_LIMIT) {
+            throw new RaisedException("range() of " + count + " values; a chat template may use at most " + RANGE_LIMIT);
+        }
+        return com.hubspot.jinjava.lib.fn.Functions.range(first, rest);
+    }
+
+    private static long number(Object o) {
+        if (o instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            return Long.parseLong(String.valueOf(o).strip());
+        } catch (NumberFormatException e) {
+            throw new RaisedException("range() takes whole numbers, got '" + o + "'");
+        }
     }
 
     /** {@code raise_exception(msg)}: templates call it to reject a conversation (e.g. roles out of order). */

@@ -168,4 +168,13 @@ class ChatTemplateTest {
         assertThrows(ChatTemplateException.class, () -> new ChatTemplate(slow, "", "").render(NO_SYSTEM, false));
         assertTrue((System.nanoTime() - start) / 1e9 < ChatTemplate.TIMEOUT_SECONDS + 2, "stopped at the time limit");
     }
+
+    @Test
+    void aRangeBeyondTheLimitIsAnErrorNotASilentCut() {
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> new ChatTemplate("{% for i in range(100000000) %}{% endfor %}x", "", "").render(NO_SYSTEM, false));
+        assertTrue(e.getMessage().contains("range() of 100000000 values"), e.getMessage());
+        assertEquals("0,1,2|3,5,7|5,4,3", new ChatTemplate("{{ range(3)|join(',') }}|{{ range(3, 9, 2)|join(',') }}|{{ range(5, 2, -1)|join(',') }}", "", "")
+                .render(NO_SYSTEM, false));
+    }
 }
