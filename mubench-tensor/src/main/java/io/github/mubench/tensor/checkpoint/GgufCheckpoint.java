@@ -58,6 +58,13 @@ public final class GgufCheckpoint {
         int dim = intKey(file, m, "llama.embedding_length");
         int heads = intKey(file, m, "llama.attention.head_count");
         int kv = m.containsKey("llama.attention.head_count_kv") ? intKey(file, m, "llama.attention.head_count_kv") : heads;
+        if (dim % heads != 0 || (dim / heads) % 2 != 0) {
+            throw new CheckpointException(file, "llama.attention.head_count", heads + " heads do not split embedding_length " + dim
+                    + " into heads of an even width; expected a divisor of it");
+        }
+        if (heads % kv != 0) {
+            throw new CheckpointException(file, "llama.attention.head_count_kv", kv + " does not divide head_count " + heads);
+        }
         int vocab = m.get("tokenizer.ggml.tokens") instanceof List<?> l ? l.size()
                 : (int) infos.stream().filter(t -> t.name().equals("token_embd.weight")).findFirst()
                 .orElseThrow(() -> new CheckpointException(file, "token_embd.weight", "tensor missing")).shape()[0];
@@ -104,10 +111,14 @@ public final class GgufCheckpoint {
                     throw new CheckpointException(file, n, "unknown tensor for the llama architecture");
                 }
                 hf = TensorNames.layer(Integer.parseInt(p[1]), kind + "." + p[3]);
-                if (p[2].equals("attn_q")) {
-                    a = RopeLayout.interleavedToHalves(a, c.numHeads(), c.headDim());
-                } else if (p[2].equals("attn_k")) {
-                    a = RopeLayout.interleavedToHalves(a, c.numKvHeads(), c.headDim());
+                if (p[2].equals("attn_q") || p[2].equals("attn_k")) {
+                    int heads = p[2].equals("attn_q") ? c.numHeads() : c.numKvHeads();
+                    long[] want = p[3].equals("weight") ? new long[]{(long) heads * c.headDim(), c.hiddenSize()} : new long[]{(long) heads * c.headDim()};
+                    if (!java.util.Arrays.equals(a.shape(), want)) { // checked before the permutation reshapes it
+                        throw new CheckpointException(file, n, "shape " + java.util.Arrays.toString(a.shape()) + "; expected "
+                                + java.util.Arrays.toString(want) + " for the config's heads and width");
+                    }
+                    a = RopeLayout.interleavedToHalves(a, heads, c.headDim());
                 }
             } else if (n.equals("rope_freqs.weight")) {
                 continue;

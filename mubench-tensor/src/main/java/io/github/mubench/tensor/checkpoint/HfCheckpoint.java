@@ -50,7 +50,6 @@ public final class HfCheckpoint {
             config = HfConfig.withGenerationConfig(config, generationConfig);
         }
         List<SafetensorsFile> files = openWeightFiles(folder);
-        java.util.Set<String> expected = TensorNames.expected(config);
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         for (SafetensorsFile f : files) {
             for (String name : f.names()) {
@@ -59,7 +58,7 @@ public final class HfCheckpoint {
                 }
                 // tensors the architecture does not read are never loaded (nor upcast): HF's "weights not used";
                 // a layer beyond the config's count is an error, not an unused tensor
-                if (expected.contains(name) || TensorNames.layerOf(name) >= config.numLayers()) {
+                if (TensorNames.expects(config, name) || TensorNames.layerOf(name) >= config.numLayers()) {
                     tensors.put(name, f.load(name));
                 }
             }

@@ -41,25 +41,31 @@ public final class TensorNames {
         }
     }
 
-    /** Every tensor name the architecture of {@code c} reads. */
-    public static java.util.Set<String> expected(LlamaConfig c) {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>(java.util.List.of(EMBED, FINAL_NORM));
-        if (!c.tieWordEmbeddings()) {
-            out.add(LM_HEAD);
+    /**
+     * Whether the architecture of {@code c} reads tensor {@code name} (decided from the name, without listing every
+     * layer's tensors: a hostile config may claim billions of layers).
+     */
+    public static boolean expects(LlamaConfig c, String name) {
+        if (name.equals(EMBED) || name.equals(FINAL_NORM)) {
+            return true;
         }
-        for (int l = 0; l < c.numLayers(); l++) {
-            out.add(layer(l, ATTN_NORM));
-            out.add(layer(l, MLP_NORM));
-            for (String p : java.util.List.of(Q_PROJ, K_PROJ, V_PROJ, O_PROJ, GATE_PROJ, UP_PROJ, DOWN_PROJ)) {
-                out.add(layer(l, weight(p)));
-            }
-            if (c.attentionBias()) {
-                for (String p : java.util.List.of(Q_PROJ, K_PROJ, V_PROJ)) {
-                    out.add(layer(l, bias(p)));
-                }
+        if (name.equals(LM_HEAD)) {
+            return !c.tieWordEmbeddings();
+        }
+        int layer = layerOf(name);
+        if (layer < 0 || layer >= c.numLayers()) {
+            return false;
+        }
+        String part = name.substring(layer(layer, "").length());
+        if (part.equals(ATTN_NORM) || part.equals(MLP_NORM)) {
+            return true;
+        }
+        for (String p : java.util.List.of(Q_PROJ, K_PROJ, V_PROJ, O_PROJ, GATE_PROJ, UP_PROJ, DOWN_PROJ)) {
+            if (part.equals(weight(p))) {
+                return true;
             }
         }
-        return out;
+        return c.attentionBias() && (part.equals(bias(Q_PROJ)) || part.equals(bias(K_PROJ)) || part.equals(bias(V_PROJ)));
     }
 
     /** The weight tensor of a projection. */

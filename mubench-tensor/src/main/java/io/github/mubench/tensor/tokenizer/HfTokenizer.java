@@ -71,7 +71,8 @@ public final class HfTokenizer implements Tokenizer {
         JsonNode merges = mctx.array(model, "merges");
         for (int r = 0; r < merges.size(); r++) {
             JsonNode m = merges.get(r);
-            String[] pair = m.isArray() ? new String[]{m.get(0).asText(), m.get(1).asText()} : m.asText().split(" ", 2);
+            boolean twoTexts = m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual();
+            String[] pair = twoTexts ? new String[]{m.get(0).asText(), m.get(1).asText()} : m.isTextual() ? m.asText().split(" ", 2) : new String[0];
             if (pair.length != 2) {
                 throw new FormatException(file, "model.merges[" + r + "]", m + "; expected \"left right\" or [left, right]");
             }
@@ -101,13 +102,14 @@ public final class HfTokenizer implements Tokenizer {
             }
         }
         added = new AddedTokens(addedTokens, normalizer);
-        int size = tokenToId.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        long span = tokenToId.values().stream().mapToLong(Integer::longValue).max().orElse(-1) + 1;
         // ids are (nearly) dense: a few entries cannot honestly claim an id space of gigabytes
         long bound = 2L * tokenToId.size() + 1024;
-        if (size > bound || tokenToId.values().stream().anyMatch(id -> id < 0)) {
-            throw new FormatException(file, "model.vocab", "token ids reach " + (size - 1) + " with only " + tokenToId.size()
+        if (span > bound || tokenToId.values().stream().anyMatch(id -> id < 0)) {
+            throw new FormatException(file, "model.vocab", "token ids reach " + (span - 1) + " with only " + tokenToId.size()
                     + " tokens; expected ids from 0 to about the number of tokens");
         }
+        int size = (int) span;
         idToToken = new String[size];
         tokenToId.forEach((k, v) -> {
             if (idToToken[v] == null || addedTokens.stream().anyMatch(t -> t.id() == v && t.content().equals(k))) {

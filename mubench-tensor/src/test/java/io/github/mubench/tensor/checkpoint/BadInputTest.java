@@ -249,6 +249,28 @@ class BadInputTest {
         assertEquals(HfCheckpoint.load(snapshot).config(), HfConfig.read(m.resolve("config.json")));
     }
 
+    /** Found by {@code ParserFuzzTest}: a config claiming 2^31 - 1 layers once made the loader list their tensors. */
+    @Test
+    void aConfigClaimingBillionsOfLayersFailsWithoutAllocating() throws IOException {
+        Path m = copyOfFixture();
+        Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json"))
+                .replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 2147483647"));
+        var loaded = HfCheckpoint.load(m);
+        fails(() -> new Llama(loaded), "model.layers.2.input_layernorm.weight", "tensor missing");
+    }
+
+    /** Found by {@code ParserFuzzTest}: a GGUF whose embedding width does not split into its heads crashed in a reshape. */
+    @Test
+    void ggufHeadsThatDoNotSplitTheWidthAreANamedError() throws IOException {
+        byte[] all = Files.readAllBytes(new Fixture("llama").folder.resolve("model.gguf"));
+        byte[] key = "llama.embedding_length".getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(all, key) + key.length + 4; // after the key and its value type: the uint32 value
+        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(at, 1);
+        Path p = dir.resolve("heads.gguf");
+        Files.write(p, all);
+        fails(() -> GgufCheckpoint.load(p), "llama.attention.head_count", "do not split embedding_length 1");
+    }
+
     @Test
     void pickleIsNeverLoaded() throws IOException {
         Path m = copyOfFixture();

@@ -56,4 +56,14 @@ class HostileTokenizerFileTest {
                 + "\"added_tokens\": [{\"content\": \"<s>\"}]}");
         assertEquals("added_tokens[0]", assertThrows(FormatException.class, () -> HfTokenizer.load(f)).field());
     }
+
+    /** Found by {@code ParserFuzzTest}: an id of 2^31 - 1 overflowed the table size; an empty merge crashed. */
+    @Test
+    void fuzzFoundCases() throws Exception {
+        Path f = dir.resolve("tokenizer.json");
+        java.nio.file.Files.writeString(f, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 2147483647}, \"merges\": []}}");
+        assertEquals("model.vocab", assertThrows(FormatException.class, () -> HfTokenizer.load(f)).field());
+        java.nio.file.Files.writeString(f, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0, \"b\": 1}, \"merges\": [[]]}}");
+        assertEquals("model.merges[0]", assertThrows(FormatException.class, () -> HfTokenizer.load(f)).field());
+    }
 }
