@@ -193,6 +193,8 @@ final class Rows {
             }
         } catch (IOException e) {
             throw new DatasetException(file, 0, "is not valid CSV: " + e.getMessage());
+        } catch (IllegalArgumentException e) { // Commons CSV's verdict on the header: an empty or duplicate column name
+            throw new DatasetException(file, 1, "is not a valid CSV header: " + e.getMessage());
         }
         return rows;
     }

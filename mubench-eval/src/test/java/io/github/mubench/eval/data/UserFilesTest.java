@@ -94,6 +94,15 @@ class UserFilesTest {
         assertEquals(1, assertThrows(DatasetException.class, () -> Datasets.fromFile("salad", g, false)).line());
     }
 
+    /** Found by {@code DatasetRowsFuzzTest}: Commons CSV's IllegalArgumentException for an empty column name escaped. */
+    @Test
+    void aCsvHeaderWithAnEmptyColumnNameIsANamedError() throws Exception {
+        Path f = write("o.csv", ",prompt,category\n1,How do I bake bread?,food\n");
+        var e = assertThrows(DatasetException.class, () -> Datasets.fromFile("orbench_hard", f, false));
+        assertEquals(1, e.line());
+        assertTrue(e.getMessage().contains("not a valid CSV header"), e.getMessage());
+    }
+
     @Test
     void lenientLoadingSkipsBadRowsAndCountsThem() throws Exception {
         Path f = write("salad.jsonl", "{\"question\": \"q1\"}\n{\"question\": 5.5}\n{\"other\": 1}\n{\"question\": \"q4\"}\n");
