@@ -37,8 +37,18 @@ public final class GgufCheckpoint {
             throw new CheckpointException(file, "general.architecture", "'" + arch + "' is not supported; expected llama");
         }
         LlamaConfig config = config(file, meta, infos);
+        WeightChecks.requireSaneConfig(file, config, "llama.attention.layer_norm_rms_epsilon", "llama.rope.freq_base");
         Map<String, INDArray> raw = new LinkedHashMap<>();
         for (GgufFile.TensorInfo t : infos) {
+            // names are checked before any data is read or upcast: a layer the config lacks is an error, an unused table skipped
+            String[] parts = t.name().split("\\.");
+            if (parts.length > 1 && parts[0].equals("blk") && parts[1].matches("\\d{1,9}") && Integer.parseInt(parts[1]) >= config.numLayers()) {
+                throw new CheckpointException(file, t.name(), "belongs to layer " + parts[1] + ", but llama.block_count is "
+                        + config.numLayers() + "; expected layers 0.." + (config.numLayers() - 1));
+            }
+            if (t.name().equals("rope_freqs.weight")) {
+                continue;
+            }
             TensorBytes.Dtype dt = switch (t.type()) {
                 case 0 -> TensorBytes.Dtype.F32;
                 case 1 -> TensorBytes.Dtype.F16;
@@ -50,7 +60,6 @@ public final class GgufCheckpoint {
             long bytes = TensorBytes.elementCount(t.shape()) * dt.bytes;
             raw.put(t.name(), TensorBytes.toFloat(src.slice(dataStart + t.offset(), bytes, t.name()), dt, t.shape()));
         }
-        WeightChecks.requireSaneConfig(file, config, "llama.attention.layer_norm_rms_epsilon", "llama.rope.freq_base");
         return WeightChecks.checked(file, config, new ModelWeights(hfNames(file, raw, config), file, src), "llama.block_count");
     }
 

@@ -259,6 +259,17 @@ class BadInputTest {
         fails(() -> new Llama(loaded), "model.layers.2.input_layernorm.weight", "tensor missing");
     }
 
+    @Test
+    void ggufTensorsOfLayersTheHeaderLacksAreRefusedBeforeTheyAreRead() throws IOException {
+        byte[] all = Files.readAllBytes(new Fixture("llama").folder.resolve("model.gguf"));
+        byte[] key = "llama.block_count".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putInt(indexOf(all, key) + key.length + 4, 1);
+        Path p = dir.resolve("layers.gguf");
+        Files.write(p, all);
+        FormatException e = assertThrows(FormatException.class, () -> GgufCheckpoint.load(p));
+        assertTrue(e.field().startsWith("blk.1.") && e.getMessage().contains("llama.block_count is 1"), e.getMessage());
+    }
+
     /** Found by {@code ParserFuzzTest}: a GGUF whose embedding width does not split into its heads crashed in a reshape. */
     @Test
     void ggufHeadsThatDoNotSplitTheWidthAreANamedError() throws IOException {
