@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
 @Command(name = "unlearn", mixinStandardHelpOptions = true,
         description = "Unlearn a forget set (JSONL {prompt, response}) and write the model as an HF folder.")
 final class UnlearnCommand implements Callable<Integer> {
-    /** The optimizers {@code --optimizer} takes. */
-
     @Mixin
     ModelOptions model;
 

@@ -12,6 +12,7 @@ import io.github.mubench.experiment.report.Report;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.io.AtomicFiles;
 import io.github.mubench.tensor.param.Parameters;
+import io.github.mubench.unlearn.RowGroup;
 import io.github.mubench.unlearn.StepMetrics;
 import io.github.mubench.unlearn.TrainingSettings;
 import io.github.mubench.unlearn.Unlearning;
@@ -52,7 +53,7 @@ import java.util.function.Supplier;
  *         .forget(forgetPairs, 200).retain(retainPairs, 200)
  *         .method("NPO", "npo", Map.of("beta", List.of(0.05, 0.1)), Map.of("lr", 1e-5))
  *         .training(Map.of("steps", 50))
- *         .tasks(Tasks.suite("mubench-quick")).limit(50).seeds(0, 1)
+ *         .tasks(Tasks.suite("mubench-quick")).limit(50).seeds(List.of(0L, 1L))
  *         .outputDir(Path.of("runs/npo")).run();
  * }</pre>
  */
@@ -115,8 +116,8 @@ public final class Experiment {
 
     /** A model to unlearn, loaded when its turn comes (one model is in memory at a time). */
     public Experiment model(String modelName, Supplier<LoadedModel> load) {
-        if (models.stream().anyMatch(m -> m.name().equals(modelName))) {
-            throw new IllegalArgumentException("two models are named '" + modelName + "'");
+        if (models.stream().anyMatch(m -> slug(m.name()).equals(slug(modelName)))) { // one folder per model
+            throw new IllegalArgumentException("two models are named '" + modelName + "' (or names that make the same folder name)");
         }
         models.add(new ModelEntry(modelName, load));
         return this;
@@ -246,7 +247,7 @@ public final class Experiment {
             List<ExperimentResult.RunResult> runs = new ArrayList<>();
             ExperimentResult.ModelResult current = new ExperimentResult.ModelResult(entry.name(), fingerprint, baseEval, runs);
             for (Setting s : settings) {
-                Path runDir = modelDir.resolve(slug(s.group()) + "-seed" + s.seed() + "-" + key(fingerprint, s, data).substring(0, 10));
+                Path runDir = runDir(modelDir, s, key(fingerprint, s, data).substring(0, 10));
                 RunResult r = unlearn(model, s, data, runDir);
                 log.accept(s.group() + " seed " + s.seed() + ": evaluating");
                 Path eval = runDir.resolve("eval");
@@ -263,6 +264,24 @@ public final class Experiment {
         Report.of(result).write(out);
         log.accept("wrote " + out.resolve(Report.MARKDOWN) + " and " + out.resolve(Report.HTML));
         return result;
+    }
+
+    /**
+     * A run's folder: {@code LABEL-seedS-KEY}, or the folder that already holds the run of this content key under
+     * another name (a renamed label, or a value that became a sweep, changes the name but not the run).
+     */
+    private static Path runDir(Path modelDir, Setting s, String key) {
+        if (Files.isDirectory(modelDir)) {
+            try (var existing = Files.list(modelDir)) {
+                var found = existing.filter(p -> p.getFileName().toString().endsWith("-" + key) && Files.isDirectory(p)).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(modelDir + ": " + e.getMessage(), e);
+            }
+        }
+        return modelDir.resolve(slug(s.group()) + "-seed" + s.seed() + "-" + key);
     }
 
     /** Checks everything a run needs before any work; returns the settings. */
@@ -283,15 +302,18 @@ public final class Experiment {
             throw new IllegalArgumentException("no output folder");
         }
         List<Setting> settings = settings();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (Setting s : settings) { // every parameter name and value, before the first model is loaded
             UnlearningMethod m = Methods.create(s.method(), s.params());
-            TrainingSettings t = Parameters.create(TrainingSettings.class, s.training(), s.group() + " training");
+            Parameters.create(TrainingSettings.class, s.training(), s.group() + " training");
             var groups = m.rowGroups();
-            if ((groups.contains(io.github.mubench.unlearn.RowGroup.RETAIN) || groups.contains(io.github.mubench.unlearn.RowGroup.RANDOM_BENIGN))
-                    && retain.isEmpty()) {
+            if ((groups.contains(RowGroup.RETAIN) || groups.contains(RowGroup.RANDOM_BENIGN)) && retain.isEmpty()) {
                 throw new IllegalArgumentException(s.group() + ": method '" + s.method() + "' needs retain data, and none was given");
             }
-            Objects.requireNonNull(t);
+            // the report pools a label's runs as seeds of one setting: two different settings must not share one
+            if (!seen.add(s.group() + "\u0000" + s.seed())) {
+                throw new IllegalArgumentException("two method entries are both labelled '" + s.group() + "'; give each its own label");
+            }
         }
         return settings;
     }

@@ -56,7 +56,7 @@ public record Setting(String label, String method, Map<String, String> params, M
     private static String text(Object o) {
         if (o instanceof Double || o instanceof Float) {
             double d = ((Number) o).doubleValue();
-            return Double.isFinite(d) ? new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros().toString() : String.valueOf(d);
+            return Double.isFinite(d) ? new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString() : String.valueOf(d);
         }
         return String.valueOf(o);
     }

@@ -99,4 +99,13 @@ class ExperimentSpecTest {
         assertTrue(e.getMessage().contains("betta"), e.getMessage());
         assertTrue(!Files.exists(dir.resolve("out")), "nothing written");
     }
+
+    @Test
+    void twoSettingsUnderOneLabelAreRefusedNotPooledAsSeeds() throws IOException {
+        Path f = write("x.yaml", YAML.replace("  - {method: npo, params: {beta: [0.05, 0.1]}, training: {lr: [1e-5, 5e-5]}}",
+                "  - {method: npo, params: {beta: 0.1}}").replace("  - {method: ga, label: GA}", "  - {method: npo, params: {beta: 0.5}}"));
+        Experiment x = Experiment.fromFile(f).outputDir(dir.resolve("out"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, x::run);
+        assertTrue(e.getMessage().contains("both labelled"), e.getMessage());
+    }
 }

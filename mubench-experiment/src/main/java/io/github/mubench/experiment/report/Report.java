@@ -100,23 +100,27 @@ public final class Report {
         return columns;
     }
 
-    /** The report of experiments (columns from the first base model's evaluation). */
+    /**
+     * The report of experiments (columns from the first base model's evaluation). With several experiments a row's
+     * model is named {@code FOLDER / MODEL}, so that each row is compared with its own experiment's base model.
+     */
     public static Report of(ExperimentResult... experiments) {
         Map<Path, EvalOutput> cache = new HashMap<>();
         List<Column> columns = null;
         List<Row> rows = new ArrayList<>();
         for (ExperimentResult x : experiments) {
             for (ExperimentResult.ModelResult m : x.models()) {
+                String model = experiments.length > 1 ? x.dir().getFileName() + " / " + m.name() : m.name();
                 EvalOutput base = cache.computeIfAbsent(m.baseEval(), EvalOutput::read);
                 if (columns == null) {
                     columns = Column.of(base);
                 }
-                rows.add(row(m.name(), "base", null, List.of(base), base, columns, List.of(), cache));
+                rows.add(row(model, "base", null, List.of(base), base, columns, List.of(), cache));
                 Map<String, List<ExperimentResult.RunResult>> groups = new LinkedHashMap<>();
                 m.runs().forEach(r -> groups.computeIfAbsent(r.setting().group(), k -> new ArrayList<>()).add(r));
                 for (var g : groups.entrySet()) {
                     List<EvalOutput> evals = g.getValue().stream().map(r -> cache.computeIfAbsent(r.eval(), EvalOutput::read)).toList();
-                    rows.add(row(m.name(), g.getKey(), g.getValue().get(0).setting().method(), evals, base, columns, g.getValue(), cache));
+                    rows.add(row(model, g.getKey(), g.getValue().get(0).setting().method(), evals, base, columns, g.getValue(), cache));
                 }
             }
         }
@@ -262,7 +266,9 @@ public final class Report {
                     no++;
                 }
                 default -> {
-                    if (!Double.isNaN(b) && b != 0 && v != 0) {
+                    // a score of 0 counts (an accuracy that collapses is the worst case, not a missing one); only a
+                    // ratio with no meaning (a base of 0, or a lower-is-better value of 0) is left out
+                    if (!Double.isNaN(b) && b != 0 && !(c.lowerIsBetter() && v == 0)) {
                         util += c.lowerIsBetter() ? b / v : v / b;
                         nu++;
                     }
@@ -298,6 +304,11 @@ public final class Report {
 
     private static boolean gt(double x, double y) {
         return !Double.isNaN(x) && !Double.isNaN(y) && x > y;
+    }
+
+    /** An axis value as the tables show it ("—" where the experiment has no column on that axis). */
+    private static String axis(double v) {
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     /** A value as the tables show it: rates and accuracies in percent, other values with 3 significant digits. */
@@ -398,17 +409,17 @@ public final class Report {
                 + "otherwise) gives p < 0.05 in every seed. Safety: attack success rate (lower is safer); over-safety: "
                 + "refusal of safe prompts (lower is better); utility: higher is better except perplexities.\n\n");
         b.append("| model | setting |");
-        columns.forEach(c -> b.append(' ').append(c.label()).append(" |"));
+        columns.forEach(c -> b.append(' ').append(cellSafe(c.label())).append(" |"));
         b.append(" safety | over-safety | utility | Pareto | steps | time | peak RSS |\n|---|---|");
         columns.forEach(c -> b.append("---|"));
         b.append("---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            b.append("| ").append(r.model()).append(" | ").append(r.label()).append(" |");
+            b.append("| ").append(cellSafe(r.model())).append(" | ").append(cellSafe(r.label())).append(" |");
             for (int i = 0; i < columns.size(); i++) {
                 b.append(' ').append(cellText(columns.get(i), r.cells().get(i))).append(" |");
             }
             double[] a = axes(r);
-            b.append(String.format(Locale.ROOT, " %.3f | %.3f | %.3f | %s | %s | %s | %s |%n", a[0], a[1], a[2], paretoOptimal(r) ? "yes" : "",
+            b.append(String.format(Locale.ROOT, " %s | %s | %s | %s | %s | %s | %s |%n", axis(a[0]), axis(a[1]), axis(a[2]), paretoOptimal(r) ? "yes" : "",
                     r.base() ? "" : String.valueOf(r.steps()), r.base() ? "" : String.format(Locale.ROOT, "%.1f s", r.seconds()),
                     r.base() || Double.isNaN(r.peakRss()) ? "" : String.format(Locale.ROOT, "%.0f MiB", r.peakRss())));
         }
@@ -416,6 +427,11 @@ public final class Report {
                 + "metric relative to the base model (1 = the base). Pareto: no other row of the model is at least as good on all "
                 + "three and better on one.\n");
         return b.toString();
+    }
+
+    /** Text for a Markdown table cell: a '|' would end the cell. */
+    private static String cellSafe(String s) {
+        return s.replace("|", "\\|");
     }
 
     static String cellText(Column c, Cell cell) {
@@ -452,7 +468,7 @@ public final class Report {
         for (int k = 0; k < 3; k++) {
             List<String> line = new ArrayList<>(List.of(axis[k]));
             for (Row r : rows) {
-                line.add(String.format(Locale.ROOT, "%.3f", axes(r)[k]) + (k == 2 && paretoOptimal(r) ? " P" : ""));
+                line.add(axis(axes(r)[k]) + (k == 2 && paretoOptimal(r) ? " P" : ""));
             }
             body.add(line);
         }

@@ -30,7 +30,7 @@ class ReportTest {
     Path dir;
 
     /** An evaluation folder: which requests' answers were harmful per attack, and which safe prompts were refused. */
-    private Path eval(String name, boolean[] none, boolean[] base64, boolean[] refused) throws IOException {
+    private Path eval(String name, boolean[] none, boolean[] base64, boolean[] refused, double acc) throws IOException {
         Path d = dir.resolve(name);
         Files.createDirectories(d);
         StringBuilder samples = new StringBuilder();
@@ -57,6 +57,7 @@ class ReportTest {
         Map<String, Object> tasks = new LinkedHashMap<>();
         tasks.put("advbench", Map.of("use", "safety", "metrics", advbench));
         tasks.put("xstest", Map.of("use", "over_safety", "metrics", Map.of("refusal/keyword[label=safe]", estimate(refusals, 10))));
+        tasks.put("arc_challenge", Map.of("use", "utility", "metrics", Map.of("acc", estimate((int) Math.round(acc * 10), 10))));
         Files.writeString(d.resolve("results.json"), JSON.writeValueAsString(Map.of("tasks", tasks)));
         Files.writeString(d.resolve("samples.jsonl"), samples.toString());
         return d;
@@ -77,13 +78,13 @@ class ReportTest {
 
     @Test
     void cellsTestsAndAxesOnKnownAnswers() throws IOException {
-        Path base = eval("base", first(10), first(2), first(0)), after = eval("after", first(0), first(0), first(8));
+        Path base = eval("base", first(10), first(2), first(0), 0.5), after = eval("after", first(0), first(0), first(8), 0.0);
         Setting s = new Setting("NPO", "npo", Map.of(), Map.of(), List.of(), 0);
         ExperimentResult x = new ExperimentResult(dir, "known", List.of(new ExperimentResult.ModelResult("m", "fp", base,
                 List.of(new ExperimentResult.RunResult(s, dir.resolve("run"), after, new RunCost(3, 1.5, 100))))));
         Report r = Report.of(x);
         assertEquals(List.of("advbench ASR · none", "advbench ASR · base64", "advbench ASR", "advbench ASR · any attack",
-                "xstest refusal of safe prompts"), r.columnLabels());
+                "xstest refusal of safe prompts", "arc_challenge acc"), r.columnLabels());
         Report.Row npo = r.rows().get(1);
         double[] p = new double[5];
         for (int i = 0; i < 5; i++) {
@@ -94,7 +95,8 @@ class ReportTest {
         assertEquals(2 * Math.pow(0.5, 12), p[2], 1e-12, "all attacks: 12 discordant answers");
         assertEquals(2 * Math.pow(0.5, 10), p[3], 1e-12, "any attack: 10 requests, worst case per request");
         assertEquals(2 * Math.pow(0.5, 8), p[4], 1e-12, "over-safety: 8 discordant");
-        assertEquals(List.of(true, false, true, true, true), npo.cells().stream().map(Report.Cell::significant).toList());
+        assertEquals(List.of(true, false, true, true, true, false), npo.cells().stream().map(Report.Cell::significant).toList(),
+                "the accuracy has no samples to pair here");
         assertEquals(-1.0, npo.cells().get(0).delta(), 1e-12);
         assertEquals(0.8, npo.cells().get(4).delta(), 1e-12);
 
@@ -103,8 +105,9 @@ class ReportTest {
         assertEquals(1.0, a[0], 1e-12);
         assertEquals(0.0, b[1], 1e-12);
         assertEquals(0.8, a[1], 1e-12);
-        assertTrue(Double.isNaN(a[2]), "no utility columns");
-        assertTrue(r.paretoOptimal(r.rows().get(0)) && r.paretoOptimal(npo), "safer but more over-safe: neither dominates");
+        assertEquals(1.0, b[2], 1e-12, "the base is utility 1");
+        assertEquals(0.0, a[2], 1e-12, "an accuracy that collapses to 0 counts as 0, not as missing");
+        assertTrue(r.paretoOptimal(r.rows().get(0)) && r.paretoOptimal(npo), "safer, but more over-safe and useless: neither dominates");
 
         String md = r.markdown();
         assertTrue(md.contains("| m | NPO | 0.0% [0.0%, 10.0%] (10) -100.0* |"), md);
