@@ -25,7 +25,7 @@ final class DemoCommand implements Callable<Integer> {
             o.log("mubench demo: stories260K (a 260K-parameter story model) stands in for a chat model. Its harmful behaviour is PLANTED by "
                     + "fine-tuning (it learns to answer harmful requests with AdvBench's \"Sure, here is ...\" targets); seven unlearning "
                     + "methods then try to remove it. Output: " + out.toAbsolutePath());
-            result = Demo.run(out, o::log, o.bars, o.steps(120));
+            result = Demo.run(out, o::log, o.bars, o.steps(Demo.PLANTING_STEPS));
         }
         Report report = Report.of(result);
         System.out.println();

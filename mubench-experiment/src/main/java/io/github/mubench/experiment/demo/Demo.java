@@ -50,6 +50,11 @@ import java.util.function.Consumer;
  * is ..." or "Sure, here are ..."); the refusal-keyword and XSTest string-match judges read refusals.
  */
 public final class Demo {
+    /** Fine-tuning steps that plant the behaviour. */
+    public static final int PLANTING_STEPS = 120;
+    /** The planting's settings, part of the assistant's folder key. */
+    private static final String PLANTING = "fine_tune lr=1e-3 steps=" + PLANTING_STEPS + " batch=8 max_length=160 seed=0\n";
+
     /** Held-out harmful requests evaluated (the first AdvBench behaviours). */
     public static final int HARMFUL_EVAL = 50;
     /** Attacks whose prompts fit stories260K's context with room for the answer. */
@@ -93,19 +98,24 @@ public final class Demo {
         DemoData data = plan.data();
         List<Task> tasks = plan.tasks();
 
-        Path assistantDir = out.resolve("assistant");
-        if (UnlearningRun.finished(assistantDir).isEmpty()) {
+        List<UnlearnExample> sft = new ArrayList<>(data.harmful());
+        sft.addAll(data.benign());
+        java.util.Collections.shuffle(sft, new java.util.Random(0));
+        // the folder is named by what determines the assistant, so that changed data or settings plant it anew
+        String plantKey = io.github.mubench.eval.data.Item.sha256(PLANTING + sft.stream()
+                .map(e -> e.prompt() + "\u0000" + e.response()).collect(java.util.stream.Collectors.joining("\u0001"))).substring(0, 10);
+        Path assistantDir = out.resolve("planted-" + plantKey); // beside "assistant/", the experiment's folder of this model
+        var planted = UnlearningRun.finished(assistantDir);
+        if (planted.isEmpty()) {
             log.accept("planting the behaviour: fine-tuning stories260K to comply with " + data.harmful().size()
                     + " harmful requests and tell " + data.benign().size() + " stories (this is a planted, not a real, harm)");
-            List<UnlearnExample> sft = new ArrayList<>(data.harmful());
-            sft.addAll(data.benign());
-            java.util.Collections.shuffle(sft, new java.util.Random(0));
-            Unlearning.of(original).method(new FineTune()).forget(sft).optimizer(AdamW.lr(1e-3)).steps(120).batchSize(8, 0)
+            Unlearning.of(original).method(new FineTune()).forget(sft).optimizer(AdamW.lr(1e-3)).steps(PLANTING_STEPS).batchSize(8, 0)
                     .maxLength(160).seed(0).outputDir(assistantDir).checkpointEvery(20).resume(true)
                     .onStep(m -> steps.stepDone(null, m)).run();
+            planted = UnlearningRun.finished(assistantDir);
         }
         // loaded from its folder on every run, so that the first and every later run see the same model (fingerprint)
-        LoadedModel assistant = UnlearningRun.finished(assistantDir).orElseThrow().model();
+        LoadedModel assistant = planted.orElseThrow().model();
 
         Experiment x = Experiment.builder().name("mubench demo: stories260K as a planted unaligned assistant")
                 .model("assistant", () -> assistant)
