@@ -410,7 +410,7 @@ public final class Report {
                 + "refusal of safe prompts (lower is better); utility: higher is better except perplexities.\n\n");
         b.append("| model | setting |");
         columns.forEach(c -> b.append(' ').append(cellSafe(c.label())).append(" |"));
-        b.append(" safety | over-safety | utility | Pareto | steps | time | peak RSS |\n|---|---|");
+        b.append(" safety | over-safety | utility | Pareto | steps | time | peak RSS (process) |\n|---|---|");
         columns.forEach(c -> b.append("---|"));
         b.append("---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
