@@ -65,9 +65,15 @@ public record Setting(String label, String method, Map<String, String> params, M
         List<Map<String, String>> out = new ArrayList<>();
         out.add(new LinkedHashMap<>());
         for (var e : values.entrySet()) {
-            List<?> options = e.getValue() instanceof List<?> l ? l : List.of(e.getValue());
+            List<?> options = e.getValue() instanceof List<?> l ? l : java.util.Collections.singletonList(e.getValue());
             if (options.isEmpty()) {
                 throw new IllegalArgumentException("'" + e.getKey() + "' sweeps over an empty list");
+            }
+            for (Object o : options) {
+                if (o == null || o instanceof List || o instanceof Map) {
+                    throw new IllegalArgumentException("'" + e.getKey() + "' is " + (o == null ? "empty" : o)
+                            + "; expected a number or text, or a list of them (a sweep)");
+                }
             }
             if (options.size() > 1 && !swept.contains(e.getKey())) {
                 swept.add(e.getKey());

@@ -108,4 +108,12 @@ class ExperimentSpecTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, x::run);
         assertTrue(e.getMessage().contains("both labelled"), e.getMessage());
     }
+
+    /** Found by a long {@code ExperimentFileFuzzTest} run: an empty value ({@code lr:}) was a NullPointerException. */
+    @Test
+    void anEmptySettingValueIsANamedError() throws IOException {
+        Path f = write("x.yaml", YAML.replace("training: {lr: [1e-5, 5e-5]}", "training: {lr: }"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Experiment.fromFile(f).settings());
+        assertTrue(e.getMessage().contains("'lr' is empty"), e.getMessage());
+    }
 }

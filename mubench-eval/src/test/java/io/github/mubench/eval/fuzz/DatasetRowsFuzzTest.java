@@ -66,22 +66,22 @@ class DatasetRowsFuzzTest {
         }
     }
 
-    @Property(tries = 400, seed = "21")
+    @Property(seed = "21")
     void hellaswagJsonl(@ForAll("jsonl") String text) throws IOException {
         readsOrRefuses("hellaswag", "h.jsonl", text.getBytes(StandardCharsets.UTF_8));
     }
 
-    @Property(tries = 200, seed = "22")
+    @Property(seed = "22")
     void hellaswagJsonArray(@ForAll("jsonl") String text) throws IOException {
         readsOrRefuses("hellaswag", "h.json", ("[" + String.join(",", text.strip().split("\n")) + "]").getBytes(StandardCharsets.UTF_8));
     }
 
-    @Property(tries = 400, seed = "23")
+    @Property(seed = "23")
     void overSafetyCsv(@ForAll("csv") String text) throws IOException {
         readsOrRefuses("orbench_hard", "o.csv", text.getBytes(StandardCharsets.UTF_8));
     }
 
-    @Property(tries = 200, seed = "24")
+    @Property(seed = "24")
     void invalidUtf8(@ForAll("jsonl") String text, @ForAll byte junk) throws IOException {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         b[b.length / 2] = (byte) (0x80 | (junk & 0x3f)); // a continuation byte where a character starts

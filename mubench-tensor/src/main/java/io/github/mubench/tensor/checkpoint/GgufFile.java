@@ -60,6 +60,9 @@ public final class GgufFile {
             long[] shape = new long[dims];
             for (int d = 0; d < dims; d++) {
                 shape[dims - 1 - d] = c.u64(name + ".dims", Integer.MAX_VALUE);
+                if (shape[dims - 1 - d] == 0) {
+                    throw new CheckpointException(file, name + ".dims", "0; expected every dimension >= 1");
+                }
             }
             infos.add(new TensorInfo(name, shape, c.i32(name + ".type"), c.u64(name + ".offset", Long.MAX_VALUE)));
         }

@@ -73,6 +73,9 @@ public final class ModelWeights {
         java.util.List<String> bad = new java.util.ArrayList<>();
         for (var e : tensors.entrySet()) {
             INDArray a = e.getValue();
+            if (a.length() == 0) {
+                continue; // nothing to be non-finite (and ND4J cannot sum it)
+            }
             // A sum is one cheap pass; only a non-finite sum is worth the exact (allocating) check.
             if (!Double.isFinite(a.sumNumber().doubleValue()) && (a.isInfinite().any() || a.isNaN().any())) {
                 bad.add(e.getKey());

@@ -270,6 +270,18 @@ class BadInputTest {
         assertTrue(e.field().startsWith("blk.1.") && e.getMessage().contains("llama.block_count is 1"), e.getMessage());
     }
 
+    /** Found by a long {@code ParserFuzzTest} run: a GGUF tensor with a zero dimension reached ND4J as an empty array. */
+    @Test
+    void ggufTensorWithAZeroDimensionIsANamedError() throws IOException {
+        byte[] all = Files.readAllBytes(new Fixture("llama").folder.resolve("model.gguf"));
+        byte[] name = "token_embd.weight".getBytes(StandardCharsets.UTF_8);
+        int dims = indexOf(all, name) + name.length + 4; // after the name and n_dims: the first dimension (u64)
+        ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN).putLong(dims, 0);
+        Path p = dir.resolve("zero.gguf");
+        Files.write(p, all);
+        fails(() -> GgufCheckpoint.load(p), "token_embd.weight.dims", "expected every dimension >= 1");
+    }
+
     /** Found by {@code ParserFuzzTest}: a GGUF whose embedding width does not split into its heads crashed in a reshape. */
     @Test
     void ggufHeadsThatDoNotSplitTheWidthAreANamedError() throws IOException {

@@ -109,7 +109,7 @@ class ParserFuzzTest {
         return mutated(() -> safetensors, 1200);
     }
 
-    @Property(tries = 400, seed = "12")
+    @Property(seed = "12")
     void safetensors(@ForAll("safetensorsFiles") byte[] bytes) throws IOException {
         Path m = Files.createDirectories(dir.resolve("st"));
         Files.write(m.resolve("config.json"), config);
@@ -122,7 +122,7 @@ class ParserFuzzTest {
         return mutated(() -> gguf, 1500);
     }
 
-    @Property(tries = 400, seed = "13")
+    @Property(seed = "13")
     void gguf(@ForAll("ggufFiles") byte[] bytes) throws IOException {
         Path f = dir.resolve("m.gguf");
         Files.write(f, bytes);
@@ -134,7 +134,7 @@ class ParserFuzzTest {
         return mutated(() -> llama2c, 28);
     }
 
-    @Property(tries = 300, seed = "14")
+    @Property(seed = "14")
     void llama2c(@ForAll("llama2cFiles") byte[] bytes) {
         readsOrRefuses(() -> Llama2cCheckpoint.load(bytes, Path.of("fuzz.bin")), FormatException.class);
     }
@@ -144,7 +144,7 @@ class ParserFuzzTest {
         return mutated(() -> tok512, 400);
     }
 
-    @Property(tries = 300, seed = "15")
+    @Property(seed = "15")
     void llama2cTokenizer(@ForAll("tokenizerBins") byte[] bytes) throws IOException {
         Path f = dir.resolve("tok.bin");
         Files.write(f, bytes);
@@ -190,7 +190,7 @@ class ParserFuzzTest {
         }
     }
 
-    @Property(tries = 400, seed = "16")
+    @Property(seed = "16")
     void configJson(@ForAll int pick, @ForAll("hostileValues") JsonNode value) throws IOException {
         Path m = Files.createDirectories(dir.resolve("cfg"));
         Files.write(m.resolve("config.json"), JSON.writeValueAsBytes(replaceOne(JSON.readTree(config), pick, value)));
@@ -203,7 +203,7 @@ class ParserFuzzTest {
         return hostileValue();
     }
 
-    @Property(tries = 300, seed = "17")
+    @Property(seed = "17")
     void tokenizerJson(@ForAll int pick, @ForAll("hostileValues") JsonNode value) throws IOException {
         Path f = dir.resolve("tokenizer.json");
         Files.write(f, JSON.writeValueAsBytes(replaceOne(tokenizerJson, pick, value)));
@@ -219,7 +219,7 @@ class ParserFuzzTest {
         return Arbitraries.of(pieces).list().ofMinSize(1).ofMaxSize(8).map(l -> String.join("", l));
     }
 
-    @Property(tries = 200, seed = "18")
+    @Property(seed = "18")
     void chatTemplates(@ForAll("templates") String template) {
         List<ChatMessage> conversation = List.of(ChatMessage.user("Hi"), ChatMessage.assistant("Hello."), ChatMessage.user("Bye"));
         readsOrRefuses(() -> new ChatTemplate(template, "<s>", "</s>").render(conversation, true), ChatTemplateException.class);
