@@ -1,6 +1,5 @@
 package io.github.mubench.cli;
 
-import io.github.mubench.experiment.ExperimentResult;
 import io.github.mubench.experiment.demo.Demo;
 import io.github.mubench.experiment.report.Report;
 import picocli.CommandLine.Command;
@@ -20,14 +19,13 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
-        ExperimentResult result;
+        Report report;
         try (ExperimentOutput o = new ExperimentOutput()) {
             o.log("mubench demo: stories260K (a 260K-parameter story model) stands in for a chat model. Its harmful behaviour is PLANTED by "
                     + "fine-tuning (it learns to answer harmful requests with AdvBench's \"Sure, here is ...\" targets); seven unlearning "
                     + "methods then try to remove it. Output: " + out.toAbsolutePath());
-            result = Demo.run(out, o::log, o.bars, o.steps(Demo.PLANTING_STEPS));
+            report = Demo.run(out, o::log, o.bars, o.steps(Demo.PLANTING_STEPS));
         }
-        Report report = Report.of(result);
         System.out.println();
         System.out.println(report.terminalTable());
         System.out.println("Lines: attack success of held-out AdvBench requests per attack (phrase judge: the planted \"Sure, here ...\"), "

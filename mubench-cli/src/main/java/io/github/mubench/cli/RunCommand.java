@@ -28,10 +28,11 @@ final class RunCommand implements Callable<Integer> {
             x.outputDir(out);
         }
         ExperimentResult result;
+        Report[] report = new Report[1];
         try (ExperimentOutput o = new ExperimentOutput()) {
-            result = x.log(o::log).progress(o.bars).onStep(o.steps(0)).run();
+            result = x.log(o::log).progress(o.bars).onStep(o.steps(0)).onReport(r -> report[0] = r).run();
         }
-        System.out.println(Report.of(result).terminalTable());
+        System.out.println(report[0].terminalTable());
         System.out.println("report: " + result.dir().resolve(Report.HTML));
         return 0;
     }

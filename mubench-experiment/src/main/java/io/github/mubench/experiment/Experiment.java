@@ -83,6 +83,8 @@ public final class Experiment {
     private Progress progress = Progress.NONE;
     private StepListener steps = (s, m) -> {
     };
+    private Consumer<Report> reported = r -> {
+    };
 
     /** Receives each unlearning step as it is taken. */
     @FunctionalInterface
@@ -219,6 +221,12 @@ public final class Experiment {
         return this;
     }
 
+    /** Receives the report once it is written (so that a caller shows it without reading every evaluation again). */
+    public Experiment onReport(Consumer<Report> r) {
+        this.reported = r;
+        return this;
+    }
+
     /** Every setting of the experiment, in the order they run per model. */
     public List<Setting> settings() {
         List<Setting> out = new ArrayList<>();
@@ -261,8 +269,10 @@ public final class Experiment {
         }
         ExperimentResult result = new ExperimentResult(out, name, done);
         result.write();
-        Report.of(result).write(out);
+        Report report = Report.of(result);
+        report.write(out);
         log.accept("wrote " + out.resolve(Report.MARKDOWN) + " and " + out.resolve(Report.HTML));
+        reported.accept(report);
         return result;
     }
 

@@ -10,7 +10,7 @@ import io.github.mubench.eval.suite.Tasks;
 import io.github.mubench.eval.task.Task;
 import io.github.mubench.eval.task.TaskContext;
 import io.github.mubench.experiment.Experiment;
-import io.github.mubench.experiment.ExperimentResult;
+import io.github.mubench.experiment.report.Report;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.Models;
 import io.github.mubench.unlearn.Unlearning;
@@ -90,8 +90,9 @@ public final class Demo {
      * @param log      one line per stage
      * @param progress the evaluations' progress
      * @param steps    every training step (planting and unlearning)
+     * @return the report it wrote
      */
-    public static ExperimentResult run(Path out, Consumer<String> log, Progress progress, Experiment.StepListener steps) {
+    public static Report run(Path out, Consumer<String> log, Progress progress, Experiment.StepListener steps) {
         LoadedModel original = Models.stories260K();
         log.accept("data: stories from stories260K, AdvBench requests with their compliant targets (" + out.resolve("demo-data") + ")");
         Plan plan = plan(original, out.resolve("demo-data"));
@@ -129,7 +130,9 @@ public final class Demo {
             Map<String, Object> params = (Map<String, Object>) m[2], training = (Map<String, Object>) m[3];
             x.method((String) m[0], (String) m[1], params, training);
         }
-        return x.run();
+        Report[] report = new Report[1];
+        x.onReport(r -> report[0] = r).run();
+        return report[0];
     }
 
     /** The demo's training data and its evaluation tasks. */
