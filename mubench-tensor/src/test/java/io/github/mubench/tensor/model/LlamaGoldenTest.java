@@ -62,6 +62,39 @@ class LlamaGoldenTest {
         }
     }
 
+    /**
+     * Batched decoding as generation does it, with more rows than {@link BlasLlama} sends through GEMV, so every
+     * projection is one GEMM (fixture row {@code r % b} in batch row {@code r}: PyTorch's logits are the reference
+     * for every row).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"llama,5", "llama,13", "qwen2,40", "mistral,64", "llama,65"})
+    void batchedDecodingMatchesPyTorchOnEveryRow(String name, int batch) {
+        Fixture f = new Fixture(name);
+        LanguageModel model = model("blas", f.checkpoint());
+        int[][] tokens = f.tokens();
+        boolean[][] valid = f.valid();
+        int b = tokens.length, t = tokens[0].length;
+        KvCache cache = model.newCache(batch, t);
+        INDArray expected = f.ref("logits");
+        for (int step = 0; step < t; step++) {
+            int[][] col = new int[batch][1];
+            boolean[][] colValid = new boolean[batch][1];
+            for (int r = 0; r < batch; r++) {
+                col[r][0] = tokens[r % b][step];
+                colValid[r][0] = valid[r % b][step];
+            }
+            INDArray last = model.forward(col, colValid, cache, true);
+            for (int r = 0; r < batch; r++) {
+                if (valid[r % b][step]) {
+                    double diff = expected.get(org.nd4j.linalg.indexing.NDArrayIndex.point(r % b),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(step)).sub(last.getRow(r)).amaxNumber().doubleValue();
+                    assertTrue(diff < TOL, name + " batch " + batch + " row " + r + " step " + step + " differs by " + diff);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"nd4j", "blas"})
     void ggufWithLlamaCppLayoutGivesTheSameLogits(String kernel) {
