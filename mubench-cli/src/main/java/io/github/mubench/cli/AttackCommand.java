@@ -150,26 +150,10 @@ final class AttackCommand implements Callable<Integer> {
     /** Item ids of the lines already in the output, which must all come from a run with the same key. */
     private Set<String> alreadyWritten(Map<String, Object> run) throws IOException {
         Set<String> ids = new HashSet<>();
-        if (!Files.exists(out)) {
-            return ids;
-        }
         JsonNode key = JSON.readTree(JSON.writeValueAsBytes(run));
-        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        List<JsonNode> lines = ResumableJsonl.completeRows(out, "an attack output");
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            JsonNode row;
-            try {
-                row = JSON.readTree(lines.get(i));
-            } catch (IOException e) {
-                // a line cut by a crash: only the last one can be; refuse anything else
-                if (i != lines.size() - 1) {
-                    throw new IllegalArgumentException(out + " line " + (i + 1) + " is not JSON; not an attack output to resume");
-                }
-                Files.write(out, (String.join("\n", lines.subList(0, i)) + (i > 0 ? "\n" : "")).getBytes(StandardCharsets.UTF_8));
-                break;
-            }
+            JsonNode row = lines.get(i);
             for (var it = key.fields(); it.hasNext(); ) {
                 var f = it.next();
                 if (!f.getValue().equals(row.get(f.getKey()))) {

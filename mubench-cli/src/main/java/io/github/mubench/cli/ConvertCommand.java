@@ -10,8 +10,14 @@ import io.github.mubench.tensor.tokenizer.Llama2cTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /** {@code mubench convert}: a llama2.c or GGUF checkpoint to an HF folder. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
@@ -29,7 +35,7 @@ final class ConvertCommand implements Callable<Integer> {
             description = "llama2.c tokenizer.bin, written beside the weights as an equivalent tokenizer.json")
     Path tokenizer;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "a new (or empty) folder")
     Path out;
 
     @Override
@@ -37,18 +43,52 @@ final class ConvertCommand implements Callable<Integer> {
         if (tokenizer != null && from != Format.llama2c) {
             throw new IllegalArgumentException("--tokenizer goes with --from llama2c (a GGUF carries its own)");
         }
+        if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
+            throw new IllegalArgumentException("--out " + out + " already exists; convert writes a new folder (or into an empty one)");
+        }
         // everything is read and checked before the first file is written: a failure leaves no loadable half-folder
         Checkpoint c = from == Format.llama2c ? Llama2cCheckpoint.load(input) : GgufCheckpoint.load(input);
         Llama2cTokenizer t = tokenizer == null ? null : Llama2cTokenizer.load(tokenizer, c.config().vocabSize());
         GgufFile gguf = from == Format.gguf ? GgufFile.read(input) : null;
-        HfCheckpoint.save(c, out);
-        if (t != null) {
-            HfTokenizerFiles.write(t.toHfTokenizerJson(), "<s>", "</s>", out);
-        } else if (gguf != null) {
-            HfTokenizerFiles.writeGguf(gguf, out);
+        // the folder is built under a hidden name beside --out and renamed at the end: a kill leaves no half model
+        Path parent = out.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path partial = Files.createTempDirectory(parent, "." + out.getFileName() + ".partial-");
+        try {
+            HfCheckpoint.save(c, partial);
+            if (t != null) {
+                HfTokenizerFiles.write(t.toHfTokenizerJson(), "<s>", "</s>", partial);
+            } else if (gguf != null) {
+                HfTokenizerFiles.writeGguf(gguf, partial);
+            }
+            if (Files.getFileStore(partial).supportsFileAttributeView("posix")) { // temp folders are private (0700)
+                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            Files.deleteIfExists(out); // an empty folder (checked above)
+            Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteTree(partial);
         }
         System.err.println("wrote " + out.resolve("config.json") + " and " + c.weights().asMap().size() + " tensors ("
                 + c.config().parameterCount() + " parameters)");
         return 0;
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /** Removes {@code dir} and what is in it, if it is still there (after a failure). */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

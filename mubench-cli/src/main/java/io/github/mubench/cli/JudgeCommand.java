@@ -102,25 +102,12 @@ final class JudgeCommand implements Callable<Integer> {
     /**
      * Rows already in the output: each must be the same input row, judged by the same judge with the same settings
      * (its {@code judge_key}); a file of another judge or input is refused, not continued. A last line cut by a kill
-     * is dropped (that row is judged again). Their labels count into {@code labels}.
+     * is cut off (that row is judged again; see {@link ResumableJsonl}). Their labels count into {@code labels}.
      */
     private int alreadyJudged(List<JsonNode> rows, String judgeKey, Map<String, Integer> labels) throws IOException {
-        if (!Files.exists(out)) {
-            return 0;
-        }
-        List<String> lines = new ArrayList<>(Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList());
+        List<JsonNode> lines = ResumableJsonl.completeRows(out, "a judge output");
         for (int i = 0; i < lines.size(); i++) {
-            JsonNode done;
-            try {
-                done = JSON.readTree(lines.get(i));
-            } catch (IOException e) {
-                if (i == lines.size() - 1) { // a line cut by a kill: judge that row again
-                    lines.remove(i);
-                    Files.write(out, lines.stream().map(l -> l + "\n").collect(java.util.stream.Collectors.joining()).getBytes(StandardCharsets.UTF_8));
-                    break;
-                }
-                throw new FormatException(out, "line " + (i + 1), "is not JSON; not a judge output to continue");
-            }
+            JsonNode done = lines.get(i);
             boolean same = i < rows.size() && judgeKey.equals(done.path("judge_key").asText())
                     && rows.get(i).get("prompt").equals(done.get("prompt")) && rows.get(i).get("response").equals(done.get("response"));
             if (!same) {

@@ -124,6 +124,14 @@ class CliTest {
         assertEquals(0, Main.run("convert", "--from", "llama2c", "--input", bin.toString(), "--tokenizer", tok.toString(),
                 "--out", hf.toString()), err::toString);
         assertTrue(Files.exists(hf.resolve("tokenizer.json")) && Files.exists(hf.resolve("tokenizer_config.json")));
+        try (var entries = Files.list(dir)) {
+            assertEquals(List.of(), entries.filter(p -> p.getFileName().toString().contains(".partial-")).toList(),
+                    "the folder was built under a hidden name and renamed: nothing of it is left beside");
+        }
+        err.reset();
+        assertEquals(2, Main.run("convert", "--from", "llama2c", "--input", bin.toString(), "--out", hf.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("already exists"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.exists(hf.resolve("tokenizer.json")), "a refused convert leaves the folder as it was");
         out.reset();
         assertEquals(0, Main.run("generate", "--model", hf.toString(), "--prompt", "Once upon a time", "--max-new-tokens", "20"), err::toString);
         assertTrue(stdout().startsWith("Once upon a time, there was a little girl named Lily."), stdout());

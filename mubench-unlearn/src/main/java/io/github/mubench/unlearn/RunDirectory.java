@@ -69,6 +69,7 @@ final class RunDirectory {
             } else if (Files.exists(dir.resolve("config.json")) || Files.exists(dir.resolve("model.safetensors"))) {
                 throw new IllegalArgumentException(dir + " holds a model; write the run to a new folder");
             }
+            AtomicFiles.removeLeftovers(dir); // what a killed run was writing when it stopped
             writeManifest(TRAINING);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);

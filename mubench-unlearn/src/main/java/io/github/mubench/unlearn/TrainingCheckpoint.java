@@ -48,6 +48,7 @@ final class TrainingCheckpoint {
                 }
             }
         }
+        AtomicFiles.removeLeftovers(dir); // a snapshot a kill cut short: as large as the model and optimizer state
     }
 
     /** The snapshot in {@code dir}, or {@code null} when there is none yet. */

@@ -22,6 +22,7 @@ import io.github.mubench.tensor.param.Parameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -147,6 +148,7 @@ public final class Evaluation {
         Map<String, Object> config = config(print, attackerPrint);
         String run = Keys.of(config);
         List<TaskResult> results = new ArrayList<>();
+        clearFinishedFiles();
         try (ResultStore db = ResultStore.open(store != null ? store : outputDir.resolve("results.sqlite"))) {
             TaskContext context = new TaskContext(limit, seed, new StoredAttacks(db, model, print, attacker, attackerPrint, seed));
             RequestRunner requests = new RequestRunner(model, print, db, batchSize);
@@ -280,6 +282,22 @@ public final class Evaluation {
 
     private static String outcome(Judge j, Judge.Verdict v, Task task) {
         return task.judgeUse() == Judge.Use.SAFETY ? (j.harmful(v) ? "harmful" : "not_harmful") : j.refusalClass(v);
+    }
+
+    /**
+     * Removes the results of an earlier evaluation into the same folder: results.json, written last, then says that
+     * this evaluation finished, never an older one (the store keeps every computed answer either way).
+     */
+    private void clearFinishedFiles() {
+        if (outputDir == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(outputDir.resolve("results.json"));
+            Files.deleteIfExists(outputDir.resolve("samples.jsonl"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(outputDir + ": " + e.getMessage(), e);
+        }
     }
 
     private void write(EvaluationResult result) {

@@ -42,4 +42,17 @@ class EvaluationTest {
                 .tasks(List.of(Tasks.parse("mmlu"), Tasks.parse("mmlu:shots=0"))).outputDir(dir).run());
         assertTrue(twice.getMessage().contains("task 'mmlu' is given twice"), twice.getMessage());
     }
+
+    @Test
+    void anEvaluationThatStopsLeavesNoEarlierResultsLookingFinished() throws Exception {
+        Files.writeString(dir.resolve("results.json"), "{\"from\": \"an earlier evaluation\"}");
+        Files.writeString(dir.resolve("samples.jsonl"), "{}\n");
+        Path broken = dir.resolve("broken.jsonl");
+        Files.writeString(broken, "{\"text\": \"a passage\"}\nnot json\n");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> Evaluation.of(MODEL)
+                .tasks(List.of(Tasks.parse("perplexity:path=" + broken))).outputDir(dir).run());
+        assertTrue(String.valueOf(e.getMessage()).contains("broken.jsonl"), String.valueOf(e.getMessage()));
+        assertTrue(!Files.exists(dir.resolve("results.json")) && !Files.exists(dir.resolve("samples.jsonl")),
+                "results.json is written last, by the evaluation that finished");
+    }
 }

@@ -1,13 +1,23 @@
 package io.github.mubench.tensor.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes files so that a crash leaves either the old file or the complete new one, never half of one. */
+/**
+ * Writes files so that a crash leaves either the old file or the complete new one, never half of one: the content goes
+ * to a hidden temporary file in the same folder, is forced to disk, and is renamed over the target. A kill leaves at
+ * most that temporary file behind, which {@link #removeLeftovers} clears when a run starts again.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
@@ -33,16 +43,43 @@ public final class AtomicFiles {
                 // temp files are private (0600); what we write is an ordinary output file
                 Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             }
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20)) {
                 content.writeTo(out);
+                out.flush();
+                channel.force(true); // the data is on disk before the name points at it
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncFolder(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Deletes the temporary files that killed {@link #write} calls left in {@code dir} (not in its subfolders). */
+    public static void removeLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : leftovers) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Makes a rename in {@code dir} durable; where a folder cannot be opened for that (not Linux), the rename stands as is. */
+    private static void syncFolder(Path dir) {
+        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+            folder.force(true);
+        } catch (IOException e) {
+            // not supported on this platform or file system
         }
     }
 }
