@@ -25,7 +25,9 @@ final class BenchConfigs {
             case "126M" -> llama(32000, 1024, 2816, 8, 16, 8, false);
             case "335M" -> llama(32000, 1024, 2816, 24, 16, 8, false);
             case "qwen0.5B" -> llama(151936, 896, 4864, 24, 14, 2, true);
-            default -> throw new IllegalArgumentException("unknown shape '" + name + "': 56M, 126M, 335M, qwen0.5B");
+            case "tinyllama1.1B" -> llama(32000, 2048, 5632, 22, 32, 4, false);
+            case "llama2-7B" -> llama(32000, 4096, 11008, 32, 32, 32, false);
+            default -> throw new IllegalArgumentException("unknown shape '" + name + "': 56M, 126M, 335M, qwen0.5B, tinyllama1.1B, llama2-7B");
         };
     }
 

@@ -43,7 +43,7 @@ public final class DecodeHarness {
         LlamaConfig c = ckpt.config();
         LanguageModel model = Kernels.inference(ckpt);
         String kernel = model.getClass().getSimpleName();
-        long params = ckpt.weights().asMap().values().stream().mapToLong(a -> a.length()).sum();
+        long params = ckpt.weights().names().stream().mapToLong(n -> java.util.Arrays.stream(ckpt.weights().shape(n)).reduce(1, (a, b) -> a * b)).sum();
         // FLOPs per token: 2 per weight that multiplies; an untied input embedding is only looked up.
         long matmulParams = params - (c.tieWordEmbeddings() ? 0 : (long) c.vocabSize() * c.hiddenSize());
         Generator gen = new Generator(model, null);

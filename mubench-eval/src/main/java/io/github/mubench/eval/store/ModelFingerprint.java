@@ -3,7 +3,6 @@ package io.github.mubench.eval.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mubench.tensor.LoadedModel;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A model's identity for the results store: SHA-256 over its config, its chat template's source, its tokenizer's
@@ -46,22 +44,16 @@ public final class ModelFingerprint {
                 md.update((t.vocabSize() + " " + t.bosId() + " " + Arrays.toString(t.encode(PROBE, true))
                         + Arrays.toString(t.encode(PROBE, false))).getBytes(StandardCharsets.UTF_8));
             }
-            Map<String, INDArray> sorted = new TreeMap<>(model.checkpoint().weights().asMap());
-            for (var e : sorted.entrySet()) {
-                INDArray a = e.getValue();
-                md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
-                md.update(Arrays.toString(a.shape()).getBytes(StandardCharsets.UTF_8));
-                long n = a.length();
-                INDArray flat = a.reshape(n);
-                float[] values;
-                if (n <= FULL) {
-                    values = flat.toFloatVector();
-                } else {
-                    values = new float[SAMPLED];
-                    for (int i = 0; i < SAMPLED; i++) {
-                        values[i] = flat.getFloat((long) i * (n - 1) / (SAMPLED - 1));
-                    }
+            var weights = model.checkpoint().weights();
+            for (String name : new TreeSet<>(weights.names())) { // read in place: a 16-bit tensor is not upcast for this
+                long[] shape = weights.shape(name);
+                md.update(name.getBytes(StandardCharsets.UTF_8));
+                md.update(Arrays.toString(shape).getBytes(StandardCharsets.UTF_8));
+                long n = 1;
+                for (long d : shape) {
+                    n *= d;
                 }
+                float[] values = weights.sample(name, n <= FULL ? (int) n : SAMPLED);
                 ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES);
                 buf.asFloatBuffer().put(values);
                 md.update(buf.array());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.LlamaConfig;
+import io.github.mubench.tensor.model.HalfTensor;
 import io.github.mubench.tensor.model.ModelWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -50,20 +51,29 @@ public final class HfCheckpoint {
             config = HfConfig.withGenerationConfig(config, generationConfig);
         }
         List<SafetensorsFile> files = openWeightFiles(folder);
+        List<String> names = new ArrayList<>();
         Map<String, INDArray> tensors = new LinkedHashMap<>();
+        Map<String, HalfTensor> halves = new LinkedHashMap<>();
         for (SafetensorsFile f : files) {
             for (String name : f.names()) {
-                if (tensors.containsKey(name)) {
+                if (tensors.containsKey(name) || halves.containsKey(name)) {
                     throw new CheckpointException(f.path(), name, "appears in more than one shard; expected exactly one");
                 }
                 // tensors the architecture does not read are never loaded (nor upcast): HF's "weights not used";
                 // a layer beyond the config's count is an error, not an unused tensor
                 if (TensorNames.expects(config, name) || TensorNames.layerOf(name) >= config.numLayers()) {
-                    tensors.put(name, f.load(name));
+                    names.add(name);
+                    HalfTensor half = f.half(name); // 16-bit tensors stay as stored until something needs float32
+                    if (half != null) {
+                        halves.put(name, half);
+                    } else {
+                        tensors.put(name, f.load(name));
+                    }
                 }
             }
         }
-        return WeightChecks.checked(folder, config, new ModelWeights(tensors, folder, files), "config.json's num_hidden_layers");
+        return WeightChecks.checked(folder, config, new ModelWeights(names, tensors, halves, folder, files),
+                "config.json's num_hidden_layers");
     }
 
     private static List<SafetensorsFile> openWeightFiles(Path folder) {

@@ -2,6 +2,7 @@ package io.github.mubench.tensor.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mubench.tensor.model.HalfTensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -149,6 +150,21 @@ public final class SafetensorsFile {
         }
         ByteBuffer bytes = source.slice(dataStart + e.begin(), e.end() - e.begin(), name);
         return TensorBytes.toFloat(bytes, e.dtype(), e.shape());
+    }
+
+    /**
+     * The tensor as stored when it is F16 or BF16 (usually a memory map; nothing is converted), or {@code null} for
+     * F32, which {@link #load} maps without copying anyway.
+     */
+    public HalfTensor half(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new CheckpointException(path(), name, "no such tensor in this file");
+        }
+        if (e.dtype() == TensorBytes.Dtype.F32) {
+            return null;
+        }
+        return new HalfTensor(e.dtype() == TensorBytes.Dtype.BF16, e.shape(), source.slice(dataStart + e.begin(), e.end() - e.begin(), name));
     }
 
     /** The mappings the loaded arrays point into; keep it reachable while they are used. */

@@ -5,12 +5,12 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
+import io.github.mubench.tensor.model.HalfTensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.ShortBuffer;
 
 /** Turns raw little-endian tensor bytes into float32 ND4J arrays (zero-copy where the bytes are already F32). */
 final class TensorBytes {
@@ -52,41 +52,11 @@ final class TensorBytes {
             DataBuffer buf = Nd4j.createBuffer(fp, DataType.FLOAT, n, FloatIndexer.create(fp));
             return Nd4j.create(buf, rowMajorShape, Nd4j.getStrides(rowMajorShape, 'c'), 0, 'c', DataType.FLOAT);
         }
-        float[] out = new float[Math.toIntExact(n)];
-        switch (dtype) {
-            case F32 -> le.asFloatBuffer().get(out);
-            case F16 -> {
-                ShortBuffer sb = le.asShortBuffer();
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = halfToFloat(sb.get(i));
-                }
-            }
-            case BF16 -> {
-                ShortBuffer sb = le.asShortBuffer();
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = Float.intBitsToFloat((sb.get(i) & 0xffff) << 16);
-                }
-            }
+        if (dtype == Dtype.F32) {
+            float[] out = new float[Math.toIntExact(n)];
+            le.asFloatBuffer().get(out);
+            return Nd4j.create(out, rowMajorShape, 'c');
         }
-        return Nd4j.create(out, rowMajorShape, 'c');
-    }
-
-    /** IEEE 754 binary16 → binary32 (Java 17 has no {@code Float.float16ToFloat}). */
-    static float halfToFloat(short h) {
-        int bits = h & 0xffff;
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1f;
-        int mant = bits & 0x3ff;
-        if (exp == 0x1f) { // inf or NaN
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        }
-        if (exp == 0) {
-            if (mant == 0) {
-                return Float.intBitsToFloat(sign);
-            }
-            float v = mant / 1024f / 16384f; // subnormal: mant * 2^-24
-            return sign != 0 ? -v : v;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+        return new HalfTensor(dtype == Dtype.BF16, rowMajorShape, le).toFloat();
     }
 }

@@ -27,15 +27,22 @@ final class WeightChecks {
 
     /**
      * Refuses weights of layers the config does not have (a smaller {@code num_hidden_layers} than the weights would
-     * silently drop them) and weights with NaN or infinite values; returns the checkpoint.
+     * silently drop them), a config with more layers than the weights hold (checked here, before anything is sized
+     * by that count), and weights with NaN or infinite values; returns the checkpoint.
      */
     static io.github.mubench.tensor.model.Checkpoint checked(Path source, LlamaConfig config, ModelWeights weights, String layersField) {
-        for (String name : weights.asMap().keySet()) {
+        int highest = -1;
+        for (String name : weights.names()) {
             int layer = TensorNames.layerOf(name);
             if (layer >= config.numLayers()) {
                 throw new CheckpointException(source, name, "belongs to layer " + layer + ", but " + layersField + " is "
                         + config.numLayers() + "; expected layers 0.." + (config.numLayers() - 1) + " (is the config's layer count wrong?)");
             }
+            highest = Math.max(highest, layer);
+        }
+        if (highest + 1 < config.numLayers()) {
+            throw new CheckpointException(source, layersField, config.numLayers() + ", but the weights hold "
+                    + (highest < 0 ? "no layer" : "layers 0.." + highest) + "; expected " + (highest + 1));
         }
         List<String> bad = weights.nonFiniteTensors();
         if (!bad.isEmpty()) {

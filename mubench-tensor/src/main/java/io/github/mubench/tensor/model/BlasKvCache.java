@@ -2,6 +2,9 @@ package io.github.mubench.tensor.model;
 
 import org.bytedeco.javacpp.FloatPointer;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
 /**
  * {@link BlasLlama}'s cache: keys and values of every layer in one off-heap block each, laid out
  * {@code [layer][row][kvHead][slot][headDim]} so that a row's keys of one head are a {@code [slots, headDim]}
@@ -12,8 +15,12 @@ final class BlasKvCache extends KvCache {
     final long layerStride, rowStride, headStride;
     private Scratch scratch;
 
-    BlasKvCache(LlamaConfig c, int batch, int capacity) {
+    private final int blockFloats;
+
+    /** A cache whose scratch converts 16-bit weights about {@code blockFloats} floats at a time. */
+    BlasKvCache(LlamaConfig c, int batch, int capacity, int blockFloats) {
         super(batch, capacity);
+        this.blockFloats = blockFloats;
         headStride = (long) capacity * c.headDim();
         rowStride = headStride * c.numKvHeads();
         layerStride = rowStride * batch;
@@ -31,7 +38,7 @@ final class BlasKvCache extends KvCache {
     Scratch scratch(LlamaConfig c, int n, int time) {
         if (scratch == null || scratch.rows < n || scratch.time < time) {
             scratch = new Scratch(c, Math.max(n, scratch == null ? 0 : scratch.rows), Math.max(time, scratch == null ? 0 : scratch.time),
-                    capacity(), keys, values);
+                    capacity(), keys, values, blockFloats);
         }
         return scratch;
     }
@@ -47,9 +54,20 @@ final class BlasKvCache extends KvCache {
         final float[] row, row2;
         /** Movable views for BLAS arguments at offsets (a new pointer per call would cost more than small calls do). */
         final FloatPointer qAt, keysAt, valuesAt, attAt;
+        /** Floats of a 16-bit weight converted at a time: 1 MiB, which stays in a core's L2 cache for the product. */
+        static final int BLOCK_FLOATS = 1 << 18;
+        /** The floats this scratch converts at a time (whole rows: at least one). */
+        final int blockFloats;
+        /** A block of a 16-bit weight's rows as float32, and the heap arrays it is converted through. */
+        final FloatPointer block;
+        private final float[] blockHeap;
+        private final short[] blockBits;
 
-        /** For {@code rows} token rows, attention scores of {@code time} queries over {@code slots} keys at a time. */
-        Scratch(LlamaConfig c, int rows, int time, int slots, FloatPointer keys, FloatPointer values) {
+        /**
+         * For {@code rows} token rows, attention scores of {@code time} queries over {@code slots} keys at a time, and
+         * 16-bit weights converted {@code blockFloats} at a time.
+         */
+        Scratch(LlamaConfig c, int rows, int time, int slots, FloatPointer keys, FloatPointer values, int blockFloats) {
             this.rows = rows;
             this.time = time;
             long d = c.hiddenSize(), qd = (long) c.numHeads() * c.headDim(), kvd = (long) c.numKvHeads() * c.headDim();
@@ -69,6 +87,32 @@ final class BlasKvCache extends KvCache {
             attAt = new FloatPointer(att);
             keysAt = new FloatPointer(keys);
             valuesAt = new FloatPointer(values);
+            this.blockFloats = blockFloats;
+            int blockCapacity = Math.max(blockFloats, Math.max(c.hiddenSize(), c.intermediateSize()));
+            block = new FloatPointer(blockCapacity);
+            blockHeap = new float[blockCapacity];
+            blockBits = new short[blockCapacity];
         }
+
+        /**
+         * Elements {@code [from, from + count)} of {@code weight} as float32 into {@link #block}; a large block is
+         * converted in two halves at once (another core; the conversion, not the product, is what takes the time).
+         */
+        void convert(HalfTensor weight, long from, int count) {
+            int split = count >= PARALLEL_CONVERT ? count / 2 : count;
+            ForkJoinTask<?> rest = split < count ? ForkJoinPool.commonPool().submit(() -> convert(weight, from, split, count - split)) : null;
+            convert(weight, from, 0, split);
+            if (rest != null) {
+                rest.join();
+            }
+        }
+
+        private void convert(HalfTensor weight, long from, int at, int count) {
+            weight.toFloats(from + at, count, blockHeap, blockBits, at);
+            block.asBuffer().put(at, blockHeap, at, count);
+        }
+
+        /** Floats from which a block's conversion is split between two threads. */
+        private static final int PARALLEL_CONVERT = 1 << 16;
     }
 }

@@ -27,41 +27,58 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
  */
 public final class BlasLlama implements LanguageModel {
     /** The rows of one layer's weights, as BLAS reads them, and its norm gains. */
-    private record Layer(float[] attnNorm, float[] mlpNorm, FloatPointer wq, FloatPointer wk, FloatPointer wv, FloatPointer wo,
-                         float[] bq, float[] bk, float[] bv, FloatPointer gate, FloatPointer up, FloatPointer down) {
+    private record Layer(float[] attnNorm, float[] mlpNorm, Weight wq, Weight wk, Weight wv, Weight wo,
+                         float[] bq, float[] bk, float[] bv, Weight gate, Weight up, Weight down) {
+    }
+
+    /**
+     * A matrix {@code [n, k]}: float32 rows that BLAS reads in place, or a 16-bit tensor as its file stores it, which
+     * products convert a block of rows at a time ({@link #halfMatmul}).
+     */
+    private record Weight(FloatPointer rows, HalfTensor half, int n, int k) {
     }
 
     private final LlamaConfig c;
-    private final FloatPointer embed, lmHead;
+    private final Weight embed, lmHead;
+    private final int halfBlockFloats;
     private final float[] finalNorm, invFreq;
     private final Layer[] layers;
     private final List<INDArray> keepAlive = new ArrayList<>(); // the arrays the pointers point into
 
-    /** Builds the model over a checkpoint's weights (contiguous F32 tensors are used in place, others copied once). */
+    /**
+     * Builds the model over a checkpoint's weights: contiguous F32 tensors are used in place, 16-bit ones as stored
+     * (converted a block of rows at a time when used), others copied once.
+     */
     public BlasLlama(Checkpoint checkpoint) {
+        this(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS);
+    }
+
+    /** As {@link #BlasLlama(Checkpoint)}, converting 16-bit weights about {@code halfBlockFloats} floats at a time. */
+    BlasLlama(Checkpoint checkpoint, int halfBlockFloats) {
+        this.halfBlockFloats = halfBlockFloats;
         Nd4jRuntime.configure();
         c = checkpoint.config();
         ModelWeights w = checkpoint.weights();
         long d = c.hiddenSize(), q = (long) c.numHeads() * c.headDim(), kv = (long) c.numKvHeads() * c.headDim(), f = c.intermediateSize();
-        embed = pointer(w.get(TensorNames.EMBED, c.vocabSize(), d));
+        embed = weight(w, TensorNames.EMBED, c.vocabSize(), d);
         layers = new Layer[c.numLayers()];
         for (int l = 0; l < layers.length; l++) {
             String pq = TensorNames.layer(l, TensorNames.Q_PROJ), pk = TensorNames.layer(l, TensorNames.K_PROJ),
                     pv = TensorNames.layer(l, TensorNames.V_PROJ);
             layers[l] = new Layer(floats(w.get(TensorNames.layer(l, TensorNames.ATTN_NORM), d)),
                     floats(w.get(TensorNames.layer(l, TensorNames.MLP_NORM), d)),
-                    pointer(w.get(TensorNames.weight(pq), q, d)), pointer(w.get(TensorNames.weight(pk), kv, d)),
-                    pointer(w.get(TensorNames.weight(pv), kv, d)),
-                    pointer(w.get(TensorNames.weight(TensorNames.layer(l, TensorNames.O_PROJ)), d, q)),
+                    weight(w, TensorNames.weight(pq), q, d), weight(w, TensorNames.weight(pk), kv, d),
+                    weight(w, TensorNames.weight(pv), kv, d),
+                    weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.O_PROJ)), d, q),
                     c.attentionBias() ? floats(w.get(TensorNames.bias(pq), q)) : null,
                     c.attentionBias() ? floats(w.get(TensorNames.bias(pk), kv)) : null,
                     c.attentionBias() ? floats(w.get(TensorNames.bias(pv), kv)) : null,
-                    pointer(w.get(TensorNames.weight(TensorNames.layer(l, TensorNames.GATE_PROJ)), f, d)),
-                    pointer(w.get(TensorNames.weight(TensorNames.layer(l, TensorNames.UP_PROJ)), f, d)),
-                    pointer(w.get(TensorNames.weight(TensorNames.layer(l, TensorNames.DOWN_PROJ)), d, f)));
+                    weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.GATE_PROJ)), f, d),
+                    weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.UP_PROJ)), f, d),
+                    weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.DOWN_PROJ)), d, f));
         }
         finalNorm = floats(w.get(TensorNames.FINAL_NORM, d));
-        lmHead = c.tieWordEmbeddings() ? embed : pointer(w.get(TensorNames.LM_HEAD, c.vocabSize(), d));
+        lmHead = c.tieWordEmbeddings() ? embed : weight(w, TensorNames.LM_HEAD, c.vocabSize(), d);
         invFreq = Rope.inverseFrequencies(c);
     }
 
@@ -71,6 +88,12 @@ public final class BlasLlama implements LanguageModel {
         keepAlive.add(contiguous);
         long n = contiguous.length();
         return new FloatPointer(contiguous.data().addressPointer()).capacity(n).limit(n);
+    }
+
+    /** A matrix as {@link Weight}: a 16-bit tensor stays as stored, float32 is used in place. */
+    private Weight weight(ModelWeights w, String name, long n, long k) {
+        HalfTensor half = w.half(name, n, k);
+        return new Weight(half == null ? pointer(w.get(name, n, k)) : null, half, Math.toIntExact(n), Math.toIntExact(k));
     }
 
     private static float[] floats(INDArray a) {
@@ -84,7 +107,7 @@ public final class BlasLlama implements LanguageModel {
 
     @Override
     public KvCache newCache(int batch, int capacity) {
-        return new BlasKvCache(c, batch, capacity);
+        return new BlasKvCache(c, batch, capacity, halfBlockFloats);
     }
 
     @Override
@@ -99,9 +122,14 @@ public final class BlasLlama implements LanguageModel {
         int[] ids = LanguageModel.flatIds(tokens, c.vocabSize());
         int[][] positions = kc.append(valid);
         BlasKvCache.Scratch s = kc.scratch(c, n, time);
-        FloatBuffer x = s.x.asBuffer(), table = embed.asBuffer();
+        FloatBuffer x = s.x.asBuffer();
         for (int i = 0; i < n; i++) {
-            x.put(i * d, table, ids[i] * d, d);
+            if (embed.half() != null) {
+                embed.half().get((long) ids[i] * d, s.row, 0, d);
+                x.put(i * d, s.row, 0, d);
+            } else {
+                x.put(i * d, embed.rows().asBuffer(), ids[i] * d, d);
+            }
         }
         for (int l = 0; l < layers.length; l++) {
             attention(l, layers[l], kc, s, batch, time, positions);
@@ -114,23 +142,46 @@ public final class BlasLlama implements LanguageModel {
         }
         INDArray logits = Nd4j.createUninitialized(DataType.FLOAT,
                 lastOnly ? new long[]{batch, c.vocabSize()} : new long[]{batch, time, c.vocabSize()}, 'c');
-        matmul(s.xb, rows, d, lmHead, c.vocabSize(), new FloatPointer(logits.data().addressPointer()), 0f); // in place
+        matmul(s, s.xb, rows, lmHead, new FloatPointer(logits.data().addressPointer()), 0f); // in place
         return logits;
     }
 
     /**
-     * {@code out [rows, outDim] = beta·out + in [rows, inDim] · W[outDim, inDim]ᵀ}. A few rows go through GEMV, one
-     * call per row: measured here, OpenBLAS's GEMM with one row streamed the 32000 × 512 LM head at 15 GB/s, its GEMV
-     * at 44 GB/s; from about {@value #GEMV_ROWS} rows on, GEMM's reuse of each weight row wins.
+     * {@code out [rows, n] = beta·out + in [rows, k] · Wᵀ}. A few rows go through GEMV, one call per row: measured here,
+     * OpenBLAS's GEMM with one row streamed the 32000 × 512 LM head at 15 GB/s, its GEMV at 44 GB/s; from about
+     * {@value #GEMV_ROWS} rows on, GEMM's reuse of each weight row wins.
      */
-    private static void matmul(FloatPointer in, int rows, int inDim, FloatPointer w, int outDim, FloatPointer out, float beta) {
+    private static void matmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
+        if (w.half() != null) {
+            halfMatmul(s, in, rows, w, out, beta);
+        } else {
+            product(in, rows, w.rows(), w.n(), w.k(), w.n(), out, beta);
+        }
+    }
+
+    /** {@code out [rows, n] (row stride ldOut) = beta·out + in [rows, k] · W [n, k]ᵀ} with W float32 in place. */
+    private static void product(FloatPointer in, int rows, FloatPointer w, int n, int k, int ldOut, FloatPointer out, float beta) {
         if (rows <= GEMV_ROWS) {
             for (int r = 0; r < rows; r++) {
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, outDim, inDim, 1f, w, inDim, r == 0 ? in : in.getPointer((long) r * inDim), 1,
-                        beta, r == 0 ? out : out.getPointer((long) r * outDim), 1);
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1f, w, k, r == 0 ? in : in.getPointer((long) r * k), 1,
+                        beta, r == 0 ? out : out.getPointer((long) r * ldOut), 1);
             }
         } else {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, outDim, inDim, 1f, in, inDim, w, inDim, beta, out, outDim);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, k, 1f, in, k, w, k, beta, out, ldOut);
+        }
+    }
+
+    /**
+     * {@link #matmul} for a 16-bit weight: a block of its rows at a time is converted to float32 in the cache's
+     * scratch (small enough to stay in the CPU's cache), then multiplied; the output columns of a block are
+     * {@code out[:, first..first + block)}.
+     */
+    private static void halfMatmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
+        int block = Math.max(1, Math.min(w.n(), s.blockFloats / w.k()));
+        for (int first = 0; first < w.n(); first += block) {
+            int count = Math.min(block, w.n() - first);
+            s.convert(w.half(), (long) first * w.k(), count * w.k());
+            product(in, rows, s.block, count, w.k(), w.n(), first == 0 ? out : out.getPointer(first), beta);
         }
     }
 
@@ -165,9 +216,9 @@ public final class BlasLlama implements LanguageModel {
         for (int r = 0; r < n; r++) {
             rmsNorm(x, r, xb, r, layer.attnNorm(), s.row);
         }
-        matmul(s.xb, n, d, layer.wq(), qd, s.q, 0f);
-        matmul(s.xb, n, d, layer.wk(), kvd, s.k, 0f);
-        matmul(s.xb, n, d, layer.wv(), kvd, s.v, 0f);
+        matmul(s, s.xb, n, layer.wq(), s.q, 0f);
+        matmul(s, s.xb, n, layer.wk(), s.k, 0f);
+        matmul(s, s.xb, n, layer.wv(), s.v, 0f);
         FloatBuffer q = s.q.asBuffer(), k = s.k.asBuffer(), v = s.v.asBuffer();
         if (layer.bq() != null) {
             addBias(q, n, layer.bq());
@@ -209,7 +260,7 @@ public final class BlasLlama implements LanguageModel {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, time, hd, slots, 1f, s.scores, slots, valuesH, hd, 0f, outH, qd);
             }
         }
-        matmul(s.att, n, qd, layer.wo(), d, s.x, 1f); // residual: x += att · Woᵀ
+        matmul(s, s.att, n, layer.wo(), s.x, 1f); // residual: x += att · Woᵀ
     }
 
     private static void addBias(FloatBuffer y, int rows, float[] bias) {
@@ -294,8 +345,8 @@ public final class BlasLlama implements LanguageModel {
         for (int r = 0; r < n; r++) {
             rmsNorm(x, r, xb, r, layer.mlpNorm(), s.row);
         }
-        matmul(s.xb, n, d, layer.gate(), f, s.gate, 0f);
-        matmul(s.xb, n, d, layer.up(), f, s.up, 0f);
+        matmul(s, s.xb, n, layer.gate(), s.gate, 0f);
+        matmul(s, s.xb, n, layer.up(), s.up, 0f);
         FloatBuffer g = s.gate.asBuffer(), u = s.up.asBuffer();
         float[] gr = s.row, ur = s.row2;
         for (int r = 0; r < n; r++) {
@@ -306,6 +357,6 @@ public final class BlasLlama implements LanguageModel {
             }
             g.put(r * f, gr, 0, f);
         }
-        matmul(s.gate, n, f, layer.down(), d, s.x, 1f); // residual
+        matmul(s, s.gate, n, layer.down(), s.x, 1f); // residual
     }
 }
