@@ -62,6 +62,10 @@ public final class Main {
         StringBuilder b = new StringBuilder();
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Throwable t = ex; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException fs && fs.getFile() != null) { // the path and what is wrong with it
+                return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": "
+                        + (fs.getReason() != null ? fs.getReason() : t.getClass().getSimpleName().replaceAll("Exception$", "").replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(java.util.Locale.ROOT));
+            }
             String message = t.getMessage();
             if (b.length() > 0) {
                 if (message != null && b.indexOf(message) >= 0) {

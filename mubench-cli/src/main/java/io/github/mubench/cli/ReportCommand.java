@@ -21,6 +21,12 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        for (Path dir : runs) {
+            if (!ExperimentResult.isComplete(dir)) {
+                System.err.println("mubench: " + dir + " holds an experiment that has not finished; the report shows the runs done so far"
+                        + " (run the same command again to finish it)");
+            }
+        }
         Report r = Report.of(runs.stream().map(ExperimentResult::read).toArray(ExperimentResult[]::new));
         r.write(out);
         System.out.println(r.terminalTable());

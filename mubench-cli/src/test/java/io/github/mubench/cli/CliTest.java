@@ -71,6 +71,9 @@ class CliTest {
                         new java.io.IOException("No space left on device"))));
         assertEquals("IllegalStateException: step 3; caused by ArithmeticException: / by zero",
                 Main.describe(new IllegalStateException("step 3", new ArithmeticException("/ by zero"))));
+        assertEquals("/tmp/a-file/sub: Not a directory", Main.describe(new java.io.UncheckedIOException("/tmp/a-file/sub: /tmp/a-file/sub: Not a directory",
+                new java.nio.file.FileSystemException("/tmp/a-file/sub", null, "Not a directory"))));
+        assertEquals("/tmp/x: access denied", Main.describe(new java.io.UncheckedIOException("x", new java.nio.file.AccessDeniedException("/tmp/x"))));
     }
 
     @Test
@@ -172,6 +175,14 @@ class CliTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("already holds a run"), err.toString());
         assertEquals(2, Main.run("unlearn", "--method", "graddiff", "--forget", forget.toString(), "--out", out.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs a retain set"), err.toString());
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("notes.txt"), "someone's notes");
+        err.reset();
+        assertEquals(2, Main.run("unlearn", "--method", "npo", "--forget", forget.toString(), "--steps", "1", "--out", other.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("holds other files and no run"), err.toString());
+        try (var entries = Files.list(other)) {
+            assertEquals(1, entries.count(), "nothing written beside them");
+        }
     }
 
     @Test

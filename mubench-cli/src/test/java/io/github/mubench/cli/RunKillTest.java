@@ -75,6 +75,7 @@ class RunKillTest {
         victim.waitFor();
         Path npo = snapshotted(killed).orElseThrow();
         assertFalse(Files.exists(killed.resolve("report.md")), "no report yet");
+        assertFalse(io.github.mubench.experiment.ExperimentResult.isComplete(killed), "the index says the experiment has not finished");
         long stepsBefore = Files.readAllLines(npo.resolve("metrics.jsonl")).size();
         assertTrue(stepsBefore < 40, stepsBefore + " of 40 steps done when killed");
 
@@ -82,6 +83,7 @@ class RunKillTest {
         assertEquals(0, again.waitFor(), () -> read(dir.resolve("again.log")));
         String log = read(dir.resolve("again.log"));
         assertTrue(log.contains("GA seed 0: reusing") && log.contains("NPO seed 0: resuming"), log);
+        assertTrue(io.github.mubench.experiment.ExperimentResult.isComplete(killed));
         assertEquals(withoutTimes(JSON.readTree(straight.resolve("results.json").toFile())),
                 withoutTimes(JSON.readTree(killed.resolve("results.json").toFile())), "the same report");
         Path straightNpo = straight.resolve("tiny").resolve(npo.getFileName());

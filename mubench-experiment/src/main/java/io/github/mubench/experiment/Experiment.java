@@ -242,6 +242,7 @@ public final class Experiment {
     public ExperimentResult run() {
         List<Setting> settings = check();
         Path out = outputDir.toAbsolutePath().normalize();
+        removeEarlierReport(out);
         TrainingSets data = trainingData(out);
         List<ExperimentResult.ModelResult> done = new ArrayList<>();
         for (ModelEntry entry : models) {
@@ -268,9 +269,9 @@ public final class Experiment {
             index(out, done, null);
         }
         ExperimentResult result = new ExperimentResult(out, name, done);
-        result.write();
         Report report = Report.of(result);
         report.write(out);
+        result.write(true); // last: the folder says it is finished only once the report is there
         log.accept("wrote " + out.resolve(Report.MARKDOWN) + " and " + out.resolve(Report.HTML));
         reported.accept(report);
         return result;
@@ -426,7 +427,18 @@ public final class Experiment {
         if (current != null) {
             all.add(new ExperimentResult.ModelResult(current.name(), current.fingerprint(), current.baseEval(), List.copyOf(current.runs())));
         }
-        new ExperimentResult(out, name, all).write();
+        new ExperimentResult(out, name, all).write(false);
+    }
+
+    /** A report from an earlier run of this folder would look like this run's until this one writes its own. */
+    private static void removeEarlierReport(Path out) {
+        try {
+            for (String f : List.of(Report.JSON_FILE, Report.MARKDOWN, Report.HTML)) {
+                Files.deleteIfExists(out.resolve(f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(out + ": " + e.getMessage(), e);
+        }
     }
 
     /** The content key of a run: model, method and its parameters, training settings, data, refusals, seed. */

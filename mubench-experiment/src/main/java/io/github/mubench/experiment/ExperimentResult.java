@@ -49,10 +49,14 @@ public record ExperimentResult(Path dir, String name, List<ModelResult> models) 
     public record RunResult(Setting setting, Path dir, Path eval, RunCost cost) {
     }
 
-    /** Writes {@code experiment.json} (atomically: a kill leaves the previous index). */
-    void write() {
+    /**
+     * Writes {@code experiment.json} (atomically: a kill leaves the previous index); {@code complete} is false while
+     * the experiment runs, true once every run is in it and the report is written.
+     */
+    void write(boolean complete) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", name);
+        root.put("complete", complete);
         List<Map<String, Object>> ms = new ArrayList<>();
         for (ModelResult m : models) {
             Map<String, Object> mj = new LinkedHashMap<>();
@@ -88,6 +92,15 @@ public record ExperimentResult(Path dir, String name, List<ModelResult> models) 
 
     private String relative(Path p) {
         return dir.toAbsolutePath().normalize().relativize(p.toAbsolutePath().normalize()).toString();
+    }
+
+    /** Whether the experiment in {@code dir} finished (its index says so; one written before the flag existed did). */
+    public static boolean isComplete(Path dir) {
+        try {
+            return JSON.readTree(Files.readAllBytes(dir.resolve(INDEX))).path("complete").asBoolean(true);
+        } catch (IOException e) {
+            throw FormatException.unreadable(dir.resolve(INDEX), e);
+        }
     }
 
     /** Reads the index of the experiment in {@code dir}. */

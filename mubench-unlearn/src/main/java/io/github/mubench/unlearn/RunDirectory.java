@@ -66,8 +66,15 @@ final class RunDirectory {
                     throw new IllegalArgumentException(dir + " holds a run of other settings (" + firstDifference(old, now)
                             + "); resume needs the same settings, data and model, or use a new folder");
                 }
-            } else if (Files.exists(dir.resolve("config.json")) || Files.exists(dir.resolve("model.safetensors"))) {
-                throw new IllegalArgumentException(dir + " holds a model; write the run to a new folder");
+            } else {
+                AtomicFiles.removeLeftovers(dir); // a kill during the first manifest write leaves only its temporary file
+                if (Files.exists(dir.resolve("config.json")) || Files.exists(dir.resolve("model.safetensors"))) {
+                    throw new IllegalArgumentException(dir + " holds a model; write the run to a new folder");
+                }
+                if (Files.isDirectory(dir) && !isEmpty(dir)) {
+                    throw new IllegalArgumentException(dir + " holds other files and no run (" + MANIFEST + "); a run goes into a new "
+                            + "or empty folder");
+                }
             }
             AtomicFiles.removeLeftovers(dir); // what a killed run was writing when it stopped
             writeManifest(TRAINING);
@@ -120,6 +127,12 @@ final class RunDirectory {
     }
 
     /** Whether the folder holds a finished run (its manifest's status is done). */
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
     boolean isFinished() {
         Path file = dir.resolve(MANIFEST);
         try {

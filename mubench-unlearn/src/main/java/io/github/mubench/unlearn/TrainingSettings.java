@@ -49,6 +49,10 @@ public record TrainingSettings(
         Parameters.atLeast("max_length", maxLength, 2);
         Parameters.nonNegative("clip_norm", clipNorm);
         Parameters.atLeast("lora_rank", loraRank, 0);
+        Parameters.positive("lora_alpha", loraAlpha); // checked with LoRA off too: a NaN given is a mistake either way
+        if (!(loraDropout >= 0 && loraDropout < 1)) {
+            throw new IllegalArgumentException("lora_dropout must be in [0, 1), got " + loraDropout);
+        }
     }
 
     /** The optimizer these settings describe. */

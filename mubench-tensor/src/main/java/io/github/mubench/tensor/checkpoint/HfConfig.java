@@ -116,6 +116,15 @@ public final class HfConfig {
                 f.intOr("bos_token_id", -1),
                 eosIds(file, n.get("eos_token_id")));
         WeightChecks.requireSaneConfig(file, config, "rms_norm_eps", "rope_theta");
+        JsonNode bos = n.get("bos_token_id");
+        if (bos != null && !bos.isNull() && (config.bosTokenId() < 0 || config.bosTokenId() >= config.vocabSize())) {
+            throw new CheckpointException(file, "bos_token_id", bos + "; expected a token id in 0.." + (config.vocabSize() - 1));
+        }
+        for (int eos : config.eosTokenIds()) {
+            if (eos < 0 || eos >= config.vocabSize()) {
+                throw new CheckpointException(file, "eos_token_id", eos + "; expected token ids in 0.." + (config.vocabSize() - 1));
+            }
+        }
         return config;
     }
 
@@ -249,15 +258,16 @@ public final class HfConfig {
             if (v == null || v.isNull()) {
                 return dflt;
             }
-            if (!v.isIntegralNumber()) {
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
                 throw new CheckpointException(file, name, v + "; expected an integer");
             }
             return v.asInt();
         }
 
+        /** A number with a default when the key is absent; an explicit null is refused (HF would compute with None). */
         double number(String name, double dflt) {
             JsonNode v = node.get(name);
-            if (v == null || v.isNull()) {
+            if (v == null) {
                 return dflt;
             }
             if (!v.isNumber()) {

@@ -249,14 +249,29 @@ class BadInputTest {
         assertEquals(HfCheckpoint.load(snapshot).config(), HfConfig.read(m.resolve("config.json")));
     }
 
-    /** Found by {@code ParserFuzzTest}: a config claiming 2^31 - 1 layers once made the loader list their tensors. */
+    /**
+     * Found by {@code ParserFuzzTest}: a config claiming 2^31 - 1 layers once made the loader list their tensors; the
+     * hostile-input sweep then found the model's per-layer array of 10^9 entries (out of memory). The loader compares
+     * the count with the layers the weights hold, before anything is sized by it.
+     */
     @Test
     void aConfigClaimingBillionsOfLayersFailsWithoutAllocating() throws IOException {
         Path m = copyOfFixture();
         Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json"))
                 .replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 2147483647"));
-        var loaded = HfCheckpoint.load(m);
-        fails(() -> new Llama(loaded), "model.layers.2.input_layernorm.weight", "tensor missing");
+        fails(() -> HfCheckpoint.load(m), "config.json's num_hidden_layers", "2147483647, but the weights hold layers 0..1; expected 2");
+    }
+
+    @Test
+    void anExplicitNullEpsilonAndTokenIdsOutsideTheVocabularyAreNamed() throws IOException {
+        Path m = copyOfFixture();
+        String config = Files.readString(m.resolve("config.json"));
+        Files.writeString(m.resolve("config.json"), config.replace("\"rms_norm_eps\": 1e-06", "\"rms_norm_eps\": null"));
+        fails(() -> HfConfig.read(m.resolve("config.json")), "rms_norm_eps", "null; expected a number");
+        Files.writeString(m.resolve("config.json"), config.replace("\"bos_token_id\": 1", "\"bos_token_id\": 1000000000"));
+        fails(() -> HfConfig.read(m.resolve("config.json")), "bos_token_id", "1000000000; expected a token id in 0..95");
+        Files.writeString(m.resolve("config.json"), config.replace("\"eos_token_id\": 2", "\"eos_token_id\": [2, 96]"));
+        fails(() -> HfConfig.read(m.resolve("config.json")), "eos_token_id", "96; expected token ids in 0..95");
     }
 
     @Test
