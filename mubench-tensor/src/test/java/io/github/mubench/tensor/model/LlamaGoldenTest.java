@@ -38,40 +38,25 @@ class LlamaGoldenTest {
     @MethodSource("cases")
     void tokenByTokenDecodingWithCacheMatchesOneShot(String name, String kernel) {
         Fixture f = new Fixture(name);
-        LanguageModel model = model(kernel, f.checkpoint());
-        int[][] tokens = f.tokens();
-        boolean[][] valid = f.valid();
-        int b = tokens.length, t = tokens[0].length;
-        KvCache cache = model.newCache(b, t);
-        INDArray expected = f.ref("logits");
-        for (int step = 0; step < t; step++) {
-            int[][] col = new int[b][1];
-            boolean[][] colValid = new boolean[b][1];
-            for (int r = 0; r < b; r++) {
-                col[r][0] = tokens[r][step];
-                colValid[r][0] = valid[r][step];
-            }
-            INDArray last = model.forward(col, colValid, cache, true);
-            for (int r = 0; r < b; r++) {
-                if (valid[r][step]) {
-                    double diff = expected.get(org.nd4j.linalg.indexing.NDArrayIndex.point(r),
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(step)).sub(last.getRow(r)).amaxNumber().doubleValue();
-                    assertTrue(diff < TOL, name + "/" + kernel + " row " + r + " step " + step + " differs by " + diff);
-                }
-            }
-        }
+        decodeStepByStep(f, model(kernel, f.checkpoint()), f.tokens().length, name + "/" + kernel);
     }
 
     /**
      * Batched decoding as generation does it, with more rows than {@link BlasLlama} sends through GEMV, so every
-     * projection is one GEMM (fixture row {@code r % b} in batch row {@code r}: PyTorch's logits are the reference
-     * for every row).
+     * projection is one GEMM.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"llama,5", "llama,13", "qwen2,40", "mistral,64", "llama,65"})
     void batchedDecodingMatchesPyTorchOnEveryRow(String name, int batch) {
         Fixture f = new Fixture(name);
-        LanguageModel model = model("blas", f.checkpoint());
+        decodeStepByStep(f, model("blas", f.checkpoint()), batch, name + " batch " + batch);
+    }
+
+    /**
+     * Feeds the fixture's tokens one step at a time to {@code batch} rows (row {@code r} repeats fixture row
+     * {@code r % b}) and compares every real position's logits with PyTorch's one-shot forward.
+     */
+    private static void decodeStepByStep(Fixture f, LanguageModel model, int batch, String what) {
         int[][] tokens = f.tokens();
         boolean[][] valid = f.valid();
         int b = tokens.length, t = tokens[0].length;
@@ -89,7 +74,7 @@ class LlamaGoldenTest {
                 if (valid[r % b][step]) {
                     double diff = expected.get(org.nd4j.linalg.indexing.NDArrayIndex.point(r % b),
                             org.nd4j.linalg.indexing.NDArrayIndex.point(step)).sub(last.getRow(r)).amaxNumber().doubleValue();
-                    assertTrue(diff < TOL, name + " batch " + batch + " row " + r + " step " + step + " differs by " + diff);
+                    assertTrue(diff < TOL, what + " row " + r + " step " + step + " differs by " + diff);
                 }
             }
         }
