@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -50,7 +51,9 @@ public class TrainStepBench {
     @Param({"stories260K", "56M"})
     public String shape;
 
-    private final SynchronousQueue<Boolean> go = new SynchronousQueue<>(), done = new SynchronousQueue<>();
+    private final SynchronousQueue<Boolean> go = new SynchronousQueue<>();
+    /** Unbounded: a failure reported while the benchmark thread is not waiting yet must not be lost. */
+    private final LinkedBlockingQueue<Boolean> done = new LinkedBlockingQueue<>();
     private Thread training;
     private volatile Throwable failed;
 

@@ -103,7 +103,7 @@ final class AttackCommand implements Callable<Integer> {
                 entry.needsModel() && attacker != null ? Models.load(attacker) : null, seed));
         int written = 0, todo = (int) items.items().stream().filter(i -> !done.contains(i.id())).count();
         try (BufferedWriter w = stdout ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-                : Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                : ResumableJsonl.appender(out)) {
             for (HarmfulPrompt item : items.items()) {
                 if (done.contains(item.id())) {
                     continue;

@@ -62,7 +62,7 @@ final class JudgeCommand implements Callable<Integer> {
         String judgeKey = Keys.of(judge.name(), judge.settings());
         Map<String, Integer> labels = new TreeMap<>();
         int done = alreadyJudged(rows, judgeKey, labels);
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        try (BufferedWriter w = ResumableJsonl.appender(out)) {
             for (int from = done; from < rows.size(); from += batchSize) {
                 List<JsonNode> batch = rows.subList(from, Math.min(rows.size(), from + batchSize));
                 List<Judge.Case> cases = new ArrayList<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mubench.tensor.io.FormatException;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,10 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The lines of a JSONL output that a command appends to row by row and continues after a kill. Every row is written
- * with its newline, so a kill can only leave an unterminated tail: that tail (even one cut inside a UTF-8 character)
- * is cut off the file, which keeps every complete row; nothing is rewritten. A complete line that is not JSON means the
- * file is something else, and is refused.
+ * The rows of a JSONL output that a command appends to row by row and continues after a kill. Every row is written
+ * as one JSON object and its newline, so a kill can only leave an unterminated tail that starts a row ({@code {...}
+ * cut short, even inside a UTF-8 character}): once every complete line has been read as a JSON object, that tail is cut
+ * off the file, which keeps every complete row; nothing else is ever rewritten. A complete line that is not a JSON
+ * object, or a tail that does not start one, means the file is something else, and it is refused untouched. A last
+ * row that is whole but lacks its newline (a hand-edited file) is kept; {@link #appender} adds the newline.
  */
 final class ResumableJsonl {
     /** One object a line: a second object or trailing text makes the line something else. */
@@ -29,7 +32,7 @@ final class ResumableJsonl {
     private ResumableJsonl() {
     }
 
-    /** The rows of the complete, non-blank lines of {@code file} (none when it does not exist), after cutting off a torn tail. */
+    /** The rows already in {@code file} (none when it does not exist), after cutting off a torn last row. */
     static List<JsonNode> completeRows(Path file, String what) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
@@ -41,12 +44,6 @@ final class ResumableJsonl {
         int end = bytes.length;
         while (end > 0 && bytes[end - 1] != '\n') {
             end--;
-        }
-        if (end < bytes.length) {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                ch.truncate(end);
-                ch.force(true);
-            }
         }
         String text;
         try {
@@ -61,17 +58,52 @@ final class ResumableJsonl {
             if (line.isBlank()) {
                 continue;
             }
-            JsonNode row;
-            try {
-                row = JSON.readTree(line);
-            } catch (IOException e) {
-                row = null;
-            }
-            if (row == null || !row.isObject()) {
+            JsonNode row = object(line);
+            if (row == null) {
                 throw new FormatException(file, "line " + n, "is not a JSON object; expected " + what + " to continue");
             }
             rows.add(row);
         }
+        if (end < bytes.length) {
+            if (bytes[end] != '{') {
+                throw new FormatException(file, "line " + (n + 1), "is not a JSON object; expected " + what + " to continue");
+            }
+            JsonNode whole = object(new String(bytes, end, bytes.length - end, StandardCharsets.UTF_8));
+            if (whole != null) {
+                rows.add(whole);
+            } else { // a row a kill cut short: it is written again
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    ch.truncate(end);
+                    ch.force(true);
+                }
+            }
+        }
         return rows;
+    }
+
+    /** A writer appending to {@code file}, which first ends a last row that lacks its newline. */
+    static BufferedWriter appender(Path file) throws IOException {
+        boolean needsNewline = false;
+        if (Files.exists(file) && Files.size(file) > 0) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                ch.read(last, ch.size() - 1);
+                needsNewline = last.get(0) != '\n';
+            }
+        }
+        BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (needsNewline) {
+            w.newLine();
+        }
+        return w;
+    }
+
+    private static JsonNode object(String line) {
+        try {
+            JsonNode row = JSON.readTree(line);
+            return row != null && row.isObject() ? row : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

@@ -46,6 +46,30 @@ class ResumableJsonlTest {
     }
 
     @Test
+    void aFileWithoutAFinalNewlineIsNeverTruncatedUnlessItsTailStartsARow() throws Exception {
+        // found in review: the tail was cut before the complete lines were checked, emptying files like these
+        for (String content : new String[]{"{\n  \"pretty\" : true\n}", "hello world", "{\"id\": 1}\nnot ours"}) {
+            Path f = dir.resolve("other.json");
+            Files.writeString(f, content);
+            assertThrows(FormatException.class, () -> ResumableJsonl.completeRows(f, "a test output"));
+            assertEquals(content, Files.readString(f), "left as it was");
+        }
+    }
+
+    @Test
+    void aWholeLastRowWithoutItsNewlineIsKeptAndTheNextRowGoesOnANewLine() throws Exception {
+        Path f = dir.resolve("out.jsonl");
+        Files.writeString(f, "{\"id\": 1}\n{\"id\": 2}"); // a compact JSON file such as config.json reads the same way
+        assertEquals(2, ResumableJsonl.completeRows(f, "a test output").size());
+        assertEquals("{\"id\": 1}\n{\"id\": 2}", Files.readString(f), "nothing cut");
+        try (var w = ResumableJsonl.appender(f)) {
+            w.write("{\"id\": 3}");
+            w.newLine();
+        }
+        assertEquals(List.of(1, 2, 3), ResumableJsonl.completeRows(f, "a test output").stream().map(r -> r.get("id").asInt()).toList());
+    }
+
+    @Test
     void invalidUtf8InACompleteRowIsRefusedByName() throws Exception {
         Path f = dir.resolve("bytes.jsonl");
         Files.write(f, concat("{\"id\": \"".getBytes(StandardCharsets.UTF_8), new byte[]{(byte) 0xff, '"', '}', '\n'}));

@@ -23,6 +23,8 @@ import io.github.mubench.unlearn.data.TrainingSets;
 import io.github.mubench.unlearn.data.UnlearnExample;
 import io.github.mubench.unlearn.methods.Methods;
 
+import io.github.mubench.tensor.io.FormatException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -430,11 +432,22 @@ public final class Experiment {
         new ExperimentResult(out, name, all).write(false);
     }
 
-    /** A report from an earlier run of this folder would look like this run's until this one writes its own. */
+    /**
+     * A report from an earlier run of this folder would look like this run's until this one writes its own, and its
+     * index would say complete: the report goes, the index is marked unfinished.
+     */
     private static void removeEarlierReport(Path out) {
         try {
             for (String f : List.of(Report.JSON_FILE, Report.MARKDOWN, Report.HTML)) {
                 Files.deleteIfExists(out.resolve(f));
+            }
+            Path index = out.resolve(ExperimentResult.INDEX);
+            if (Files.isRegularFile(index)) {
+                try {
+                    ExperimentResult.read(out).write(false);
+                } catch (FormatException unreadable) { // rewritten after the first run anyway
+                    Files.delete(index);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(out + ": " + e.getMessage(), e);

@@ -67,7 +67,7 @@ final class RunDirectory {
                             + "); resume needs the same settings, data and model, or use a new folder");
                 }
             } else {
-                AtomicFiles.removeLeftovers(dir); // a kill during the first manifest write leaves only its temporary file
+                AtomicFiles.removeLeftovers(dir, MANIFEST); // a kill during the first manifest write leaves only its temporary file
                 if (Files.exists(dir.resolve("config.json")) || Files.exists(dir.resolve("model.safetensors"))) {
                     throw new IllegalArgumentException(dir + " holds a model; write the run to a new folder");
                 }

@@ -62,10 +62,18 @@ public final class AtomicFiles {
 
     /** Deletes the temporary files that killed {@link #write} calls left in {@code dir} (not in its subfolders). */
     public static void removeLeftovers(Path dir) throws IOException {
+        removeLeftovers(dir, "*");
+    }
+
+    /**
+     * Deletes the temporary files that killed {@link #write} calls of files named {@code name} (a glob) left in
+     * {@code dir}: hidden, the name, the random digits {@code Files.createTempFile} adds, {@code .tmp}.
+     */
+    public static void removeLeftovers(Path dir, String name) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, ".*.tmp")) {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "." + name + "[0-9].tmp")) {
             for (Path p : leftovers) {
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(p);

@@ -88,7 +88,7 @@ final class BlasKvCache extends KvCache {
             keysAt = new FloatPointer(keys);
             valuesAt = new FloatPointer(values);
             this.blockFloats = blockFloats;
-            int blockCapacity = Math.max(blockFloats, Math.max(c.hiddenSize(), c.intermediateSize()));
+            int blockCapacity = Math.max(blockFloats, Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), (int) qd)); // a block holds a whole row
             block = new FloatPointer(blockCapacity);
             blockHeap = new float[blockCapacity];
             blockBits = new short[blockCapacity];

@@ -31,10 +31,11 @@ class AtomicFilesTest {
     void leftoversOfAKilledWriteAreRemovedAndNothingElse() throws IOException {
         Files.writeString(dir.resolve(".model.safetensors123456.tmp"), "what a kill left");
         Files.writeString(dir.resolve("notes.tmp"), "the user's");
+        Files.writeString(dir.resolve(".draft.tmp"), "the user's, hidden");
         Files.writeString(dir.resolve("config.json"), "{}");
         Files.createDirectory(dir.resolve(".folder.tmp"));
         AtomicFiles.removeLeftovers(dir);
-        assertEquals(List.of(".folder.tmp", "config.json", "notes.tmp"), names());
+        assertEquals(List.of(".draft.tmp", ".folder.tmp", "config.json", "notes.tmp"), names());
     }
 
     private List<String> names() throws IOException {
