@@ -2,7 +2,9 @@ package io.github.mubench.bench;
 
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.checkpoint.HfConfig;
+import io.github.mubench.tensor.checkpoint.SafetensorsFile;
 import io.github.mubench.tensor.checkpoint.SafetensorsWriter;
+import io.github.mubench.tensor.model.HalfTensor;
 import io.github.mubench.tensor.generate.GenerationConfig;
 import io.github.mubench.tensor.generate.Generator;
 import io.github.mubench.tensor.model.Checkpoint;
@@ -41,6 +43,13 @@ public final class HalfModelHarness {
         long t0 = System.nanoTime();
         if (!Files.exists(folder.resolve("model.safetensors"))) {
             write(c, folder, dtype);
+        } else { // reused: it must be what this run reports
+            SafetensorsFile existing = SafetensorsFile.open(folder.resolve("model.safetensors"));
+            HalfTensor first = existing.half(existing.names().get(0));
+            SafetensorsWriter.Dtype stored = first == null ? SafetensorsWriter.Dtype.F32 : first.bf16() ? SafetensorsWriter.Dtype.BF16 : SafetensorsWriter.Dtype.F16;
+            if (stored != dtype || !HfConfig.read(folder.resolve("config.json")).equals(c)) {
+                throw new IllegalArgumentException(folder + " holds a " + stored + " model of another config or type; give a new folder");
+            }
         }
         double writeSeconds = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
