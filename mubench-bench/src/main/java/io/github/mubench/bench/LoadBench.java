@@ -3,6 +3,7 @@ package io.github.mubench.bench;
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.checkpoint.HfConfig;
 import io.github.mubench.tensor.checkpoint.SafetensorsWriter;
+import io.github.mubench.tensor.io.Folders;
 import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.ModelWeights;
@@ -23,11 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Loading an HF folder by model size and stored type: open, validate the header, map the data and check every weight
@@ -71,10 +70,6 @@ public class LoadBench {
 
     @TearDown
     public void remove() throws IOException {
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Folders.deleteTree(folder);
     }
 }

@@ -6,18 +6,16 @@ import io.github.mubench.tensor.checkpoint.GgufFile;
 import io.github.mubench.tensor.tokenizer.HfTokenizerFiles;
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.checkpoint.Llama2cCheckpoint;
+import io.github.mubench.tensor.io.Folders;
 import io.github.mubench.tensor.tokenizer.Llama2cTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code mubench convert}: a llama2.c or GGUF checkpoint to an HF folder. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
@@ -43,7 +41,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (tokenizer != null && from != Format.llama2c) {
             throw new IllegalArgumentException("--tokenizer goes with --from llama2c (a GGUF carries its own)");
         }
-        if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
+        if (Files.exists(out) && !(Files.isDirectory(out) && Folders.isEmpty(out))) {
             throw new IllegalArgumentException("--out " + out + " already exists; convert writes a new folder (or into an empty one)");
         }
         // everything is read and checked before the first file is written: a failure leaves no loadable half-folder
@@ -67,28 +65,10 @@ final class ConvertCommand implements Callable<Integer> {
             Files.deleteIfExists(out); // an empty folder (checked above)
             Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            deleteTree(partial);
+            Folders.deleteTree(partial);
         }
-        System.err.println("wrote " + out.resolve("config.json") + " and " + c.weights().asMap().size() + " tensors ("
+        System.err.println("wrote " + out.resolve("config.json") + " and " + c.weights().names().size() + " tensors ("
                 + c.config().parameterCount() + " parameters)");
         return 0;
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
-    }
-
-    /** Removes {@code dir} and what is in it, if it is still there (after a failure). */
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

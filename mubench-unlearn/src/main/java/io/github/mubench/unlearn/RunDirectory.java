@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.checkpoint.HfCheckpoint;
 import io.github.mubench.tensor.io.AtomicFiles;
+import io.github.mubench.tensor.io.Folders;
 import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.tokenizer.HfTokenizerFiles;
 import io.github.mubench.tensor.tokenizer.Llama2cTokenizer;
@@ -71,7 +72,7 @@ final class RunDirectory {
                 if (Files.exists(dir.resolve("config.json")) || Files.exists(dir.resolve("model.safetensors"))) {
                     throw new IllegalArgumentException(dir + " holds a model; write the run to a new folder");
                 }
-                if (Files.isDirectory(dir) && !isEmpty(dir)) {
+                if (Files.isDirectory(dir) && !Folders.isEmpty(dir)) {
                     throw new IllegalArgumentException(dir + " holds other files and no run (" + MANIFEST + "); a run goes into a new "
                             + "or empty folder");
                 }
@@ -127,12 +128,6 @@ final class RunDirectory {
     }
 
     /** Whether the folder holds a finished run (its manifest's status is done). */
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (var entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
-    }
-
     boolean isFinished() {
         Path file = dir.resolve(MANIFEST);
         try {

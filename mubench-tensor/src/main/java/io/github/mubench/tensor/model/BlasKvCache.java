@@ -58,10 +58,15 @@ final class BlasKvCache extends KvCache {
         static final int BLOCK_FLOATS = 1 << 18;
         /** The floats this scratch converts at a time (whole rows: at least one). */
         final int blockFloats;
-        /** A block of a 16-bit weight's rows as float32, and the heap arrays it is converted through. */
-        final FloatPointer block;
-        private final float[] blockHeap;
-        private final short[] blockBits;
+        /** Floats a block may need: at least a whole row of any weight. */
+        private final int blockCapacity;
+        /**
+         * A block of a 16-bit weight's rows as float32, and the heap arrays it is converted through; made on the first
+         * conversion, so that a float32 model never holds them.
+         */
+        FloatPointer block;
+        private float[] blockHeap;
+        private short[] blockBits;
 
         /**
          * For {@code rows} token rows, attention scores of {@code time} queries over {@code slots} keys at a time, and
@@ -88,10 +93,7 @@ final class BlasKvCache extends KvCache {
             keysAt = new FloatPointer(keys);
             valuesAt = new FloatPointer(values);
             this.blockFloats = blockFloats;
-            int blockCapacity = Math.max(blockFloats, Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), (int) qd)); // a block holds a whole row
-            block = new FloatPointer(blockCapacity);
-            blockHeap = new float[blockCapacity];
-            blockBits = new short[blockCapacity];
+            blockCapacity = Math.max(blockFloats, Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), (int) qd));
         }
 
         /**
@@ -99,6 +101,11 @@ final class BlasKvCache extends KvCache {
          * converted in two halves at once (another core; the conversion, not the product, is what takes the time).
          */
         void convert(HalfTensor weight, long from, int count) {
+            if (block == null) {
+                block = new FloatPointer(blockCapacity);
+                blockHeap = new float[blockCapacity];
+                blockBits = new short[blockCapacity];
+            }
             int split = count >= PARALLEL_CONVERT ? count / 2 : count;
             ForkJoinTask<?> rest = split < count ? ForkJoinPool.commonPool().submit(() -> convert(weight, from, split, count - split)) : null;
             convert(weight, from, 0, split);

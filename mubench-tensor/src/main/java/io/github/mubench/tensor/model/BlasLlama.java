@@ -122,13 +122,13 @@ public final class BlasLlama implements LanguageModel {
         int[] ids = LanguageModel.flatIds(tokens, c.vocabSize());
         int[][] positions = kc.append(valid);
         BlasKvCache.Scratch s = kc.scratch(c, n, time);
-        FloatBuffer x = s.x.asBuffer();
+        FloatBuffer x = s.x.asBuffer(), table = embed.half() == null ? embed.rows().asBuffer() : null;
         for (int i = 0; i < n; i++) {
-            if (embed.half() != null) {
+            if (table != null) {
+                x.put(i * d, table, ids[i] * d, d);
+            } else {
                 embed.half().get((long) ids[i] * d, s.row, 0, d);
                 x.put(i * d, s.row, 0, d);
-            } else {
-                x.put(i * d, embed.rows().asBuffer(), ids[i] * d, d);
             }
         }
         for (int l = 0; l < layers.length; l++) {

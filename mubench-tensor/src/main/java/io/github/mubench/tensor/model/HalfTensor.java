@@ -47,25 +47,26 @@ public record HalfTensor(boolean bf16, long[] shape, ByteBuffer bytes) {
 
     /** Elements {@code [from, from + count)} of the flattened tensor into {@code out} from {@code at}, as float32. */
     public void get(long from, float[] out, int at, int count) {
-        ShortBuffer s = bytes.asShortBuffer();
-        for (int i = 0; i < count; i++) {
-            out[at + i] = toFloat(s.get(Math.toIntExact(from + i)), bf16);
-        }
+        convert(from, count, new short[count], 0, out, at);
     }
 
     /**
      * Elements {@code [from, from + count)} into {@code out[at..at + count)}, read in bulk through
-     * {@code bits[at..at + count)}: the path that converts weights block by block.
+     * {@code bits[at..at + count)} (no allocation): the path that converts weights block by block.
      */
     public void toFloats(long from, int count, float[] out, short[] bits, int at) {
-        bytes.asShortBuffer().get(Math.toIntExact(from), bits, at, count);
+        convert(from, count, bits, at, out, at);
+    }
+
+    private void convert(long from, int count, short[] bits, int bitsAt, float[] out, int outAt) {
+        bytes.asShortBuffer().get(Math.toIntExact(from), bits, bitsAt, count);
         if (bf16) {
-            for (int i = at; i < at + count; i++) {
-                out[i] = Float.intBitsToFloat(bits[i] << 16); // the sign-extended high half is shifted out
+            for (int i = 0; i < count; i++) {
+                out[outAt + i] = Float.intBitsToFloat(bits[bitsAt + i] << 16); // the sign-extended high half is shifted out
             }
         } else {
-            for (int i = at; i < at + count; i++) {
-                out[i] = halfToFloat(bits[i]);
+            for (int i = 0; i < count; i++) {
+                out[outAt + i] = halfToFloat(bits[bitsAt + i]);
             }
         }
     }
