@@ -67,7 +67,7 @@ final class GenerateCommand implements Callable<Integer> {
         } else {
             ids = TokenInput.ids(prompt, promptIds, m.tokenizer(), true, "prompt");
         }
-        GenerationConfig config = new GenerationConfig(maxNewTokens, temperature, topK, topP, seed, stops, true);
+        GenerationConfig config = new GenerationConfig(maxNewTokens, temperature, topK, topP, seed, stops, true, -1, false);
         Generator generator = new Generator(m.inference(), m.tokenizer());
         if (!json && m.tokenizer() != null && !chat) {
             System.out.print(prompt);

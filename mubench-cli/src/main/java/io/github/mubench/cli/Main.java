@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mubench", mixinStandardHelpOptions = true, version = "mubench 0.1.0",
         description = "Machine unlearning for LLM safety, and its side effects.",
         subcommands = {DemoCommand.class, RunCommand.class, ReportCommand.class, GenerateCommand.class, ScoreCommand.class, TokenizeCommand.class, ChatTemplateCommand.class,
-                UnlearnCommand.class, AttackCommand.class, EvalCommand.class, JudgeCommand.class, CompareCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+                UnlearnCommand.class, AttackCommand.class, EvalCommand.class, JudgeCommand.class, CompareCommand.class, ConvertCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

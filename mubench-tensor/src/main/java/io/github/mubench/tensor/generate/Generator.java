@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -54,7 +55,23 @@ public final class Generator {
 
     /** Same as {@link #generateIds(List, GenerationConfig)}, reporting each new token to {@code listener}. */
     public List<Generation> generateIds(List<int[]> prompts, GenerationConfig config, TokenListener listener) {
-        if (tokenizer == null && !config.stopStrings().isEmpty()) {
+        return generateIds(prompts, Collections.nCopies(prompts.size(), config), listener);
+    }
+
+    /**
+     * Continues each prompt with its own config (length, sampling, seed, stop strings, log-probabilities): how a
+     * server batches unrelated requests. A row gives the same result here as alone.
+     *
+     * @param listener told of each token and each row's end ({@code null}: nobody)
+     */
+    public List<Generation> generateIds(List<int[]> prompts, List<GenerationConfig> configs, TokenListener listener) {
+        if (listener == null) {
+            listener = TokenListener.NONE;
+        }
+        if (configs.size() != prompts.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + configs.size() + " configs");
+        }
+        if (tokenizer == null && configs.stream().anyMatch(c -> !c.stopStrings().isEmpty())) {
             throw new IllegalArgumentException("stop strings need a tokenizer; this model has none loaded");
         }
         int batch = prompts.size();
@@ -62,9 +79,10 @@ public final class Generator {
         if (prompts.stream().anyMatch(p -> p.length == 0)) {
             throw new IllegalArgumentException("every prompt needs at least one token (a BOS token will do)");
         }
-        int capacity = longest + Math.max(config.maxNewTokens(), 1);
+        int mostNew = configs.stream().mapToInt(GenerationConfig::maxNewTokens).max().orElse(0);
+        int capacity = longest + Math.max(mostNew, 1);
         if (capacity > model.config().maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("prompt of " + longest + " tokens + " + config.maxNewTokens()
+            throw new IllegalArgumentException("prompt of " + longest + " tokens + " + mostNew
                     + " new tokens exceeds the model's context of " + model.config().maxPositionEmbeddings());
         }
         KvCache cache = model.newCache(batch, capacity);
@@ -77,40 +95,67 @@ public final class Generator {
             Arrays.fill(valid[b], pad, longest, true);
         }
 
-        Sampler sampler = new Sampler(config);
         Row[] rows = new Row[batch];
         for (int b = 0; b < batch; b++) {
-            rows[b] = new Row(prompts.get(b), new SplittableRandom(config.seed()));
+            rows[b] = new Row(prompts.get(b), configs.get(b));
         }
-        INDArray logits = model.forward(tokens, valid, cache, true);
-        for (int step = 0; step < config.maxNewTokens(); step++) {
+        boolean echo = configs.stream().anyMatch(GenerationConfig::echoLogprobs);
+        // echo needs every position's logits, which the prefill computes anyway; generation needs the last only
+        INDArray logits = model.forward(tokens, valid, cache, !echo);
+        for (int b = 0; b < batch; b++) {
+            Row r = rows[b];
+            if (r.config.echoLogprobs()) {
+                int pad = longest - r.prompt.length, k = Math.max(r.config.logprobs(), 0);
+                for (int i = 1; i < r.prompt.length; i++) {
+                    r.promptLogprobs.add(TokenLogprob.of(Logits.vector(logits, b, pad + i - 1), r.prompt[i], k));
+                }
+            }
+            if (r.config.maxNewTokens() == 0) {
+                finish(r, b, Generation.Finish.LENGTH, listener);
+            }
+        }
+        for (int step = 0; step < mostNew; step++) {
             int[][] next = new int[batch][1];
             boolean[][] nextValid = new boolean[batch][1];
             for (int b = 0; b < batch; b++) {
                 Row r = rows[b];
-                int id = r.finish == null ? sampler.next(Logits.vector(logits, b), r.random) : r.last();
-                if (r.finish == null) {
-                    accept(r, b, id, config, listener);
+                if (r.finish == null && listener.cancelled(b)) {
+                    finish(r, b, Generation.Finish.CANCELLED, listener);
                 }
-                next[b][0] = id;
+                if (r.finish == null) {
+                    float[] row = step == 0 && echo ? Logits.vector(logits, b, longest - 1) : Logits.vector(logits, b);
+                    int id = r.sampler.next(row, r.random);
+                    if (r.config.logprobs() >= 0) {
+                        r.logprobs.add(TokenLogprob.of(row, id, r.config.logprobs()));
+                    }
+                    accept(r, b, id, listener);
+                    if (r.finish == null && r.ids.size() == r.config.maxNewTokens()) {
+                        r.finish = Generation.Finish.LENGTH;
+                    }
+                    if (r.finish != null) {
+                        finish(r, b, r.finish, listener);
+                    }
+                }
+                next[b][0] = r.ids.isEmpty() ? r.prompt[r.prompt.length - 1] : r.last(); // ended rows feed filler
                 nextValid[b][0] = true;
             }
-            if (Arrays.stream(rows).allMatch(r -> r.finish != null) || step == config.maxNewTokens() - 1) {
+            if (Arrays.stream(rows).allMatch(r -> r.result != null)) {
                 break;
             }
             logits = model.forward(next, nextValid, cache, true);
         }
-
-        List<Generation> out = new ArrayList<>(batch);
-        for (int b = 0; b < batch; b++) {
-            Row r = rows[b];
-            int[] ids = r.ids.stream().mapToInt(Integer::intValue).toArray();
-            out.add(new Generation(prompts.get(b), ids, r.text, r.finish == null ? Generation.Finish.LENGTH : r.finish));
-        }
-        return out;
+        return Arrays.stream(rows).map(r -> r.result).toList();
     }
 
-    private void accept(Row r, int row, int id, GenerationConfig config, TokenListener listener) {
+    private void finish(Row r, int row, Generation.Finish why, TokenListener listener) {
+        r.finish = why;
+        int[] ids = r.ids.stream().mapToInt(Integer::intValue).toArray();
+        r.result = new Generation(r.prompt, ids, r.text, why, r.logprobs, r.promptLogprobs);
+        listener.onFinish(row, r.result);
+    }
+
+    private void accept(Row r, int row, int id, TokenListener listener) {
+        GenerationConfig config = r.config;
         r.ids.add(id);
         if (config.stopAtEos() && model.config().eosTokenIds().contains(id)) {
             r.finish = Generation.Finish.EOS;
@@ -130,7 +175,7 @@ public final class Generator {
         r.text = full;
         // Hold back a trailing replacement char: it is usually half of a multi-byte character.
         String stable = r.finish == null && full.endsWith("\uFFFD") ? full.substring(0, full.length() - 1) : full;
-        if (listener != null && stable.length() > r.streamed.length() && stable.startsWith(r.streamed)) {
+        if (stable.length() > r.streamed.length() && stable.startsWith(r.streamed)) {
             listener.onToken(row, id, stable.substring(r.streamed.length()));
             r.streamed = stable;
         }
@@ -154,16 +199,23 @@ public final class Generator {
     /** Per-row decoding state. */
     private static final class Row {
         final int[] prompt;
+        final GenerationConfig config;
+        final Sampler sampler;
         final SplittableRandom random;
         final List<Integer> ids = new ArrayList<>();
+        final List<TokenLogprob> logprobs = new ArrayList<>();
+        final List<TokenLogprob> promptLogprobs = new ArrayList<>();
         String text = "";
         String streamed = "";
         String promptText;
         Generation.Finish finish;
+        Generation result;
 
-        Row(int[] prompt, SplittableRandom random) {
+        Row(int[] prompt, GenerationConfig config) {
             this.prompt = prompt;
-            this.random = random;
+            this.config = config;
+            this.sampler = new Sampler(config);
+            this.random = new SplittableRandom(config.seed());
         }
 
         int last() {

@@ -1,6 +1,6 @@
 package io.github.mubench.tensor.generate;
 
-/** Receives generated text as it is produced (streaming). */
+/** Receives generated text as it is produced (streaming), and each row's result as soon as that row ends. */
 @FunctionalInterface
 public interface TokenListener {
     /** Listens to nothing. */
@@ -13,4 +13,13 @@ public interface TokenListener {
      * @param delta text that this token completed (may be empty while a multi-byte character is unfinished)
      */
     void onToken(int row, int token, String delta);
+
+    /** Called once per row when it ends, possibly long before the batch does. */
+    default void onFinish(int row, Generation generation) {
+    }
+
+    /** Asked before each step: true stops the row (its result says {@link Generation.Finish#CANCELLED}). */
+    default boolean cancelled(int row) {
+        return false;
+    }
 }

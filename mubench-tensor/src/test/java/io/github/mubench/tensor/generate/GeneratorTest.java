@@ -94,4 +94,84 @@ class GeneratorTest {
         assertEquals(Generation.Finish.EOS, gen.finish());
         assertArrayEquals(new int[]{403, 407, 261, 378, 432, 383, 286, 261, 376}, gen.tokens());
     }
+
+    @Test
+    void rowsWithTheirOwnConfigsGiveWhatEachGivesAlone() {
+        Generator g = new Generator(M.inference(), M.tokenizer());
+        List<GenerationConfig> configs = List.of(GenerationConfig.greedy(7),
+                GenerationConfig.greedy(25).withTemperature(0.8).withTopP(0.9).withSeed(3),
+                GenerationConfig.greedy(40).withStopStrings(List.of("Lily")).withLogprobs(2));
+        List<Integer> finishedRows = new ArrayList<>();
+        List<Generation> batched = g.generateIds(encoded(), configs, new TokenListener() {
+            @Override
+            public void onToken(int row, int token, String delta) {
+            }
+
+            @Override
+            public void onFinish(int row, Generation generation) {
+                finishedRows.add(row);
+            }
+        });
+        for (int i = 0; i < PROMPTS.size(); i++) {
+            Generation alone = g.generateIds(List.of(encoded().get(i)), configs.get(i), null).get(0);
+            assertArrayEquals(alone.tokens(), batched.get(i).tokens(), "prompt " + i);
+            assertEquals(alone.text(), batched.get(i).text());
+            assertEquals(alone.finish(), batched.get(i).finish());
+        }
+        assertEquals(7, batched.get(0).tokens().length);
+        assertEquals(0, finishedRows.get(0), "the 7-token row is reported first, before the batch ends");
+        assertEquals(3, finishedRows.size());
+    }
+
+    @Test
+    void logprobsOfGeneratedAndPromptTokensAreTheScorersLogLikelihoods() {
+        Generator g = new Generator(M.inference(), M.tokenizer());
+        int[] prompt = encoded().get(1);
+        Generation gen = g.generateIds(List.of(prompt), List.of(GenerationConfig.greedy(6).withLogprobs(3).withEchoLogprobs(true)), null).get(0);
+        assertEquals(6, gen.logprobs().size());
+        assertEquals(prompt.length - 1, gen.promptLogprobs().size());
+        for (TokenLogprob t : gen.logprobs()) {
+            assertEquals(t.token(), t.topTokens()[0], "greedy picks the most likely token");
+            assertEquals(t.logprob(), t.topLogprobs()[0], 0);
+            assertTrue(t.topLogprobs()[0] >= t.topLogprobs()[1] && t.topLogprobs()[1] >= t.topLogprobs()[2]);
+        }
+        // the same numbers from the lm-eval scorer: the prompt given its first token, the output given the prompt
+        var scorer = new io.github.mubench.tensor.score.LogLikelihood(M.inference(), 2);
+        var scores = scorer.score(List.of(
+                new io.github.mubench.tensor.score.LogLikelihood.Request(new int[]{prompt[0]}, java.util.Arrays.copyOfRange(prompt, 1, prompt.length)),
+                new io.github.mubench.tensor.score.LogLikelihood.Request(prompt, gen.tokens())));
+        for (int i = 0; i < prompt.length - 1; i++) {
+            assertEquals(prompt[i + 1], gen.promptLogprobs().get(i).token());
+            assertEquals(scores.get(0).tokenLogprobs()[i], gen.promptLogprobs().get(i).logprob(), 1e-5, "prompt token " + (i + 1));
+        }
+        for (int i = 0; i < gen.tokens().length; i++) {
+            assertEquals(scores.get(1).tokenLogprobs()[i], gen.logprobs().get(i).logprob(), 1e-5, "generated token " + i);
+        }
+        Generation scoreOnly = g.generateIds(List.of(prompt), List.of(GenerationConfig.greedy(0).withEchoLogprobs(true)), null).get(0);
+        assertEquals(0, scoreOnly.tokens().length);
+        assertEquals(gen.promptLogprobs().get(2).logprob(), scoreOnly.promptLogprobs().get(2).logprob(), 1e-6);
+        assertEquals(0, scoreOnly.promptLogprobs().get(2).topTokens().length);
+    }
+
+    @Test
+    void aCancelledRowStopsAndTheOthersGoOn() {
+        Generator g = new Generator(M.inference(), M.tokenizer());
+        List<Generation> out = g.generateIds(encoded(), java.util.Collections.nCopies(3, GenerationConfig.greedy(20).withStopAtEos(false)),
+                new TokenListener() {
+                    int steps;
+
+                    @Override
+                    public void onToken(int row, int token, String delta) {
+                        steps += row == 1 ? 1 : 0;
+                    }
+
+                    @Override
+                    public boolean cancelled(int row) {
+                        return row == 1 && steps >= 4;
+                    }
+                });
+        assertEquals(Generation.Finish.CANCELLED, out.get(1).finish());
+        assertTrue(out.get(1).tokens().length < 20);
+        assertEquals(20, out.get(0).tokens().length);
+    }
 }

@@ -1,0 +1,197 @@
+package io.github.mubench.serve;
+
+import io.github.mubench.tensor.generate.Generation;
+import io.github.mubench.tensor.generate.GenerationConfig;
+import io.github.mubench.tensor.generate.Generator;
+import io.github.mubench.tensor.generate.TokenListener;
+import io.github.mubench.tensor.model.LanguageModel;
+import io.github.mubench.tensor.tokenizer.Tokenizer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Windowed batching of concurrent requests into the generator: one worker thread owns the model; whatever rows are
+ * queued when it becomes free (up to {@code maxBatch}) run as one batch, each row with its own config. A row's
+ * result is handed back as soon as that row ends, while the rest of its batch goes on; a request arriving during a
+ * batch waits for the next one. Rows give the same tokens as alone ({@link Generator} guarantees it).
+ */
+public final class Batcher implements AutoCloseable {
+    /** Where a row's text goes while it is generated (streaming), and whether its caller is still there. */
+    public interface Sink {
+        /** Text completed by the latest token. */
+        void delta(String text);
+
+        /** True once nobody waits for this row (a timeout, a closed connection): it is stopped. */
+        default boolean cancelled() {
+            return false;
+        }
+    }
+
+    /** The queue is full: the caller should retry later. */
+    public static final class OverloadedException extends RuntimeException {
+        OverloadedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Counts since start, for throughput reports. */
+    public record Stats(long batches, long rows, long generatedTokens) {
+        /** Rows per batch on average. */
+        public double meanBatch() {
+            return batches == 0 ? 0 : (double) rows / batches;
+        }
+    }
+
+    private record Job(int[] prompt, GenerationConfig config, Sink sink, CompletableFuture<Generation> result) {
+    }
+
+    /** Full-position logits of an echo batch are kept in memory at once: bound them (floats). */
+    private static final long ECHO_LOGITS_BUDGET = 1L << 28;
+
+    private final Generator generator;
+    private final int maxBatch, maxQueued, context, vocab;
+    private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong batches = new AtomicLong(), rows = new AtomicLong(), tokens = new AtomicLong();
+    private final Thread worker;
+    private volatile boolean closed;
+
+    /**
+     * @param maxBatch  rows per batch at most
+     * @param maxQueued rows waiting at most; beyond, {@link #submit} refuses with {@link OverloadedException}
+     */
+    public Batcher(LanguageModel model, Tokenizer tokenizer, int maxBatch, int maxQueued) {
+        if (maxBatch < 1 || maxQueued < 1) {
+            throw new IllegalArgumentException("maxBatch and maxQueued must be >= 1, got " + maxBatch + " and " + maxQueued);
+        }
+        this.generator = new Generator(model, tokenizer);
+        this.maxBatch = maxBatch;
+        this.maxQueued = maxQueued;
+        this.context = model.config().maxPositionEmbeddings();
+        this.vocab = model.config().vocabSize();
+        this.worker = new Thread(this::loop, "mubench-batcher");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /**
+     * Queues one row.
+     *
+     * @param sink receives the text as it is generated, or {@code null}
+     * @throws IllegalArgumentException when the prompt and its new tokens do not fit the model's context
+     * @throws OverloadedException      when {@code maxQueued} rows wait already
+     */
+    public CompletableFuture<Generation> submit(int[] prompt, GenerationConfig config, Sink sink) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt has no tokens");
+        }
+        if (prompt.length + Math.max(1, config.maxNewTokens()) > context) {
+            throw new IllegalArgumentException("this model's context is " + context + " tokens, but the prompt has "
+                    + prompt.length + " and " + config.maxNewTokens() + " more were asked for");
+        }
+        if (closed) {
+            throw new IllegalStateException("the server is shutting down");
+        }
+        if (waiting.incrementAndGet() > maxQueued) {
+            waiting.decrementAndGet();
+            throw new OverloadedException(maxQueued + " rows are waiting already; retry later");
+        }
+        Job job = new Job(prompt, config, sink == null ? text -> { } : sink, new CompletableFuture<>());
+        queue.addLast(job);
+        return job.result;
+    }
+
+    /** Batches, rows and tokens so far. */
+    public Stats stats() {
+        return new Stats(batches.get(), rows.get(), tokens.get());
+    }
+
+    private void loop() {
+        while (!closed) {
+            Job first;
+            try {
+                first = queue.takeFirst();
+            } catch (InterruptedException e) {
+                return;
+            }
+            List<Job> batch = take(first);
+            waiting.addAndGet(-batch.size());
+            run(batch);
+        }
+    }
+
+    /** {@code first} and the queued rows that fit one batch with it, in arrival order; the others stay queued. */
+    private List<Job> take(Job first) {
+        List<Job> batch = new ArrayList<>(List.of(first));
+        Deque<Job> later = new ArrayDeque<>();
+        int longest = first.prompt.length, mostNew = first.config.maxNewTokens();
+        boolean echo = first.config.echoLogprobs();
+        Job next;
+        while (batch.size() < maxBatch && (next = queue.pollFirst()) != null) {
+            int l = Math.max(longest, next.prompt.length), n = Math.max(mostNew, next.config.maxNewTokens());
+            boolean e = echo || next.config.echoLogprobs();
+            boolean fits = l + Math.max(1, n) <= context && (!e || (long) (batch.size() + 1) * l * vocab <= ECHO_LOGITS_BUDGET);
+            if (fits) {
+                batch.add(next);
+                longest = l;
+                mostNew = n;
+                echo = e;
+            } else {
+                later.addLast(next);
+            }
+        }
+        while (!later.isEmpty()) {
+            queue.addFirst(later.pollLast());
+        }
+        return batch;
+    }
+
+    private void run(List<Job> batch) {
+        List<Job> live = batch.stream().filter(j -> !j.result.isDone()).toList();
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
+            generator.generateIds(live.stream().map(Job::prompt).toList(), live.stream().map(Job::config).toList(), new TokenListener() {
+                @Override
+                public void onToken(int row, int token, String delta) {
+                    live.get(row).sink.delta(delta);
+                }
+
+                @Override
+                public void onFinish(int row, Generation generation) {
+                    tokens.addAndGet(generation.tokens().length);
+                    live.get(row).result.complete(generation);
+                }
+
+                @Override
+                public boolean cancelled(int row) {
+                    Job j = live.get(row);
+                    return j.result.isDone() || j.sink.cancelled();
+                }
+            });
+            batches.incrementAndGet();
+            rows.addAndGet(live.size());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            live.forEach(j -> j.result.completeExceptionally(e));
+        }
+    }
+
+    /** Stops the worker; queued rows fail. */
+    @Override
+    public void close() {
+        closed = true;
+        worker.interrupt();
+        Job j;
+        while ((j = queue.pollFirst()) != null) {
+            j.result.completeExceptionally(new IllegalStateException("the server shut down"));
+        }
+    }
+}

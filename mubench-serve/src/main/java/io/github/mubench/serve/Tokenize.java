@@ -1,0 +1,58 @@
+package io.github.mubench.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.mubench.tensor.chat.ChatTemplateException;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * vLLM's {@code POST /tokenize} ({@code prompt} with {@code add_special_tokens}, or {@code messages} with
+ * {@code add_generation_prompt}: {@code {count, max_model_len, tokens}}) and {@code POST /detokenize}
+ * ({@code tokens}: {@code {prompt}}, special tokens written out). Remote judges use them to cut and score texts
+ * exactly as a local model would.
+ */
+final class Tokenize {
+    private Tokenize() {
+    }
+
+    static Map<String, Object> tokenize(OpenAiServer server, Fields f) {
+        int[] ids;
+        if (f.node("messages") != null) {
+            try {
+                ids = server.model().encodeChat(ChatCompletions.messages(f.node("messages")), f.bool("add_generation_prompt", true));
+            } catch (ChatTemplateException e) {
+                throw ApiException.invalid("messages", "the model's chat template refused the conversation: " + e.getMessage());
+            }
+        } else {
+            String prompt = f.text("prompt", null);
+            if (prompt == null) {
+                throw ApiException.invalid("prompt", "give prompt (a string) or messages");
+            }
+            ids = server.model().tokenizer().encode(prompt, f.bool("add_special_tokens", true));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", ids.length);
+        m.put("max_model_len", server.context());
+        m.put("tokens", ids);
+        return m;
+    }
+
+    static Map<String, Object> detokenize(OpenAiServer server, Fields f) {
+        JsonNode tokens = f.node("tokens");
+        int vocab = server.model().checkpoint().config().vocabSize();
+        if (tokens == null || !tokens.isArray()) {
+            throw ApiException.invalid("tokens", "tokens must be a list of token ids");
+        }
+        int[] ids = new int[tokens.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode t = tokens.get(i);
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.asInt() < 0 || t.asInt() >= vocab) {
+                throw ApiException.invalid("tokens", "token ids must be integers in [0, " + vocab + "), got " + t);
+            }
+            ids[i] = t.asInt();
+        }
+        return Map.of("prompt", server.model().tokenizer().decode(Arrays.copyOf(ids, ids.length), false));
+    }
+}
