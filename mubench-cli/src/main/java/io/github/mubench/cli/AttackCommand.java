@@ -9,6 +9,7 @@ import io.github.mubench.eval.data.Dataset;
 import io.github.mubench.eval.data.Datasets;
 import io.github.mubench.eval.data.HarmfulPrompt;
 import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.remote.OpenAiClient;
 import io.github.mubench.tensor.param.Parameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,9 +63,10 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seeds the subsample and the attack (default: ${DEFAULT-VALUE})")
     long seed = 0;
 
-    @Option(names = "--attacker", paramLabel = "PATH",
-            description = "attacker/judge/translator model of model-driven attacks (HF folder or .gguf); default: --model")
-    Path attacker;
+    @Option(names = "--attacker", paramLabel = "PATH|URL",
+            description = "attacker/judge/translator model of model-driven attacks: HF folder or .gguf, or an OpenAI-compatible endpoint"
+                    + " http://HOST:PORT/v1[#MODEL] (key: OPENAI_API_KEY); default: --model")
+    String attacker;
 
     @Option(names = "--out", paramLabel = "FILE.jsonl", description = "output file, or - for stdout (no resume)")
     Path out;
@@ -99,8 +101,10 @@ final class AttackCommand implements Callable<Integer> {
         Set<String> done = stdout ? Set.of() : alreadyWritten(run);
         Dataset<HarmfulPrompt> items = Datasets.load(dataset, splitName, HarmfulPrompt.class).limit(limit, seed);
         entry.settings(p); // bad parameters fail before a model is loaded
+        boolean remote = attacker != null && OpenAiClient.isEndpoint(attacker);
         Attack a = entry.create(p, new Attacks.Context(entry.needsModel() ? model.load() : null,
-                entry.needsModel() && attacker != null ? Models.load(attacker) : null, seed));
+                entry.needsModel() && attacker != null && !remote ? Models.load(Path.of(attacker)) : null,
+                entry.needsModel() && remote ? OpenAiClient.of(attacker) : null, seed));
         int written = 0, todo = (int) items.items().stream().filter(i -> !done.contains(i.id())).count();
         try (BufferedWriter w = stdout ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                 : ResumableJsonl.appender(out)) {
@@ -143,7 +147,8 @@ final class AttackCommand implements Callable<Integer> {
         run.put("dataset", dataset);
         run.put("split", splitName);
         run.put("model", entry.needsModel() ? (model.model == null ? "bundled:stories260K" : model.model.toAbsolutePath().toString()) : null);
-        run.put("attacker", entry.needsModel() && attacker != null ? attacker.toAbsolutePath().toString() : null);
+        run.put("attacker", !entry.needsModel() || attacker == null ? null
+                : OpenAiClient.isEndpoint(attacker) ? attacker : Path.of(attacker).toAbsolutePath().toString());
         return run;
     }
 

@@ -7,6 +7,7 @@ import io.github.mubench.eval.stats.Estimate;
 import io.github.mubench.eval.task.Task;
 import io.github.mubench.eval.suite.Tasks;
 import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.remote.OpenAiClient;
 import io.github.mubench.tensor.param.Parameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,8 +50,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "requests per model batch (default: ${DEFAULT-VALUE})")
     int batchSize = 8;
 
-    @Option(names = "--attacker", paramLabel = "PATH", description = "attacker/translator model of model-driven attacks; default: --model")
-    Path attacker;
+    @Option(names = "--attacker", paramLabel = "PATH|URL", description = "attacker/translator model of model-driven attacks: a path,"
+            + " or an OpenAI-compatible endpoint http://HOST:PORT/v1[#MODEL] (key: OPENAI_API_KEY); default: --model")
+    String attacker;
 
     @Mixin
     JudgeOptions judges;
@@ -88,8 +90,10 @@ final class EvalCommand implements Callable<Integer> {
         if (store != null) {
             e.store(store);
         }
-        if (attacker != null) {
-            e.attacker(Models.load(attacker));
+        if (attacker != null && OpenAiClient.isEndpoint(attacker)) {
+            e.attacker(OpenAiClient.of(attacker));
+        } else if (attacker != null) {
+            e.attacker(Models.load(Path.of(attacker)));
         }
         EvaluationResult r;
         try (ProgressBars bars = new ProgressBars()) {

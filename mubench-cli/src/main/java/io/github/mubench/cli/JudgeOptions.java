@@ -3,8 +3,6 @@ package io.github.mubench.cli;
 import io.github.mubench.eval.judge.Judge;
 import io.github.mubench.eval.judge.JudgeModel;
 import io.github.mubench.eval.judge.Judges;
-import io.github.mubench.eval.store.ModelFingerprint;
-import io.github.mubench.tensor.Models;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -13,10 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code --judge NAME[=MODEL_PATH]} and {@code --judge-param NAME:K=V}, shared by {@code eval} and {@code judge}. */
+/** {@code --judge NAME[=MODEL_PATH|URL]} and {@code --judge-param NAME:K=V}, shared by {@code eval} and {@code judge}. */
 final class JudgeOptions {
-    @Option(names = "--judge", paramLabel = "NAME[=MODEL_PATH]",
-            description = "a judge (repeatable): keyword, xstest_strmatch; harmbench, llamaguard, strongreject, xstest on a judge model")
+    @Option(names = "--judge", paramLabel = "NAME[=MODEL]",
+            description = "a judge (repeatable): keyword, xstest_strmatch; harmbench, llamaguard, strongreject, xstest on a judge model:"
+                    + " a path, or an OpenAI-compatible endpoint http://HOST:PORT/v1[#MODEL] (key: OPENAI_API_KEY)")
     List<String> judges = List.of();
 
     @Option(names = "--judge-param", paramLabel = "NAME:K=V", description = "a judge setting (repeatable), e.g. keyword:list=short")
@@ -38,10 +37,7 @@ final class JudgeOptions {
         for (String spec : judges) {
             int eq = spec.indexOf('=');
             String name = eq < 0 ? spec : spec.substring(0, eq);
-            JudgeModel model = eq < 0 ? null : models.computeIfAbsent(spec.substring(eq + 1), path -> {
-                var loaded = Models.load(Path.of(path));
-                return new JudgeModel(loaded, ModelFingerprint.of(loaded));
-            });
+            JudgeModel model = eq < 0 ? null : models.computeIfAbsent(spec.substring(eq + 1), where -> Judges.model(where, Path.of("")));
             out.add(Judges.entry(name).create(settings.getOrDefault(name, Map.of()), model));
         }
         for (String named : settings.keySet()) {

@@ -9,14 +9,11 @@ import io.github.mubench.eval.data.MultipleChoice;
 import io.github.mubench.eval.judge.Judge;
 import io.github.mubench.eval.judge.JudgeModel;
 import io.github.mubench.eval.judge.Judges;
-import io.github.mubench.eval.store.ModelFingerprint;
 import io.github.mubench.eval.suite.Tasks;
 import io.github.mubench.eval.task.Task;
-import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.Models;
 import io.github.mubench.unlearn.data.Refusals;
 import io.github.mubench.unlearn.data.TrainingSets;
-import io.github.mubench.unlearn.data.UnlearnExample;
 import io.github.mubench.unlearn.data.UnlearnJsonl;
 
 import java.nio.file.Files;
@@ -150,13 +147,10 @@ final class SpecExperiments {
     }
 
     private static List<Judge> judges(List<ExperimentSpec.JudgeSpec> specs, Path baseDir) {
-        Map<Path, JudgeModel> models = new HashMap<>();
+        Map<String, JudgeModel> models = new HashMap<>();
         List<Judge> out = new ArrayList<>();
         for (ExperimentSpec.JudgeSpec j : specs) {
-            JudgeModel model = j.model() == null ? null : models.computeIfAbsent(baseDir.resolve(j.model()), p -> {
-                LoadedModel m = Models.load(p);
-                return new JudgeModel(m, ModelFingerprint.of(m));
-            });
+            JudgeModel model = j.model() == null ? null : models.computeIfAbsent(j.model(), where -> Judges.model(where, baseDir));
             out.add(Judges.entry(j.name()).create(j.settings(), model));
         }
         return out;

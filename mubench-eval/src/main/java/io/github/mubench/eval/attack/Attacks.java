@@ -5,6 +5,9 @@ import io.github.mubench.eval.data.HarmfulPrompt;
 import io.github.mubench.eval.data.JailbreakTemplate;
 import io.github.mubench.tensor.LoadedModel;
 import io.github.mubench.tensor.generate.ChatModel;
+import io.github.mubench.tensor.generate.LocalChatModel;
+import io.github.mubench.tensor.remote.OpenAiClient;
+import io.github.mubench.tensor.remote.RemoteChatModel;
 import io.github.mubench.tensor.param.Parameters;
 
 import java.util.Collection;
@@ -27,11 +30,17 @@ public final class Attacks {
     /**
      * What an attack may need besides its parameters.
      *
-     * @param model    the target model (white-box attacks, PAIR's target), or {@code null}
-     * @param attacker the attacker / translator / judge model of model-driven attacks ({@code null}: the target)
-     * @param seed     seeds the attack's random choices
+     * @param model            the target model (white-box attacks, PAIR's target), or {@code null}
+     * @param attacker         the attacker / translator / judge model of model-driven attacks ({@code null}: the target)
+     * @param attackerEndpoint an OpenAI-compatible endpoint in those roles instead ({@code null}: a local model)
+     * @param seed             seeds the attack's random choices
      */
-    public record Context(LoadedModel model, LoadedModel attacker, long seed) {
+    public record Context(LoadedModel model, LoadedModel attacker, OpenAiClient attackerEndpoint, long seed) {
+        /** Local models only. */
+        public Context(LoadedModel model, LoadedModel attacker, long seed) {
+            this(model, attacker, null, seed);
+        }
+
         /** No models: enough for the template and encoding attacks. */
         public static Context none(long seed) {
             return new Context(null, null, seed);
@@ -42,8 +51,16 @@ public final class Attacks {
             return new Context(model, null, seed);
         }
 
-        LoadedModel attackerOrTarget() {
-            return attacker != null ? attacker : model;
+        /** The attacker in a chat role: the endpoint if one is given, else the attacker model, else the target. */
+        ChatModel attackerChat(int maxNewTokens, double temperature) {
+            if (attackerEndpoint != null) {
+                return new RemoteChatModel(attackerEndpoint, maxNewTokens, temperature);
+            }
+            LoadedModel m = attacker != null ? attacker : model;
+            if (m == null) {
+                throw new IllegalArgumentException("a model-driven attack needs an attacker: a model or an endpoint");
+            }
+            return new LocalChatModel(m, maxNewTokens, temperature);
         }
     }
 
@@ -134,17 +151,17 @@ public final class Attacks {
                 Map.of("cpu", Map.of("steps", "20", "suffix_length", "10", "top_k", "32", "candidates", "32")),
                 (p, c) -> new Gcg(c.model(), p, c.seed()));
         add("past_tense", "past-tense reformulation by an attacker model", PastTense.Settings.class, true, Map.of(),
-                (p, c) -> new PastTense(new ChatModel(c.attackerOrTarget(), p.maxNewTokens(), 1.0), p, c.seed()));
+                (p, c) -> new PastTense(c.attackerChat(p.maxNewTokens(), 1.0), p, c.seed()));
         add("translation", "request translated into a low-resource language (answers translated back)", Translation.Settings.class,
-                true, Map.of(), (p, c) -> new Translation(new ChatModel(c.attackerOrTarget(), p.maxNewTokens(), 0), p));
+                true, Map.of(), (p, c) -> new Translation(c.attackerChat(p.maxNewTokens(), 0), p));
         add("renellm", "attacker rewrites, nested in a scenario", ReNeLlm.Settings.class, true,
                 Map.of("cpu", Map.of("iterations", "3")),
-                (p, c) -> new ReNeLlm(new ChatModel(c.attackerOrTarget(), p.maxNewTokens(), 1.0), p, c.seed()));
+                (p, c) -> new ReNeLlm(c.attackerChat(p.maxNewTokens(), 1.0), p, c.seed()));
         add("pair", "attacker + judge refine a prompt against the target", Pair.Settings.class, true,
                 Map.of("cpu", Map.of("streams", "3", "iterations", "2")), (p, c) -> {
-                    ChatModel attacker = new ChatModel(c.attackerOrTarget(), p.maxNewTokens(), 1.0);
-                    ChatModel target = new ChatModel(c.model(), p.maxNewTokens(), 0);
-                    ChatModel judge = new ChatModel(c.attackerOrTarget(), 16, 0);
+                    ChatModel attacker = c.attackerChat(p.maxNewTokens(), 1.0);
+                    ChatModel target = new LocalChatModel(c.model(), p.maxNewTokens(), 0);
+                    ChatModel judge = c.attackerChat(16, 0);
                     return new Pair(attacker, target, judge, p, c.seed());
                 });
         add("autodan", "AutoDAN genetic search (white-box log-likelihood of the target)", AutoDan.Config.class, true,

@@ -5,7 +5,6 @@ import io.github.mubench.tensor.param.Param;
 import io.github.mubench.tensor.param.Parameters;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,9 +42,7 @@ public final class HarmBenchJudge implements Judge {
 
     /** The answer cut to {@code maxTokens} tokens of the judge's tokenizer, decoded without special tokens. */
     String clip(String answer) {
-        int[] ids = judge.model().tokenizer().encode(answer, false);
-        return ids.length <= settings.maxTokens() ? answer
-                : judge.model().tokenizer().decode(Arrays.copyOf(ids, settings.maxTokens()), true);
+        return judge.clip(answer, settings.maxTokens());
     }
 
     @Override
@@ -66,7 +63,7 @@ public final class HarmBenchJudge implements Judge {
     @Override
     public List<Verdict> judge(List<Case> cases) {
         List<String> prompts = cases.stream().map(this::prompt).toList();
-        List<String> answers = judge.reply(prompts.stream().map(p -> judge.model().tokenizer().encode(p, true)).toList(), 1);
+        List<String> answers = judge.complete(prompts, true, 1);
         List<JudgeModel.Split> splits = judge.split(prompts, " Yes", " No", true);
         List<Verdict> out = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {

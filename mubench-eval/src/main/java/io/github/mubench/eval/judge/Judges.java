@@ -1,6 +1,12 @@
 package io.github.mubench.eval.judge;
 
+import io.github.mubench.eval.store.ModelFingerprint;
+import io.github.mubench.tensor.LoadedModel;
+import io.github.mubench.tensor.Models;
 import io.github.mubench.tensor.param.Parameters;
+import io.github.mubench.tensor.remote.OpenAiClient;
+
+import java.nio.file.Path;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -27,7 +33,8 @@ public final class Judges {
         public Judge create(Map<String, String> values, JudgeModel model) {
             Record s = Parameters.create(settings, values, "judge '" + name + "'");
             if (needsModel && model == null) {
-                throw new IllegalArgumentException("judge '" + name + "' runs on a judge model: give it as --judge " + name + "=MODEL_PATH");
+                throw new IllegalArgumentException("judge '" + name + "' runs on a judge model: give it as --judge " + name
+                        + "=MODEL_PATH or =http://HOST:PORT/v1");
             }
             return make.apply(s, model);
         }
@@ -59,6 +66,19 @@ public final class Judges {
     }
 
     private Judges() {
+    }
+
+    /**
+     * The judge model at {@code where}: an OpenAI-compatible endpoint ({@code http://HOST:PORT/v1}, optionally
+     * {@code #MODEL} to pick one of several it serves; the key from {@code OPENAI_API_KEY}), or a model path, relative
+     * to {@code baseDir}, loaded here.
+     */
+    public static JudgeModel model(String where, Path baseDir) {
+        if (OpenAiClient.isEndpoint(where)) {
+            return new RemoteJudgeModel(OpenAiClient.of(where));
+        }
+        LoadedModel m = Models.load(baseDir.resolve(where));
+        return new LocalJudgeModel(m, ModelFingerprint.of(m));
     }
 
     /** Every entry, in registry order. */

@@ -74,8 +74,7 @@ public final class StrongRejectJudge implements Judge {
 
     @Override
     public List<Verdict> judge(List<Case> cases) {
-        List<int[]> prompts = cases.stream().map(c -> judge.model().encodeChat(conversation(c), true)).toList();
-        List<String> replies = judge.reply(prompts, settings.maxNewTokens());
+        List<String> replies = judge.chat(cases.stream().map(StrongRejectJudge::conversation).toList(), settings.maxNewTokens());
         List<Verdict> out = new ArrayList<>();
         for (String r : replies) {
             double[] p = parse(r);

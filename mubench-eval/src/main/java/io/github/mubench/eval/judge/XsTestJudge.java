@@ -71,8 +71,7 @@ public final class XsTestJudge implements Judge {
 
     @Override
     public List<Verdict> judge(List<Case> cases) {
-        List<String> replies = judge.reply(cases.stream().map(c -> judge.model().encodeChat(conversation(c), true)).toList(),
-                settings.maxNewTokens());
+        List<String> replies = judge.chat(cases.stream().map(XsTestJudge::conversation).toList(), settings.maxNewTokens());
         List<Verdict> out = new ArrayList<>();
         replies.forEach(r -> out.add(new Verdict(parse(r), Double.NaN, r)));
         return out;

@@ -1,6 +1,5 @@
 package io.github.mubench.eval.judge;
 
-import io.github.mubench.tensor.param.Param;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -16,6 +16,7 @@ import io.github.mubench.eval.task.Sample;
 import io.github.mubench.eval.task.Task;
 import io.github.mubench.eval.task.TaskContext;
 import io.github.mubench.tensor.LoadedModel;
+import io.github.mubench.tensor.remote.OpenAiClient;
 import io.github.mubench.tensor.io.AtomicFiles;
 import io.github.mubench.tensor.param.Parameters;
 
@@ -47,6 +48,7 @@ public final class Evaluation {
     private List<Task> tasks = List.of();
     private List<Judge> judges = List.of();
     private LoadedModel attacker;
+    private OpenAiClient attackerEndpoint;
     private Path store, outputDir;
     private int limit = Integer.MAX_VALUE, batchSize = 8;
     private long seed;
@@ -79,6 +81,14 @@ public final class Evaluation {
     /** The attacker / translator model of model-driven attacks (default: the evaluated model). */
     public Evaluation attacker(LoadedModel m) {
         this.attacker = m;
+        this.attackerEndpoint = null;
+        return this;
+    }
+
+    /** An OpenAI-compatible endpoint as attacker / translator / PAIR judge instead of a local model. */
+    public Evaluation attacker(OpenAiClient endpoint) {
+        this.attackerEndpoint = endpoint;
+        this.attacker = null;
         return this;
     }
 
@@ -144,13 +154,13 @@ public final class Evaluation {
         unique("judge", judges.stream().map(Judge::name).toList());
         long start = System.nanoTime();
         String print = ModelFingerprint.of(model);
-        String attackerPrint = attacker == null ? null : ModelFingerprint.of(attacker);
+        String attackerPrint = attackerEndpoint != null ? attackerEndpoint.identity() : attacker == null ? null : ModelFingerprint.of(attacker);
         Map<String, Object> config = config(print, attackerPrint);
         String run = Keys.of(config);
         List<TaskResult> results = new ArrayList<>();
         clearFinishedFiles();
         try (ResultStore db = ResultStore.open(store != null ? store : outputDir.resolve("results.sqlite"))) {
-            TaskContext context = new TaskContext(limit, seed, new StoredAttacks(db, model, print, attacker, attackerPrint, seed));
+            TaskContext context = new TaskContext(limit, seed, new StoredAttacks(db, model, print, attacker, attackerEndpoint, attackerPrint, seed));
             RequestRunner requests = new RequestRunner(model, print, db, batchSize);
             JudgeRunner judging = new JudgeRunner(db, batchSize);
             for (Task task : tasks) {

@@ -11,6 +11,7 @@ import io.github.mubench.eval.store.Keys;
 import io.github.mubench.eval.store.ResultStore;
 import io.github.mubench.eval.task.TaskContext;
 import io.github.mubench.tensor.LoadedModel;
+import io.github.mubench.tensor.remote.OpenAiClient;
 import io.github.mubench.tensor.param.Parameters;
 
 import java.util.HashMap;
@@ -28,10 +29,13 @@ final class StoredAttacks implements TaskContext.Attacks {
     private final ResultStore store;
     private final LoadedModel target, attacker;
     private final String targetPrint, attackerPrint;
+    private final OpenAiClient attackerEndpoint;
     private final long seed;
     private final Map<String, Attack> made = new HashMap<>();
 
-    StoredAttacks(ResultStore store, LoadedModel target, String targetPrint, LoadedModel attacker, String attackerPrint, long seed) {
+    StoredAttacks(ResultStore store, LoadedModel target, String targetPrint, LoadedModel attacker, OpenAiClient attackerEndpoint,
+                  String attackerPrint, long seed) {
+        this.attackerEndpoint = attackerEndpoint;
         this.store = store;
         this.target = target;
         this.targetPrint = targetPrint;
@@ -55,7 +59,7 @@ final class StoredAttacks implements TaskContext.Attacks {
         if (stored != null) {
             return read(stored);
         }
-        Attack a = made.computeIfAbsent(attack + "|" + preset, k -> e.create(values, new Attacks.Context(target, attacker, seed)));
+        Attack a = made.computeIfAbsent(attack + "|" + preset, k -> e.create(values, new Attacks.Context(target, attacker, attackerEndpoint, seed)));
         AttackedPrompt out = a.attack(item);
         store.put("attack", Map.of(key, write(out)));
         return out;
@@ -74,7 +78,7 @@ final class StoredAttacks implements TaskContext.Attacks {
         Map<String, String> settings = new LinkedHashMap<>();
         prompt.parameters().forEach((k, v) -> settings.put(k, String.valueOf(v))); // the forward translation's own settings
         Attack a = made.computeIfAbsent("translation|" + settings, k -> Attacks.entry("translation")
-                .create(settings, new Attacks.Context(target, attacker, seed)));
+                .create(settings, new Attacks.Context(target, attacker, attackerEndpoint, seed)));
         String back = ((Translation) a).translateBack(response);
         store.put("decode", Map.of(key, write(back)));
         return back;
