@@ -34,7 +34,7 @@ import java.util.concurrent.Future;
  * batching). Each request: a 32-token prompt (random ids), greedy, {@code max_tokens} new tokens, EOS ignored.
  * Random weights of a benchmark shape with the Phi-3 (Llama-2 vocabulary) tokenizer from {@code data/}.
  * <p>
- * Usage: {@code ServeHarness [shape=56M] [seconds=20] [max_tokens=64]}
+ * Usage: {@code ServeHarness [shape=56M] [seconds=20] [max_tokens=64] [batch_window_ms=50]}
  */
 public final class ServeHarness {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +46,7 @@ public final class ServeHarness {
         String shape = args.length > 0 ? args[0] : "56M";
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 20;
         int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        Duration window = Duration.ofMillis(args.length > 3 ? Long.parseLong(args[3]) : 50);
         LlamaConfig c = BenchConfigs.byName(shape);
         LoadedModel model = new LoadedModel(new Checkpoint(c, RandomWeights.of(c, 0)),
                 HfTokenizer.load(Path.of("data/phi3_tokenizer/tokenizer.json")), ChatTemplate.plain());
@@ -75,7 +76,7 @@ public final class ServeHarness {
         t = (System.nanoTime() - start) / 1e9;
         report("in-process batch 16", 16, rounds * 16, rounds * 16L * maxTokens, t, List.of());
 
-        try (OpenAiServer server = OpenAiServer.start(model, ServeSettings.defaults(shape).withPort(0), line -> { })) {
+        try (OpenAiServer server = OpenAiServer.start(model, ServeSettings.defaults(shape).withPort(0).withBatchWindow(window), line -> { })) {
             HttpClient http = HttpClient.newHttpClient();
             for (int clients : new int[]{1, 4, 16}) {
                 long batches0 = server.stats().batches(), rows0 = server.stats().rows();

@@ -33,6 +33,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", description = "rows generated together at most (default: ${DEFAULT-VALUE})")
     int maxBatch = 16;
 
+    @Option(names = "--batch-window-ms", description = "how long a batch waits at most for as many requests as the last one had (default: ${DEFAULT-VALUE})")
+    long batchWindowMs = 50;
+
     @Option(names = "--max-queued", description = "rows waiting at most; beyond, 503 (default: ${DEFAULT-VALUE})")
     int maxQueued = 256;
 
@@ -50,7 +53,7 @@ final class ServeCommand implements Callable<Integer> {
         LoadedModel m = model.load();
         String name = modelName != null ? modelName : model.model == null ? "stories260K" : model.model.toAbsolutePath().normalize().getFileName().toString();
         ServeSettings settings = new ServeSettings(host, port, apiKey == null || apiKey.isEmpty() ? null : apiKey, name,
-                maxBatch, maxQueued, maxBody, maxTokens, Duration.ofSeconds(timeoutSeconds));
+                maxBatch, maxQueued, maxBody, maxTokens, Duration.ofSeconds(timeoutSeconds), Duration.ofMillis(batchWindowMs));
         OpenAiServer server = OpenAiServer.start(m, settings, System.err::println);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -7,20 +7,25 @@ import io.github.mubench.tensor.generate.TokenListener;
 import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.tokenizer.Tokenizer;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Windowed batching of concurrent requests into the generator: one worker thread owns the model; whatever rows are
- * queued when it becomes free (up to {@code maxBatch}) run as one batch, each row with its own config. A row's
- * result is handed back as soon as that row ends, while the rest of its batch goes on; a request arriving during a
- * batch waits for the next one. Rows give the same tokens as alone ({@link Generator} guarantees it).
+ * Windowed batching of concurrent requests into the generator: one worker thread owns the model; when it is free it
+ * takes the first queued row and the rows queued with it (up to {@code maxBatch}), and runs them as one batch, each
+ * row with its own config. A row's result is handed back as soon as that row ends, while the rest of its batch goes
+ * on; a request arriving during a batch waits for the next one. Until a batch has as many rows as the last one had
+ * plus those that queued while it ran, it waits for more, at most the window: the clients whose answers just came
+ * back then join the next batch instead of forming a second group that alternates with the first, and a lone client
+ * waits for nobody. Rows give the same tokens as alone ({@link Generator} guarantees it).
  */
 public final class Batcher implements AutoCloseable {
     /** Where a row's text goes while it is generated (streaming), and whether its caller is still there. */
@@ -57,6 +62,9 @@ public final class Batcher implements AutoCloseable {
 
     private final Generator generator;
     private final int maxBatch, maxQueued, context, vocab;
+    private final long windowNanos;
+    /** Rows the next batch waits for (within the window): the last batch's and those that queued meanwhile. */
+    private int expected = 1;
     private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong batches = new AtomicLong(), rows = new AtomicLong(), tokens = new AtomicLong();
@@ -66,14 +74,16 @@ public final class Batcher implements AutoCloseable {
     /**
      * @param maxBatch  rows per batch at most
      * @param maxQueued rows waiting at most; beyond, {@link #submit} refuses with {@link OverloadedException}
+     * @param window    how long a batch waits at most for the rows it expects
      */
-    public Batcher(LanguageModel model, Tokenizer tokenizer, int maxBatch, int maxQueued) {
+    public Batcher(LanguageModel model, Tokenizer tokenizer, int maxBatch, int maxQueued, Duration window) {
         if (maxBatch < 1 || maxQueued < 1) {
             throw new IllegalArgumentException("maxBatch and maxQueued must be >= 1, got " + maxBatch + " and " + maxQueued);
         }
         this.generator = new Generator(model, tokenizer);
         this.maxBatch = maxBatch;
         this.maxQueued = maxQueued;
+        this.windowNanos = window.toNanos();
         this.context = model.config().maxPositionEmbeddings();
         this.vocab = model.config().vocabSize();
         this.worker = new Thread(this::loop, "mubench-batcher");
@@ -124,6 +134,8 @@ public final class Batcher implements AutoCloseable {
             List<Job> batch = take(first);
             waiting.addAndGet(-batch.size());
             run(batch);
+            // the rows that came while it ran, and the clients it just answered, are likely the next batch
+            expected = Math.min(maxBatch, batch.size() + queue.size());
         }
     }
 
@@ -133,8 +145,9 @@ public final class Batcher implements AutoCloseable {
         Deque<Job> later = new ArrayDeque<>();
         int longest = first.prompt.length, mostNew = first.config.maxNewTokens();
         boolean echo = first.config.echoLogprobs();
+        long deadline = System.nanoTime() + windowNanos;
         Job next;
-        while (batch.size() < maxBatch && (next = queue.pollFirst()) != null) {
+        while (batch.size() < maxBatch && (next = batch.size() + later.size() < expected ? poll(deadline) : queue.pollFirst()) != null) {
             int l = Math.max(longest, next.prompt.length), n = Math.max(mostNew, next.config.maxNewTokens());
             boolean e = echo || next.config.echoLogprobs();
             boolean fits = l + Math.max(1, n) <= context && (!e || (long) (batch.size() + 1) * l * vocab <= ECHO_LOGITS_BUDGET);
@@ -151,6 +164,16 @@ public final class Batcher implements AutoCloseable {
             queue.addFirst(later.pollLast());
         }
         return batch;
+    }
+
+    /** The next queued row, waiting for one until {@code deadline}. */
+    private Job poll(long deadline) {
+        try {
+            return queue.pollFirst(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private void run(List<Job> batch) {

@@ -50,7 +50,7 @@ public final class OpenAiServer implements AutoCloseable {
         }
         this.model = model;
         this.settings = settings;
-        this.batcher = new Batcher(model.inference(), model.tokenizer(), settings.maxBatch(), settings.maxQueued());
+        this.batcher = new Batcher(model.inference(), model.tokenizer(), settings.maxBatch(), settings.maxQueued(), settings.batchWindow());
         Completions completions = new Completions(this);
         ChatCompletions chat = new ChatCompletions(this);
         this.app = Javalin.create(config -> {

@@ -14,12 +14,17 @@ import java.time.Duration;
  * @param maxBodyBytes   largest request body; larger ones get 413
  * @param maxTokens      largest {@code max_tokens} a request may ask for
  * @param requestTimeout how long a request may wait and run; then it is stopped and answered 504
+ * @param batchWindow    how long a batch waits at most for as many rows as the last batch had
  */
 public record ServeSettings(String host, int port, String apiKey, String modelName, int maxBatch, int maxQueued,
-                            long maxBodyBytes, int maxTokens, Duration requestTimeout) {
-    /** Loopback, port 8000, no key, batches of 16, 256 rows queued, 4 MiB bodies, 4096 new tokens, 10 minutes. */
+                            long maxBodyBytes, int maxTokens, Duration requestTimeout, Duration batchWindow) {
+    /**
+     * Loopback, port 8000, no key, batches of 16 gathered for up to 50 ms, 256 rows queued, 4 MiB bodies, 4096 new tokens,
+     * 10 minutes a request.
+     */
     public static ServeSettings defaults(String modelName) {
-        return new ServeSettings("127.0.0.1", 8000, null, modelName, 16, 256, 4L << 20, 4096, Duration.ofMinutes(10));
+        return new ServeSettings("127.0.0.1", 8000, null, modelName, 16, 256, 4L << 20, 4096, Duration.ofMinutes(10),
+                Duration.ofMillis(50));
     }
 
     public ServeSettings {
@@ -32,20 +37,27 @@ public record ServeSettings(String host, int port, String apiKey, String modelNa
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("the request timeout must be positive, got " + requestTimeout);
         }
+        if (batchWindow.isNegative()) {
+            throw new IllegalArgumentException("the batch window must be >= 0, got " + batchWindow);
+        }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("the API key is blank");
         }
     }
 
     public ServeSettings withPort(int p) {
-        return new ServeSettings(host, p, apiKey, modelName, maxBatch, maxQueued, maxBodyBytes, maxTokens, requestTimeout);
+        return new ServeSettings(host, p, apiKey, modelName, maxBatch, maxQueued, maxBodyBytes, maxTokens, requestTimeout, batchWindow);
     }
 
     public ServeSettings withApiKey(String key) {
-        return new ServeSettings(host, port, key, modelName, maxBatch, maxQueued, maxBodyBytes, maxTokens, requestTimeout);
+        return new ServeSettings(host, port, key, modelName, maxBatch, maxQueued, maxBodyBytes, maxTokens, requestTimeout, batchWindow);
     }
 
     public ServeSettings withLimits(int batch, int queued, long bodyBytes, int tokens, Duration timeout) {
-        return new ServeSettings(host, port, apiKey, modelName, batch, queued, bodyBytes, tokens, timeout);
+        return new ServeSettings(host, port, apiKey, modelName, batch, queued, bodyBytes, tokens, timeout, batchWindow);
+    }
+
+    public ServeSettings withBatchWindow(Duration window) {
+        return new ServeSettings(host, port, apiKey, modelName, maxBatch, maxQueued, maxBodyBytes, maxTokens, requestTimeout, window);
     }
 }
