@@ -30,8 +30,8 @@ import java.util.function.Consumer;
 /**
  * An OpenAI-compatible HTTP server over one loaded model: {@code GET /v1/models}, {@code POST /v1/completions}
  * (with lm-evaluation-harness's {@code echo} + {@code logprobs} scoring), {@code POST /v1/chat/completions} through
- * the model's chat template, both with server-sent-event streaming, and vLLM's {@code /tokenize} and
- * {@code /detokenize}. Concurrent requests are batched by a {@link Batcher}. Every refusal is a 4xx/5xx in OpenAI's
+ * the model's chat template, both with server-sent-event streaming, and vLLM's {@code /tokenize},
+ * {@code /detokenize} and {@code /tokenizer_info}. Concurrent requests are batched by a {@link Batcher}. Every refusal is a 4xx/5xx in OpenAI's
  * error shape.
  */
 public final class OpenAiServer implements AutoCloseable {
@@ -66,6 +66,7 @@ public final class OpenAiServer implements AutoCloseable {
         app.post("/v1/chat/completions", ctx -> chat.handle(ctx, body(ctx)));
         app.post("/tokenize", ctx -> json(ctx, 200, Tokenize.tokenize(this, body(ctx))));
         app.post("/detokenize", ctx -> json(ctx, 200, Tokenize.detokenize(this, body(ctx))));
+        app.get("/tokenizer_info", ctx -> json(ctx, 200, Tokenize.info(this)));
         app.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), e.body()));
         app.exception(HttpResponseException.class, (e, ctx) -> json(ctx, e.getStatus(),
                 ApiException.body(e.getStatus() == 413 ? "the request body is larger than " + settings.maxBodyBytes() + " bytes"

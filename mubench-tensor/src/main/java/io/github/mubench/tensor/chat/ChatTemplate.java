@@ -89,6 +89,16 @@ public final class ChatTemplate {
         return source;
     }
 
+    /** The {@code bos_token} text the template sees ("" if none). */
+    public String bosToken() {
+        return bosToken;
+    }
+
+    /** The {@code eos_token} text the template sees ("" if none). */
+    public String eosToken() {
+        return eosToken;
+    }
+
     /** Whether this is the plain fallback rather than the model's own template. */
     public boolean isPlain() {
         return source == null;
