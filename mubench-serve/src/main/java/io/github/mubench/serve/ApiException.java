@@ -31,6 +31,7 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "invalid_request_error", param, message);
     }
 
+    /** The HTTP status. */
     public int status() {
         return status;
     }

@@ -46,7 +46,7 @@ public final class Batcher implements AutoCloseable {
         }
     }
 
-    /** Counts since start, for throughput reports. */
+    /** Counts since start (batches and rows as they start, tokens as rows end), for throughput reports. */
     public record Stats(long batches, long rows, long generatedTokens) {
         /** Rows per batch on average. */
         public double meanBatch() {
@@ -57,8 +57,8 @@ public final class Batcher implements AutoCloseable {
     private record Job(int[] prompt, GenerationConfig config, Sink sink, CompletableFuture<Generation> result) {
     }
 
-    /** Full-position logits of an echo batch are kept in memory at once: bound them (floats). */
-    private static final long ECHO_LOGITS_BUDGET = 1L << 28;
+    /** Full-position logits of an echo batch are kept in memory at once: bound them (floats, 2 GiB). */
+    private static final long ECHO_LOGITS_BUDGET = 1L << 29;
 
     private final Generator generator;
     private final int maxBatch, maxQueued, context, vocab;
@@ -97,6 +97,7 @@ public final class Batcher implements AutoCloseable {
      * @param sink receives the text as it is generated, or {@code null}
      * @throws IllegalArgumentException when the prompt and its new tokens do not fit the model's context
      * @throws OverloadedException      when {@code maxQueued} rows wait already
+     * @throws ClosedException          after {@link #close}
      */
     public CompletableFuture<Generation> submit(int[] prompt, GenerationConfig config, Sink sink) {
         if (prompt.length == 0) {
@@ -107,7 +108,12 @@ public final class Batcher implements AutoCloseable {
                     + prompt.length + " and " + config.maxNewTokens() + " more were asked for");
         }
         if (closed) {
-            throw new IllegalStateException("the server is shutting down");
+            throw new ClosedException();
+        }
+        if (config.echoLogprobs() && (long) prompt.length * vocab > ECHO_LOGITS_BUDGET) {
+            throw new IllegalArgumentException("prompt log-probabilities of " + prompt.length + " tokens over a vocabulary of " + vocab
+                    + " need more than " + (ECHO_LOGITS_BUDGET * 4 >> 30) + " GiB of logits; at most "
+                    + ECHO_LOGITS_BUDGET / vocab + " tokens");
         }
         if (waiting.incrementAndGet() > maxQueued) {
             waiting.decrementAndGet();
@@ -115,7 +121,31 @@ public final class Batcher implements AutoCloseable {
         }
         Job job = new Job(prompt, config, sink == null ? text -> { } : sink, new CompletableFuture<>());
         queue.addLast(job);
+        if (closed && queue.remove(job)) { // closed meanwhile: close() may have emptied the queue before this row came
+            waiting.decrementAndGet();
+            job.result.completeExceptionally(new ClosedException());
+        }
         return job.result;
+    }
+
+    /** The server is shutting down. */
+    public static final class ClosedException extends RuntimeException {
+        ClosedException() {
+            super("the server is shutting down");
+        }
+    }
+
+    /** Takes a row that has not started out of the queue (its caller gave up), and cancels it. */
+    public void withdraw(CompletableFuture<Generation> result) {
+        if (queue.removeIf(j -> j.result == result)) {
+            waiting.decrementAndGet();
+        }
+        result.cancel(false);
+    }
+
+    /** Whether the worker is running (false after {@link #close}, or if it died). */
+    public boolean alive() {
+        return worker.isAlive();
     }
 
     /** Batches, rows and tokens so far. */
@@ -124,6 +154,14 @@ public final class Batcher implements AutoCloseable {
     }
 
     private void loop() {
+        try {
+            work();
+        } finally {
+            failQueued(); // rows queued as it stopped would wait forever
+        }
+    }
+
+    private void work() {
         while (!closed) {
             Job first;
             try {
@@ -177,10 +215,13 @@ public final class Batcher implements AutoCloseable {
     }
 
     private void run(List<Job> batch) {
-        List<Job> live = batch.stream().filter(j -> !j.result.isDone()).toList();
+        List<Job> live = batch.stream().filter(j -> !j.result.isDone() && !j.sink.cancelled()).toList();
+        batch.stream().filter(j -> !live.contains(j)).forEach(j -> j.result.cancel(false));
         if (live.isEmpty()) {
             return;
         }
+        batches.incrementAndGet(); // counted as they start: a row's result may be read before its batch returns
+        rows.addAndGet(live.size());
         try {
             generator.generateIds(live.stream().map(Job::prompt).toList(), live.stream().map(Job::config).toList(), new TokenListener() {
                 @Override
@@ -200,9 +241,7 @@ public final class Batcher implements AutoCloseable {
                     return j.result.isDone() || j.sink.cancelled();
                 }
             });
-            batches.incrementAndGet();
-            rows.addAndGet(live.size());
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (Throwable e) { // a failed batch fails its rows, never the worker
             live.forEach(j -> j.result.completeExceptionally(e));
         }
     }
@@ -212,9 +251,14 @@ public final class Batcher implements AutoCloseable {
     public void close() {
         closed = true;
         worker.interrupt();
+        failQueued();
+    }
+
+    private void failQueued() {
         Job j;
         while ((j = queue.pollFirst()) != null) {
-            j.result.completeExceptionally(new IllegalStateException("the server shut down"));
+            waiting.decrementAndGet();
+            j.result.completeExceptionally(new ClosedException());
         }
     }
 }

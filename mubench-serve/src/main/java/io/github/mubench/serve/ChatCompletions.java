@@ -40,7 +40,11 @@ final class ChatCompletions {
         if (truncate > 0 && prompt.length > truncate) {
             prompt = Arrays.copyOfRange(prompt, prompt.length - truncate, prompt.length);
         }
-        int room = Math.max(0, Math.min(server.settings().maxTokens(), server.context() - prompt.length));
+        int room = Math.min(server.settings().maxTokens(), server.context() - prompt.length);
+        if (room < 1) {
+            throw ApiException.invalid("messages", "the conversation takes " + prompt.length + " tokens, and this model's context is "
+                    + server.context() + " (truncate_prompt_tokens keeps its end)");
+        }
         int maxTokens = f.integer("max_completion_tokens", f.integer("max_tokens", room, 0, server.settings().maxTokens()), 0,
                 server.settings().maxTokens());
         boolean logprobs = f.bool("logprobs", false);
@@ -49,13 +53,17 @@ final class ChatCompletions {
             throw ApiException.invalid("top_logprobs", "top_logprobs needs logprobs: true");
         }
         int n = f.integer("n", 1, 1, 16);
+        boolean stream = f.bool("stream", false);
+        if (stream && logprobs) {
+            throw ApiException.invalid("logprobs", "log-probabilities are not streamed: ask for them without stream");
+        }
         GenerationConfig base = Sampling.config(f, maxTokens).withLogprobs(logprobs ? top : -1);
         List<Row> rows = new ArrayList<>();
         for (int c = 0; c < n; c++) {
             rows.add(new Row(c, prompt, null, base.withSeed(base.seed() + c)));
         }
         String id = server.newId("chatcmpl");
-        if (f.bool("stream", false)) {
+        if (stream) {
             JsonNode options = f.node("stream_options");
             server.stream(ctx, rows, new Chunks(id), options != null && options.path("include_usage").asBoolean(false));
             return;
@@ -71,7 +79,7 @@ final class ChatCompletions {
             c.put("finish_reason", Usage.finishReason(g));
             choices.add(c);
         }
-        Map<String, Object> body = head(id, "chat.completion");
+        Map<String, Object> body = server.head(id, "chat.completion");
         body.put("choices", choices);
         body.put("usage", Usage.of(rows, out));
         OpenAiServer.json(ctx, 200, body);
@@ -119,15 +127,6 @@ final class ChatCompletions {
         return out;
     }
 
-    private Map<String, Object> head(String id, String object) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("object", object);
-        m.put("created", server.created());
-        m.put("model", server.settings().modelName());
-        return m;
-    }
-
     /** Chat-style logprobs: per generated token its text, log-probability, UTF-8 bytes and alternatives. */
     private List<Map<String, Object>> content(int[] prompt, Generation g) {
         int[] all = Arrays.copyOf(prompt, prompt.length + g.tokens().length);
@@ -137,10 +136,10 @@ final class ChatCompletions {
             int at = prompt.length + i;
             TokenLogprob t = g.logprobs().get(i);
             List<Map<String, Object>> alternatives = new ArrayList<>();
-            int[] context = Arrays.copyOf(all, at + 1);
+            int[] window = TokenPieces.window(all, at);
             for (int k = 0; k < t.topTokens().length; k++) {
-                context[at] = t.topTokens()[k];
-                alternatives.add(entry(TokenPieces.piece(server.model().tokenizer(), context, at), t.topLogprobs()[k], null));
+                window[window.length - 1] = t.topTokens()[k];
+                alternatives.add(entry(TokenPieces.piece(server.model().tokenizer(), window, window.length - 1), t.topLogprobs()[k], null));
             }
             out.add(entry(TokenPieces.piece(server.model().tokenizer(), all, at), t.logprob(), alternatives));
         }
@@ -177,7 +176,7 @@ final class ChatCompletions {
             c.put("delta", delta);
             c.put("logprobs", null);
             c.put("finish_reason", finish);
-            Map<String, Object> m = head(id, "chat.completion.chunk");
+            Map<String, Object> m = server.head(id, "chat.completion.chunk");
             m.put("choices", List.of(c));
             return m;
         }
@@ -199,7 +198,7 @@ final class ChatCompletions {
 
         @Override
         public Map<String, Object> usage(Map<String, Object> usage) {
-            Map<String, Object> m = head(id, "chat.completion.chunk");
+            Map<String, Object> m = server.head(id, "chat.completion.chunk");
             m.put("choices", List.of());
             m.put("usage", usage);
             return m;

@@ -51,6 +51,9 @@ final class Completions {
         int logprobs = f.integer("logprobs", -1, 0, 20);
         int maxTokens = f.integer("max_tokens", 16, 0, server.settings().maxTokens());
         boolean stream = f.bool("stream", false);
+        if (stream && logprobs >= 0) {
+            throw ApiException.invalid("logprobs", "log-probabilities are not streamed: ask for them without stream");
+        }
         GenerationConfig base = Sampling.config(f, maxTokens).withLogprobs(logprobs).withEchoLogprobs(echo && logprobs >= 0);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
@@ -69,19 +72,10 @@ final class Completions {
         for (int i = 0; i < rows.size(); i++) {
             choices.add(choice(rows.get(i), out.get(i), echo, logprobs));
         }
-        Map<String, Object> body = head(id, "text_completion");
+        Map<String, Object> body = server.head(id, "text_completion");
         body.put("choices", choices);
         body.put("usage", Usage.of(rows, out));
         OpenAiServer.json(ctx, 200, body);
-    }
-
-    private Map<String, Object> head(String id, String object) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("object", object);
-        m.put("created", server.created());
-        m.put("model", server.settings().modelName());
-        return m;
     }
 
     /** The prompts of {@code node}, encoded; ids are checked against the vocabulary. */
@@ -114,16 +108,7 @@ final class Completions {
     }
 
     private int[] ids(JsonNode array) {
-        int vocab = server.model().checkpoint().config().vocabSize();
-        int[] ids = new int[array.size()];
-        for (int i = 0; i < ids.length; i++) {
-            JsonNode t = array.get(i);
-            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.asInt() < 0 || t.asInt() >= vocab) {
-                throw ApiException.invalid("prompt", "token ids must be integers in [0, " + vocab + "), got " + t);
-            }
-            ids[i] = t.asInt();
-        }
-        return ids;
+        return Fields.tokenIds(array, server.model().checkpoint().config().vocabSize(), "prompt");
     }
 
     private Map<String, Object> choice(Row row, Generation g, boolean echo, int logprobs) {
@@ -145,12 +130,12 @@ final class Completions {
         List<Double> lps = new ArrayList<>();
         List<Map<String, Double>> tops = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
-        int offset = echo ? 0 : row.promptText().length();
+        int offset = 0; // into the returned text, as vLLM counts
         for (int i = from; i < all.length; i++) {
             String piece = TokenPieces.piece(tok, all, i);
             tokens.add(piece);
             offsets.add(offset);
-            offset += TokenPieces.piece(tok, all, i, true).length(); // offsets count the text as returned
+            offset += TokenPieces.piece(tok, all, i, true).length(); // special tokens are not in the text
             TokenLogprob t = i == 0 ? null : i < row.prompt().length ? g.promptLogprobs().get(i - 1) : g.logprobs().get(i - row.prompt().length);
             lps.add(t == null ? null : t.logprob());
             tops.add(t == null ? null : alternatives(all, i, t));
@@ -166,10 +151,10 @@ final class Completions {
     /** The alternatives at position {@code i}, each written as it would read there. */
     private Map<String, Double> alternatives(int[] all, int i, TokenLogprob t) {
         Map<String, Double> m = new LinkedHashMap<>();
-        int[] context = Arrays.copyOf(all, i + 1);
+        int[] window = TokenPieces.window(all, i);
         for (int k = 0; k < t.topTokens().length; k++) {
-            context[i] = t.topTokens()[k];
-            m.putIfAbsent(TokenPieces.piece(server.model().tokenizer(), context, i), t.topLogprobs()[k]);
+            window[window.length - 1] = t.topTokens()[k];
+            m.putIfAbsent(TokenPieces.piece(server.model().tokenizer(), window, window.length - 1), t.topLogprobs()[k]);
         }
         return m;
     }
@@ -190,7 +175,7 @@ final class Completions {
             c.put("text", text);
             c.put("logprobs", null);
             c.put("finish_reason", finish);
-            Map<String, Object> m = head(id, "text_completion");
+            Map<String, Object> m = server.head(id, "text_completion");
             m.put("choices", List.of(c));
             return m;
         }
@@ -212,7 +197,7 @@ final class Completions {
 
         @Override
         public Map<String, Object> usage(Map<String, Object> usage) {
-            Map<String, Object> m = head(id, "text_completion");
+            Map<String, Object> m = server.head(id, "text_completion");
             m.put("choices", List.of());
             m.put("usage", usage);
             return m;

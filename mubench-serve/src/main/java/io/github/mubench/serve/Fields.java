@@ -121,4 +121,17 @@ final class Fields {
             throw ApiException.invalid(name, name + " is not supported by mubench serve");
         }
     }
+
+    /** A JSON array of token ids, each checked against the vocabulary. */
+    static int[] tokenIds(JsonNode array, int vocab, String param) {
+        int[] ids = new int[array.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode t = array.get(i);
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.asInt() < 0 || t.asInt() >= vocab) {
+                throw ApiException.invalid(param, "token ids must be integers in [0, " + vocab + "), got " + t);
+            }
+            ids[i] = t.asInt();
+        }
+        return ids;
+    }
 }

@@ -60,7 +60,13 @@ public final class OpenAiServer implements AutoCloseable {
                     + " " + Math.round(ms) + " ms"));
         });
         app.before(this::authorize);
-        app.get("/health", ctx -> ctx.result("ok"));
+        app.get("/health", ctx -> {
+            if (batcher.alive()) {
+                ctx.result("ok");
+            } else {
+                json(ctx, 503, ApiException.body("the generator is not running", "server_error", null));
+            }
+        });
         app.get("/v1/models", ctx -> json(ctx, 200, Map.of("object", "list", "data", List.of(modelCard()))));
         app.post("/v1/completions", ctx -> completions.handle(ctx, body(ctx)));
         app.post("/v1/chat/completions", ctx -> chat.handle(ctx, body(ctx)));
@@ -116,6 +122,7 @@ public final class OpenAiServer implements AutoCloseable {
         return batcher.stats();
     }
 
+    /** Stops listening and stops the generator; queued requests fail. */
     @Override
     public void close() {
         app.stop();
@@ -138,8 +145,14 @@ public final class OpenAiServer implements AutoCloseable {
         return prefix + "-" + Long.toHexString(created) + Long.toHexString(ids.incrementAndGet());
     }
 
-    long created() {
-        return Instant.now().getEpochSecond();
+    /** The start of an OpenAI response object: id, object type, creation time, model. */
+    Map<String, Object> head(String id, String object) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("object", object);
+        m.put("created", Instant.now().getEpochSecond());
+        m.put("model", settings.modelName());
+        return m;
     }
 
     private Map<String, Object> modelCard() {
@@ -194,22 +207,30 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
-    /** Queues every row; a refusal of one cancels those queued before it. */
+    /** Queues every row; a refusal of one takes back those queued before it. */
     private List<CompletableFuture<Generation>> submit(List<Row> rows, List<Batcher.Sink> sinks) {
+        if (rows.size() > settings.maxQueued()) {
+            throw ApiException.invalid("n", "the request asks for " + rows.size() + " sequences (prompts x n); this server queues at most "
+                    + settings.maxQueued());
+        }
         List<CompletableFuture<Generation>> out = new ArrayList<>();
         try {
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
                 out.add(batcher.submit(r.prompt(), r.config(), sinks == null ? null : sinks.get(i)));
             }
-        } catch (Batcher.OverloadedException e) {
-            out.forEach(f -> f.cancel(false));
-            throw new ApiException(503, "server_error", null, "the server is overloaded: " + e.getMessage());
+        } catch (Batcher.OverloadedException | Batcher.ClosedException e) {
+            withdraw(out);
+            throw new ApiException(503, "server_error", null, "the server cannot take this request now: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            out.forEach(f -> f.cancel(false));
-            throw ApiException.invalid("max_tokens", e.getMessage());
+            withdraw(out);
+            throw ApiException.invalid(e.getMessage().startsWith("prompt log-probabilities") ? "prompt" : "max_tokens", e.getMessage());
         }
         return out;
+    }
+
+    private void withdraw(List<CompletableFuture<Generation>> futures) {
+        futures.forEach(batcher::withdraw);
     }
 
     /** Runs every row to its end within the request timeout. */
@@ -222,13 +243,17 @@ public final class OpenAiServer implements AutoCloseable {
                 out.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             }
         } catch (TimeoutException e) {
-            futures.forEach(f -> f.cancel(false));
+            withdraw(futures);
             throw new ApiException(504, "timeout_error", null, "the request took longer than " + settings.requestTimeout().toSeconds() + " s");
         } catch (InterruptedException e) {
-            futures.forEach(f -> f.cancel(false));
+            withdraw(futures);
             Thread.currentThread().interrupt();
             throw new ApiException(503, "server_error", null, "interrupted");
         } catch (ExecutionException e) {
+            withdraw(futures);
+            if (e.getCause() instanceof Batcher.ClosedException) {
+                throw new ApiException(503, "server_error", null, e.getCause().getMessage());
+            }
             throw new IllegalStateException("generation failed: " + e.getCause(), e.getCause());
         }
         return out;
@@ -302,10 +327,13 @@ public final class OpenAiServer implements AutoCloseable {
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException | InterruptedException e) {
-            gone.set(true); // the client went away: its rows stop at their next step
-            futures.forEach(f -> f.cancel(false));
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
+            }
+        } finally {
+            if (done.size() < rows.size()) { // timed out, failed, or the client went away: its rows stop
+                gone.set(true);
+                withdraw(futures);
             }
         }
     }

@@ -27,6 +27,7 @@ public record ServeSettings(String host, int port, String apiKey, String modelNa
                 Duration.ofMillis(50));
     }
 
+    /** Checks the values; see the record's components. */
     public ServeSettings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
@@ -45,18 +46,22 @@ public record ServeSettings(String host, int port, String apiKey, String modelNa
         }
     }
 
+    /** These settings on port {@code p}. */
     public ServeSettings withPort(int p) {
         return new ServeSettings(host, p, apiKey, modelName, maxBatch, maxQueued, maxBodyBytes, maxTokens, requestTimeout, batchWindow);
     }
 
+    /** These settings requiring {@code key} ({@code null}: none). */
     public ServeSettings withApiKey(String key) {
         return new ServeSettings(host, port, key, modelName, maxBatch, maxQueued, maxBodyBytes, maxTokens, requestTimeout, batchWindow);
     }
 
+    /** These settings with other batch, queue, body, token and time limits. */
     public ServeSettings withLimits(int batch, int queued, long bodyBytes, int tokens, Duration timeout) {
         return new ServeSettings(host, port, apiKey, modelName, batch, queued, bodyBytes, tokens, timeout, batchWindow);
     }
 
+    /** These settings with another batch window. */
     public ServeSettings withBatchWindow(Duration window) {
         return new ServeSettings(host, port, apiKey, modelName, maxBatch, maxQueued, maxBodyBytes, maxTokens, requestTimeout, window);
     }

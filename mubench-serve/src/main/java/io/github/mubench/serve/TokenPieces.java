@@ -15,6 +15,11 @@ final class TokenPieces {
     private TokenPieces() {
     }
 
+    /** A copy of the tokens that decide how token {@code i} reads: it and the window before it (it last). */
+    static int[] window(int[] ids, int i) {
+        return Arrays.copyOfRange(ids, Math.max(0, i - WINDOW), i + 1);
+    }
+
     /** Token {@code i} of {@code ids} in its context, special tokens written out (as OpenAI-style logprobs show them). */
     static String piece(Tokenizer tokenizer, int[] ids, int i) {
         return piece(tokenizer, ids, i, false);

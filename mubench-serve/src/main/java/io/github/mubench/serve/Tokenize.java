@@ -3,7 +3,6 @@ package io.github.mubench.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mubench.tensor.chat.ChatTemplateException;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -68,18 +67,10 @@ final class Tokenize {
 
     static Map<String, Object> detokenize(OpenAiServer server, Fields f) {
         JsonNode tokens = f.node("tokens");
-        int vocab = server.model().checkpoint().config().vocabSize();
         if (tokens == null || !tokens.isArray()) {
             throw ApiException.invalid("tokens", "tokens must be a list of token ids");
         }
-        int[] ids = new int[tokens.size()];
-        for (int i = 0; i < ids.length; i++) {
-            JsonNode t = tokens.get(i);
-            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.asInt() < 0 || t.asInt() >= vocab) {
-                throw ApiException.invalid("tokens", "token ids must be integers in [0, " + vocab + "), got " + t);
-            }
-            ids[i] = t.asInt();
-        }
-        return Map.of("prompt", server.model().tokenizer().decode(Arrays.copyOf(ids, ids.length), false));
+        int[] ids = Fields.tokenIds(tokens, server.model().checkpoint().config().vocabSize(), "tokens");
+        return Map.of("prompt", server.model().tokenizer().decode(ids, false));
     }
 }

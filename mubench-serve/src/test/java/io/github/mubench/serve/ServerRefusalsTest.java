@@ -60,6 +60,9 @@ class ServerRefusalsTest {
         refused(400, post("/chat/completions", "{\"messages\": []}"), "messages", "non-empty");
         refused(400, post("/chat/completions", "{\"messages\": [{\"role\": \"tool\", \"content\": \"x\"}]}"), "messages", "role");
         refused(400, post("/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"top_logprobs\": 2}"), "top_logprobs", "logprobs: true");
+        refused(400, post("/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"logprobs\": true, \"stream\": true}"), "logprobs", "not streamed");
+        refused(400, post("/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"" + "a b ".repeat(300) + "\"}]}"), "messages", "context is 512");
+        refused(400, post("/completions", "{\"prompt\": [\"a\", \"b\", \"c\", \"d\", \"e\"], \"n\": 16, \"max_tokens\": 1}"), "n", "80 sequences");
     }
 
     @Test
@@ -86,10 +89,10 @@ class ServerRefusalsTest {
             Http.Reply r = Http.post(slow.baseUrl() + "/completions", "{\"prompt\": \"Once\", \"max_tokens\": 500, \"ignore_eos\": true}");
             refused(504, r, null, "longer than");
             long until = System.nanoTime() + 10_000_000_000L;
-            while (slow.stats().batches() == 0 && System.nanoTime() < until) {
+            while (slow.stats().generatedTokens() == 0 && System.nanoTime() < until) { // the stopped row reports its tokens
                 Thread.onSpinWait();
             }
-            assertTrue(slow.stats().generatedTokens() < 500, "the row was stopped, not run to its end: " + slow.stats());
+            assertTrue(slow.stats().generatedTokens() > 0 && slow.stats().generatedTokens() < 500, "the row was stopped, not run to its end: " + slow.stats());
             // the stopped row did not keep the model: the next request is answered
             assertEquals(Integer.valueOf(400), Integer.valueOf(Http.post(slow.baseUrl() + "/completions", "{\"prompt\": 3}").status()));
         }

@@ -7,7 +7,6 @@ import io.github.mubench.tensor.param.Parameters;
 import io.github.mubench.tensor.remote.OpenAiClient;
 
 import java.nio.file.Path;
-
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

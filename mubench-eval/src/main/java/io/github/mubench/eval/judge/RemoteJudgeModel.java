@@ -5,7 +5,6 @@ import io.github.mubench.tensor.chat.ChatMessage;
 import io.github.mubench.tensor.remote.OpenAiClient;
 import io.github.mubench.tensor.remote.RemoteModelException;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +23,7 @@ public final class RemoteJudgeModel implements JudgeModel {
     private final OpenAiClient client;
     private volatile String template;
 
+    /** A judge model behind {@code client}'s endpoint. */
     public RemoteJudgeModel(OpenAiClient client) {
         this.client = client;
     }
@@ -65,43 +65,40 @@ public final class RemoteJudgeModel implements JudgeModel {
     }
 
     /**
-     * Each answer is scored as lm-evaluation-harness scores a continuation: the context's trailing spaces move to
-     * the answer, and the answer's tokens are those of the whole text past the context's own tokens.
+     * Each answer is scored as lm-evaluation-harness scores a continuation (and {@code LogLikelihood.Request.encode}
+     * encodes it): the context's trailing spaces move to the answer, the answer's tokens are those of the whole text
+     * past the context's own tokens, and the endpoint scores the context's tokens followed by them, sent as ids.
      */
     @Override
     public List<Split> split(List<String> prompts, String first, String second, boolean addSpecialTokens) {
-        List<String[]> pairs = new ArrayList<>();
-        for (String p : prompts) {
-            pairs.add(new String[]{p, first});
-            pairs.add(new String[]{p, second});
-        }
-        List<double[]> scored = client.map(pairs, pair -> score(pair[0], pair[1], addSpecialTokens));
-        List<Split> out = new ArrayList<>();
-        for (int i = 0; i < prompts.size(); i++) {
-            double[] a = scored.get(2 * i), b = scored.get(2 * i + 1);
-            out.add(Split.of(a[0], a[1] > 0, b[0], b[1] > 0));
-        }
-        return out;
+        List<double[]> scored = client.map(prompts, p -> {
+            String context = p.stripTrailing(), spaces = p.substring(context.length());
+            int[] contextIds = tokenize(context, addSpecialTokens);
+            if (contextIds.length == 0) {
+                throw new IllegalArgumentException("a judge prompt that encodes to no tokens cannot be scored remotely");
+            }
+            double[] a = score(contextIds, tokenize(context + spaces + first, addSpecialTokens));
+            double[] b = score(contextIds, tokenize(context + spaces + second, addSpecialTokens));
+            return new double[]{a[0], a[1], b[0], b[1]};
+        });
+        return scored.stream().map(x -> Split.of(x[0], x[1] > 0, x[2], x[3] > 0)).toList();
     }
 
-    /** {@code [logprob, greedy ? 1 : 0]} of {@code answer} after {@code context}. */
-    private double[] score(String context, String answer, boolean addSpecialTokens) {
-        String stripped = context.stripTrailing();
-        String continuation = context.substring(stripped.length()) + answer;
-        int contextTokens = tokenize(stripped, addSpecialTokens).length;
-        int wholeTokens = tokenize(stripped + continuation, addSpecialTokens).length;
-        if (contextTokens == 0) {
-            throw new IllegalArgumentException("an empty judge prompt cannot be scored remotely");
+    /** {@code [logprob, greedy ? 1 : 0]} of the tokens of {@code whole} past the context's, after the context's. */
+    private double[] score(int[] contextIds, int[] whole) {
+        int n = whole.length - Math.min(contextIds.length, whole.length);
+        if (n < 1) {
+            throw new IllegalArgumentException("an answer that adds no tokens to its prompt cannot be scored");
         }
+        int[] ids = Arrays.copyOf(contextIds, contextIds.length + n);
+        System.arraycopy(whole, whole.length - n, ids, contextIds.length, n);
         Map<String, Object> body = request(0);
-        body.put("prompt", stripped + continuation);
-        body.put("add_special_tokens", addSpecialTokens);
+        body.put("prompt", ids);
         body.put("echo", true);
         body.put("logprobs", 1);
         JsonNode logprobs = client.post("/completions", body).path("choices").path(0).path("logprobs");
         JsonNode lps = logprobs.path("token_logprobs"), tops = logprobs.path("top_logprobs");
-        int n = wholeTokens - contextTokens;
-        if (!lps.isArray() || lps.size() < n || n < 1) {
+        if (!lps.isArray() || !tops.isArray() || lps.size() < n || tops.size() != lps.size()) {
             throw new RemoteModelException(client.baseUrl() + "/completions gave no prompt log-probabilities for " + n
                     + " answer tokens (does it support echo with logprobs?): " + logprobs, 200, null);
         }

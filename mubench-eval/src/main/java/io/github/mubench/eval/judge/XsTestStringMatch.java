@@ -1,6 +1,5 @@
 package io.github.mubench.eval.judge;
 
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -150,6 +150,11 @@ public final class Generator {
     private void finish(Row r, int row, Generation.Finish why, TokenListener listener) {
         r.finish = why;
         int[] ids = r.ids.stream().mapToInt(Integer::intValue).toArray();
+        // what was held back while it could still have been a stop string's start is streamed now
+        if (r.text.length() > r.streamed.length() && r.text.startsWith(r.streamed)) {
+            listener.onToken(row, r.ids.isEmpty() ? -1 : r.last(), r.text.substring(r.streamed.length()));
+            r.streamed = r.text;
+        }
         r.result = new Generation(r.prompt, ids, r.text, why, r.logprobs, r.promptLogprobs);
         listener.onFinish(row, r.result);
     }
@@ -173,12 +178,31 @@ public final class Generator {
             }
         }
         r.text = full;
-        // Hold back a trailing replacement char: it is usually half of a multi-byte character.
-        String stable = r.finish == null && full.endsWith("\uFFFD") ? full.substring(0, full.length() - 1) : full;
+        // Hold back a trailing replacement char (usually half of a multi-byte character) and a tail that may be the
+        // start of a stop string, which a later token could complete and cut: streamed text is never taken back.
+        String stable = full;
+        if (r.finish == null) {
+            stable = stable.endsWith("\uFFFD") ? stable.substring(0, stable.length() - 1) : stable;
+            stable = stable.substring(0, stable.length() - stopPrefix(stable, config.stopStrings()));
+        }
         if (stable.length() > r.streamed.length() && stable.startsWith(r.streamed)) {
             listener.onToken(row, id, stable.substring(r.streamed.length()));
             r.streamed = stable;
         }
+    }
+
+    /** The length of the longest end of {@code text} that begins one of {@code stops}. */
+    private static int stopPrefix(String text, List<String> stops) {
+        int longest = 0;
+        for (String stop : stops) {
+            for (int n = Math.min(stop.length() - 1, text.length()); n > longest; n--) {
+                if (text.endsWith(stop.substring(0, n))) {
+                    longest = n;
+                    break;
+                }
+            }
+        }
+        return longest;
     }
 
     /**

@@ -9,7 +9,7 @@ public interface TokenListener {
 
     /**
      * @param row   which prompt of the batch
-     * @param token the id just generated
+     * @param token the id just generated (-1 for text flushed when a row ends without a new token)
      * @param delta text that this token completed (may be empty while a multi-byte character is unfinished)
      */
     void onToken(int row, int token, String delta);

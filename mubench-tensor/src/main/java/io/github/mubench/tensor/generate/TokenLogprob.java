@@ -25,18 +25,22 @@ public record TokenLogprob(int token, double logprob, int[] topTokens, double[] 
         int n = Math.min(k, logits.length);
         int[] top = new int[n];
         double[] topLp = new double[n];
-        boolean[] taken = new boolean[logits.length];
-        // k passes of selection: k is small (OpenAI allows 5 or 20) and a full sort of the vocabulary is not
-        for (int j = 0; j < n; j++) {
-            int best = -1;
-            for (int i = 0; i < logits.length; i++) {
-                if (!taken[i] && (best < 0 || logits[i] > logits[best])) {
-                    best = i;
-                }
+        // one pass keeping the n best in order (insertion into a short sorted list); on ties the first index wins
+        int kept = 0;
+        for (int i = 0; i < logits.length && n > 0; i++) {
+            float v = logits[i];
+            if (kept == n && v <= logits[top[n - 1]]) {
+                continue;
             }
-            taken[best] = true;
-            top[j] = best;
-            topLp[j] = logits[best] - logNorm;
+            int at = kept < n ? kept++ : n - 1;
+            while (at > 0 && logits[top[at - 1]] < v) {
+                top[at] = top[at - 1];
+                at--;
+            }
+            top[at] = i;
+        }
+        for (int j = 0; j < n; j++) {
+            topLp[j] = logits[top[j]] - logNorm;
         }
         return new TokenLogprob(token, logits[token] - logNorm, top, topLp);
     }

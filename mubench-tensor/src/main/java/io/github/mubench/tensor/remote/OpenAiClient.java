@@ -21,7 +21,8 @@ import java.util.function.Function;
 /**
  * A client of one OpenAI-compatible endpoint ({@code mubench serve}, vLLM, llama.cpp's server, ...): JSON posts with
  * retries and exponential backoff on connection failures, 429 and 5xx (honouring {@code Retry-After}), and at most
- * {@code concurrency} requests in flight. Other 4xx answers fail at once with the server's message.
+ * {@code concurrency} requests in flight. Other 4xx answers, a 504 (the server's own timeout) and a request over the
+ * client's timeout fail at once with the server's message.
  */
 public final class OpenAiClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,8 +42,9 @@ public final class OpenAiClient implements AutoCloseable {
      * @param model       the model name to send, or {@code null} for the first one {@code /models} lists
      * @param apiKey      sent as {@code Authorization: Bearer KEY}, or {@code null}
      * @param concurrency requests in flight at most
-     * @param retries     retries of a failed request (connection errors, 429, 5xx) before giving up; the waits
-     *                    double from half a second up to 30 s, or are what the server's {@code Retry-After} says
+     * @param retries     retries of a failed request (connection errors, 429, 5xx but 504) before giving up; the
+     *                    waits double from half a second up to 30 s (plus up to 0.25 s of jitter), or are what the
+     *                    server's {@code Retry-After} says, up to 60 s
      * @param timeout     how long one request may take
      */
     public OpenAiClient(String baseUrl, String model, String apiKey, int concurrency, int retries, Duration timeout) {
@@ -109,7 +111,7 @@ public final class OpenAiClient implements AutoCloseable {
     }
 
     private synchronized void readModels() {
-        JsonNode models = get("/models");
+        JsonNode models = sendTo(baseUrl + "/models", null);
         JsonNode data = models.path("data");
         JsonNode card = null;
         for (JsonNode m : data) {
@@ -128,7 +130,7 @@ public final class OpenAiClient implements AutoCloseable {
 
     /** POSTs {@code body} (a JSON-serialisable object) to {@code path} under the base URL. */
     public JsonNode post(String path, Object body) {
-        return send(path, body);
+        return sendTo(baseUrl + path, body);
     }
 
     /**
@@ -140,13 +142,6 @@ public final class OpenAiClient implements AutoCloseable {
         return sendTo(root + path, body);
     }
 
-    private JsonNode get(String path) {
-        return sendTo(baseUrl + path, null);
-    }
-
-    private JsonNode send(String path, Object body) {
-        return sendTo(baseUrl + path, body);
-    }
 
     /** Runs {@code call} on each item with up to {@code concurrency} in flight; results in order. */
     public <T, R> List<R> map(List<T> items, Function<T, R> call) {
@@ -187,8 +182,11 @@ public final class OpenAiClient implements AutoCloseable {
         long retryAfter = -1;
         for (int attempt = 0; attempt <= retries; attempt++) {
             if (attempt > 0) {
-                sleep(retryAfter >= 0 ? Math.min(60_000, retryAfter * 1000) : Math.min(30_000, 500L << Math.min(attempt - 1, 6)));
+                // a little jitter keeps many clients that failed together from retrying together
+                long jitter = java.util.concurrent.ThreadLocalRandom.current().nextLong(250);
+                sleep(retryAfter >= 0 ? Math.min(60_000, retryAfter * 1000) : Math.min(30_000, 500L << Math.min(attempt - 1, 6)) + jitter);
             }
+            retryAfter = -1;
             HttpResponse<String> r;
             try {
                 inFlight.acquire();
@@ -197,6 +195,8 @@ public final class OpenAiClient implements AutoCloseable {
                 } finally {
                     inFlight.release();
                 }
+            } catch (java.net.http.HttpTimeoutException e) { // the request itself is too slow: retrying repeats the wait
+                throw new RemoteModelException("no answer from " + url + " within " + timeout.toSeconds() + " s", 0, e);
             } catch (IOException e) {
                 last = new RemoteModelException("no answer from " + url + ": " + e, 0, e);
                 continue;
@@ -213,7 +213,8 @@ public final class OpenAiClient implements AutoCloseable {
             }
             last = new RemoteModelException(url + " answered " + r.statusCode() + ": " + message(r.body()), r.statusCode(), null);
             retryAfter = seconds(r.headers().firstValue("Retry-After").orElse(null));
-            if (r.statusCode() != 429 && r.statusCode() < 500) {
+            // 429 and 5xx may pass; a 504 is the server's own request timeout, which a retry would only repeat
+            if (r.statusCode() != 429 && (r.statusCode() < 500 || r.statusCode() == 504)) {
                 throw last;
             }
         }

@@ -22,6 +22,10 @@ public final class RemoteChatModel implements ChatModel {
     private final double temperature;
     private final AtomicInteger truncated = new AtomicInteger();
 
+    /**
+     * @param maxNewTokens longest reply
+     * @param temperature  0 for greedy replies; above 0, sampled with the seed given per call
+     */
     public RemoteChatModel(OpenAiClient client, int maxNewTokens, double temperature) {
         this.client = client;
         this.maxNewTokens = maxNewTokens;

@@ -174,4 +174,36 @@ class GeneratorTest {
         assertTrue(out.get(1).tokens().length < 20);
         assertEquals(20, out.get(0).tokens().length);
     }
+
+    @Test
+    void streamedTextNeverIncludesWhatAStopStringCutsAway() {
+        Generator g = new Generator(M.inference(), M.tokenizer());
+        for (String stop : List.of("Lily", "girl named", "e")) {
+            StringBuilder streamed = new StringBuilder();
+            Generation gen = g.generate("Once upon a time", GenerationConfig.greedy(100).withStopStrings(List.of(stop)),
+                    (row, token, delta) -> streamed.append(delta));
+            assertEquals(Generation.Finish.STOP_STRING, gen.finish(), stop);
+            assertEquals(gen.text(), streamed.toString(), "stop " + stop);
+        }
+    }
+
+    @Test
+    void topAlternativesAreTheLargestLogitsFirstIndexFirstOnTies() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int trial = 0; trial < 200; trial++) {
+            float[] logits = new float[1 + random.nextInt(40)];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = random.nextInt(6); // many ties
+            }
+            int k = random.nextInt(8);
+            TokenLogprob t = TokenLogprob.of(logits, 0, k);
+            Integer[] order = new Integer[logits.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+            int[] expected = java.util.Arrays.stream(order).limit(Math.min(k, logits.length)).mapToInt(Integer::intValue).toArray();
+            assertArrayEquals(expected, t.topTokens(), "trial " + trial);
+        }
+    }
 }
