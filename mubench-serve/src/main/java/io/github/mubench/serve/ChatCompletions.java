@@ -198,10 +198,7 @@ final class ChatCompletions {
 
         @Override
         public Map<String, Object> usage(Map<String, Object> usage) {
-            Map<String, Object> m = server.head(id, "chat.completion.chunk");
-            m.put("choices", List.of());
-            m.put("usage", usage);
-            return m;
+            return StreamFormat.usageEvent(server.head(id, "chat.completion.chunk"), usage);
         }
     }
 }

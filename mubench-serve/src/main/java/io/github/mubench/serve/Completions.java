@@ -197,10 +197,7 @@ final class Completions {
 
         @Override
         public Map<String, Object> usage(Map<String, Object> usage) {
-            Map<String, Object> m = server.head(id, "text_completion");
-            m.put("choices", List.of());
-            m.put("usage", usage);
-            return m;
+            return StreamFormat.usageEvent(server.head(id, "text_completion"), usage);
         }
     }
 }

@@ -16,6 +16,13 @@ interface StreamFormat {
     /** The event that ends {@code row}. */
     Map<String, Object> end(Row row, Generation generation);
 
-    /** The closing event with token counts ({@code stream_options.include_usage}). */
+    /** The closing event with token counts ({@code stream_options.include_usage}): no choices, the usage. */
     Map<String, Object> usage(Map<String, Object> usage);
+
+    /** An event of no choices carrying {@code usage}, after {@code head}. */
+    static Map<String, Object> usageEvent(Map<String, Object> head, Map<String, Object> usage) {
+        head.put("choices", List.of());
+        head.put("usage", usage);
+        return head;
+    }
 }

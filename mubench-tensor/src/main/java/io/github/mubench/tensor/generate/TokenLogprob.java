@@ -1,5 +1,7 @@
 package io.github.mubench.tensor.generate;
 
+import io.github.mubench.tensor.score.Logits;
+
 /**
  * One token's log-probability under the model, with the most likely alternatives at its position (what OpenAI-style
  * APIs report as {@code logprobs}).
@@ -13,15 +15,7 @@ public record TokenLogprob(int token, double logprob, int[] topTokens, double[] 
 
     /** {@code token}'s log-softmax in {@code logits} (computed in double precision) with the {@code k} most likely tokens. */
     public static TokenLogprob of(float[] logits, int token, int k) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float f : logits) {
-            max = Math.max(max, f);
-        }
-        double sum = 0;
-        for (float f : logits) {
-            sum += Math.exp(f - max);
-        }
-        double logNorm = max + Math.log(sum);
+        double logNorm = Logits.logSumExp(logits);
         int n = Math.min(k, logits.length);
         int[] top = new int[n];
         double[] topLp = new double[n];

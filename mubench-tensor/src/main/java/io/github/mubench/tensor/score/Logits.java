@@ -58,6 +58,11 @@ public final class Logits {
 
     /** {@code log_softmax(logits)[index]}, stable for large logits. */
     public static double logSoftmaxAt(float[] logits, int index) {
+        return logits[index] - logSumExp(logits);
+    }
+
+    /** {@code log(sum(exp(logits)))}, the log-softmax's normaliser, stable for large logits. */
+    public static double logSumExp(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float f : logits) {
             max = Math.max(max, f);
@@ -66,6 +71,6 @@ public final class Logits {
         for (float f : logits) {
             sum += Math.exp(f - max);
         }
-        return logits[index] - max - Math.log(sum);
+        return max + Math.log(sum);
     }
 }
