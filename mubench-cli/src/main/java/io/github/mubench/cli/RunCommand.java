@@ -3,11 +3,14 @@ package io.github.mubench.cli;
 import io.github.mubench.experiment.Experiment;
 import io.github.mubench.experiment.ExperimentResult;
 import io.github.mubench.experiment.report.Report;
+import io.github.mubench.spark.SparkGrid;
+import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code mubench run EXPERIMENT.yaml}: the main job, resumable. */
@@ -21,16 +24,34 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: the file's 'out')")
     Path out;
 
+    @Option(names = "--spark", description = "run the grid on Apache Spark, one task per cell (a base evaluation, or an unlearning run and its evaluation)")
+    boolean spark;
+
+    @Option(names = "--master", description = "Spark master with --spark: local[N,RETRIES], spark://HOST:PORT, yarn, k8s://... (default: ${DEFAULT-VALUE})")
+    String master = "local[*,4]";
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "a Spark setting with --spark (repeatable), e.g. spark.task.resource.gpu.amount=1")
+    List<String> sparkConf = List.of();
+
     @Override
     public Integer call() {
-        Experiment x = Experiment.fromFile(file);
-        if (out != null) {
-            x.outputDir(out);
-        }
         ExperimentResult result;
         Report[] report = new Report[1];
-        try (ExperimentOutput o = new ExperimentOutput()) {
-            result = x.log(o::log).progress(o.bars).onStep(o.steps(0)).onReport(r -> report[0] = r).run();
+        if (spark) {
+            SparkConf conf = new SparkConf().setMaster(master);
+            Params.parse(sparkConf).forEach(conf::set);
+            try (ExperimentOutput o = new ExperimentOutput()) {
+                result = SparkGrid.run(file, out, conf, SparkGrid.DEFAULT, o::log);
+            }
+            report[0] = Report.of(result);
+        } else {
+            Experiment x = Experiment.fromFile(file);
+            if (out != null) {
+                x.outputDir(out);
+            }
+            try (ExperimentOutput o = new ExperimentOutput()) {
+                result = x.log(o::log).progress(o.bars).onStep(o.steps(0)).onReport(r -> report[0] = r).run();
+            }
         }
         System.out.println(report[0].terminalTable());
         System.out.println("report: " + result.dir().resolve(Report.HTML));

@@ -61,6 +61,8 @@ import java.util.function.Supplier;
  */
 public final class Experiment {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The results store's name in the output folder. */
+    public static final String STORE = "results.sqlite";
 
     private record ModelEntry(String name, Supplier<LoadedModel> load) {
     }
@@ -80,6 +82,7 @@ public final class Experiment {
     private int limit = Integer.MAX_VALUE, batchSize = 8, checkpointEvery = 10;
     private List<Long> seeds = List.of(0L);
     private Path outputDir;
+    private Path store;
     private Consumer<String> log = s -> {
     };
     private Progress progress = Progress.NONE;
@@ -194,6 +197,20 @@ public final class Experiment {
         return this;
     }
 
+    /**
+     * Where evaluations keep their answers (default: {@code results.sqlite} in the output folder); a cluster task
+     * points it at its own disk and hands the file back.
+     */
+    public Experiment store(Path file) {
+        this.store = file;
+        return this;
+    }
+
+    /** The output folder ({@code null} until set, by {@link #outputDir(Path)} or the file's {@code out}). */
+    public Path outputDir() {
+        return outputDir;
+    }
+
     /** Snapshot interval of unlearning runs, in steps (default 10): what a kill can cost. */
     public Experiment checkpointEvery(int n) {
         this.checkpointEvery = n;
@@ -240,6 +257,52 @@ public final class Experiment {
         return out;
     }
 
+    /**
+     * One unit of an experiment's work, what a cluster schedules as one task: a model's base evaluation
+     * ({@code setting} -1), or one setting of {@link #settings()} unlearned from it and evaluated.
+     *
+     * @param model   index of the model, in the order they were added
+     * @param setting index into {@link #settings()}, or -1 for the base evaluation
+     */
+    public record Cell(int model, int setting) implements java.io.Serializable {
+        /** Whether this is a base evaluation. */
+        public boolean base() {
+            return setting < 0;
+        }
+    }
+
+    /** Every cell of the experiment: per model, its base evaluation, then each setting. Checks the experiment first. */
+    public List<Cell> cells() {
+        List<Setting> settings = check();
+        List<Cell> out = new ArrayList<>();
+        for (int m = 0; m < models.size(); m++) {
+            out.add(new Cell(m, -1));
+            for (int i = 0; i < settings.size(); i++) {
+                out.add(new Cell(m, i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Computes one cell as {@link #run()} would, or finds it done: its folders and stored answers are the ones
+     * {@code run()} reuses, keyed by content. Cells of one experiment may run at once, in threads or processes that
+     * share the output folder; {@code run()} afterwards computes nothing more and writes the report.
+     */
+    public void runCell(Cell cell) {
+        List<Setting> settings = check();
+        Path out = outputDir.toAbsolutePath().normalize();
+        ModelEntry entry = models.get(cell.model());
+        log.accept("model " + entry.name() + ": loading");
+        LoadedModel model = entry.load().get();
+        if (cell.base()) {
+            baseEvaluation(entry, model, out);
+        } else {
+            String fingerprint = ModelFingerprint.of(model);
+            runSetting(entry, model, fingerprint, settings.get(cell.setting()), trainingData(out), out);
+        }
+    }
+
     /** Runs what is not done yet, writes the report, and returns the experiment's index. */
     public ExperimentResult run() {
         List<Setting> settings = check();
@@ -251,19 +314,11 @@ public final class Experiment {
             log.accept("model " + entry.name() + ": loading");
             LoadedModel model = entry.load().get();
             String fingerprint = ModelFingerprint.of(model);
-            Path modelDir = out.resolve(slug(entry.name()));
-            Path baseEval = modelDir.resolve("base");
-            log.accept("model " + entry.name() + ": evaluating the base model");
-            evaluate(model, entry.name(), baseEval, out);
+            Path baseEval = baseEvaluation(entry, model, out);
             List<ExperimentResult.RunResult> runs = new ArrayList<>();
             ExperimentResult.ModelResult current = new ExperimentResult.ModelResult(entry.name(), fingerprint, baseEval, runs);
             for (Setting s : settings) {
-                Path runDir = runDir(modelDir, s, key(fingerprint, s, data).substring(0, 10));
-                RunResult r = unlearn(model, s, data, runDir);
-                log.accept(s.group() + " seed " + s.seed() + ": evaluating");
-                Path eval = runDir.resolve("eval");
-                evaluate(r.run().model(), entry.name() + " / " + s.group() + " / seed " + s.seed(), eval, out);
-                runs.add(new ExperimentResult.RunResult(s, runDir, eval, r.cost()));
+                runs.add(runSetting(entry, model, fingerprint, s, data, out));
                 index(out, done, current);
                 System.gc(); // one unlearned model's arrays at a time
             }
@@ -277,6 +332,24 @@ public final class Experiment {
         log.accept("wrote " + out.resolve(Report.MARKDOWN) + " and " + out.resolve(Report.HTML));
         reported.accept(report);
         return result;
+    }
+
+    private Path baseEvaluation(ModelEntry entry, LoadedModel model, Path out) {
+        Path baseEval = out.resolve(slug(entry.name())).resolve("base");
+        log.accept("model " + entry.name() + ": evaluating the base model");
+        evaluate(model, entry.name(), baseEval, out);
+        return baseEval;
+    }
+
+    /** Unlearns {@code s} from the model (or finds it done) and evaluates the result. */
+    private ExperimentResult.RunResult runSetting(ModelEntry entry, LoadedModel model, String fingerprint, Setting s,
+                                                  TrainingSets data, Path out) {
+        Path runDir = runDir(out.resolve(slug(entry.name())), s, key(fingerprint, s, data).substring(0, 10));
+        RunResult r = unlearn(model, s, data, runDir);
+        log.accept(s.group() + " seed " + s.seed() + ": evaluating");
+        Path eval = runDir.resolve("eval");
+        evaluate(r.run().model(), entry.name() + " / " + s.group() + " / seed " + s.seed(), eval, out);
+        return new ExperimentResult.RunResult(s, runDir, eval, r.cost());
     }
 
     /**
@@ -412,7 +485,7 @@ public final class Experiment {
     }
 
     private void evaluate(LoadedModel model, String modelName, Path dir, Path out) {
-        Evaluation e = Evaluation.of(model).tasks(tasks).batchSize(batchSize).store(out.resolve("results.sqlite"))
+        Evaluation e = Evaluation.of(model).tasks(tasks).batchSize(batchSize).store(store != null ? store : out.resolve(STORE))
                 .outputDir(dir).modelName(modelName).progress(progress);
         if (!judges.isEmpty()) {
             e.judges(judges);

@@ -108,6 +108,45 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies every value of the store in {@code other} whose key this one lacks (how the stores that cluster tasks
+     * filled on their own disks come together).
+     *
+     * @return how many values were new here
+     */
+    public synchronized int mergeFrom(Path other) {
+        try (Connection source = DriverManager.getConnection("jdbc:sqlite:" + other.toAbsolutePath());
+             Statement s = source.createStatement();
+             ResultSet r = s.executeQuery("SELECT key, kind, value FROM results");
+             PreparedStatement p = db.prepareStatement("INSERT OR IGNORE INTO results (key, kind, value) VALUES (?, ?, ?)")) {
+            int added = 0, pending = 0;
+            while (r.next()) {
+                p.setString(1, r.getString(1));
+                p.setString(2, r.getString(2));
+                p.setString(3, r.getString(3));
+                p.addBatch();
+                if (++pending == 1000) {
+                    added += inserted(p.executeBatch());
+                    pending = 0;
+                }
+            }
+            added += inserted(p.executeBatch());
+            db.commit();
+            return added;
+        } catch (SQLException e) {
+            rollback();
+            throw new IllegalStateException("results store " + file + ": cannot merge " + other + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int inserted(int[] counts) {
+        int n = 0;
+        for (int c : counts) {
+            n += Math.max(c, 0);
+        }
+        return n;
+    }
+
     /** Stored values by kind (for reports and tests). */
     public synchronized Map<String, Integer> counts() {
         Map<String, Integer> out = new LinkedHashMap<>();
