@@ -93,6 +93,7 @@ public final class OpenAiServer implements AutoCloseable {
      * Starts serving {@code model}.
      *
      * @param log receives one line per request and per failure
+     * @throws IllegalArgumentException when the address cannot be bound (a port in use, a host not on this machine)
      */
     public static OpenAiServer start(LoadedModel model, ServeSettings settings, Consumer<String> log) {
         OpenAiServer server = new OpenAiServer(model, settings, log);
@@ -100,8 +101,12 @@ public final class OpenAiServer implements AutoCloseable {
             server.app.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
             server.batcher.close();
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            // a port in use or an address not on this machine: the user's choice to change
+            throw new IllegalArgumentException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + root.getMessage(), e);
         }
         return server;
     }
