@@ -39,7 +39,13 @@ final class RunCommand implements Callable<Integer> {
         Report[] report = new Report[1];
         if (spark) {
             SparkConf conf = new SparkConf().setMaster(master);
-            Params.parse(sparkConf).forEach(conf::set);
+            for (String kv : sparkConf) {
+                int eq = kv.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("--spark-conf '" + kv + "': expected KEY=VALUE, e.g. spark.task.resource.gpu.amount=1");
+                }
+                conf.set(kv.substring(0, eq), kv.substring(eq + 1));
+            }
             try (ExperimentOutput o = new ExperimentOutput()) {
                 result = SparkGrid.run(file, out, conf, SparkGrid.DEFAULT, o::log);
             }

@@ -73,6 +73,26 @@ class OpenAiServerTest {
     }
 
     @Test
+    void nChoicesOfSeveralPromptsAreIndexedAndSeededAsOpenAiAndTheJavaApiSay() throws Exception {
+        List<String> prompts = List.of("The cat", "Lily and Max");
+        JsonNode r = ok(Http.post(url + "/completions", json(Map.of("prompt", prompts, "n", 3, "max_tokens", 12, "temperature", 1.0, "seed", 9))));
+        assertEquals(6, r.get("choices").size());
+        Generator g = new Generator(M.inference(), M.tokenizer());
+        int promptTokens = 0;
+        for (int p = 0; p < prompts.size(); p++) {
+            int[] ids = M.tokenizer().encode(prompts.get(p), true);
+            promptTokens += ids.length;
+            for (int c = 0; c < 3; c++) {
+                JsonNode choice = r.at("/choices/" + (p * 3 + c));
+                assertEquals(p * 3 + c, choice.get("index").asInt());
+                String expected = g.generateIds(List.of(ids), GenerationConfig.greedy(12).withTemperature(1.0).withSeed(9 + c)).get(0).text();
+                assertEquals(expected, choice.get("text").asText(), "prompt " + p + ", choice " + c + " draws with seed + " + c);
+            }
+        }
+        assertEquals(promptTokens, r.at("/usage/prompt_tokens").asInt(), "each prompt counted once, not once per choice");
+    }
+
+    @Test
     void chatCompletionsGiveTheJavaApisReplyThroughTheTemplate() throws Exception {
         List<Map<String, String>> messages = List.of(Map.of("role", "system", "content", "Tell a story."),
                 Map.of("role", "user", "content", "A cat and a dog"));
