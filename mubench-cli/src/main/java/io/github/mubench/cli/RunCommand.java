@@ -27,8 +27,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--spark", description = "run the grid on Apache Spark, one task per cell (a base evaluation, or an unlearning run and its evaluation)")
     boolean spark;
 
-    @Option(names = "--master", description = "Spark master with --spark: local[N,RETRIES], spark://HOST:PORT, yarn, k8s://... (default: ${DEFAULT-VALUE})")
-    String master = "local[*,4]";
+    @Option(names = "--master", description = "Spark master with --spark: local[N,RETRIES] or spark://HOST:PORT (default: local[*,4]);"
+            + " YARN and Kubernetes through spark-submit and SparkGridJob")
+    String master;
 
     @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "a Spark setting with --spark (repeatable), e.g. spark.task.resource.gpu.amount=1")
     List<String> sparkConf = List.of();
@@ -37,8 +38,15 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ExperimentResult result;
         Report[] report = new Report[1];
+        if (!spark && (master != null || !sparkConf.isEmpty())) {
+            throw new IllegalArgumentException("--master and --spark-conf go with --spark");
+        }
         if (spark) {
-            SparkConf conf = new SparkConf().setMaster(master);
+            SparkConf conf = new SparkConf().setMaster(master != null ? master : "local[*,4]");
+            if (master != null && !master.startsWith("local")) {
+                // executors of a standalone cluster load mubench from the jars this command runs with, served by the driver
+                conf.set("spark.jars", String.join(",", System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
+            }
             for (String kv : sparkConf) {
                 int eq = kv.indexOf('=');
                 if (eq < 1) {
@@ -48,6 +56,11 @@ final class RunCommand implements Callable<Integer> {
             }
             try (ExperimentOutput o = new ExperimentOutput()) {
                 result = SparkGrid.run(file, out, conf, SparkGrid.DEFAULT, o::log);
+            } catch (Exception e) { // Scala throws SparkException, a checked exception, without declaring it
+                if (e instanceof org.apache.spark.SparkException && String.valueOf(e.getMessage()).contains("Master URL")) {
+                    throw new IllegalArgumentException("--master '" + master + "': " + e.getMessage(), e);
+                }
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
             }
             report[0] = Report.of(result);
         } else {

@@ -35,5 +35,8 @@ class RunSparkTest {
         assertEquals(2, new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("rows").size(), "base and GA (two seeds pooled)");
         assertEquals(2, Main.run("run", experiment.toString(), "--spark", "--spark-conf", "no-equals-sign"), "a bad setting is bad input");
         assertEquals(2, Main.run("run", dir.resolve("missing.yaml").toString(), "--spark"), "a missing file is bad input");
+        assertEquals(2, Main.run("run", experiment.toString(), "--master", "local[2]"), "Spark settings without --spark");
+        assertEquals(2, Main.run("run", experiment.toString(), "--out", dir.resolve("bad").toString(), "--spark", "--master", "nonsense://x"),
+                "a master Spark cannot parse is bad input");
     }
 }

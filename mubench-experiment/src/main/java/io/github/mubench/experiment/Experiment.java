@@ -6,6 +6,7 @@ import io.github.mubench.eval.judge.Judge;
 import io.github.mubench.eval.run.Evaluation;
 import io.github.mubench.eval.run.Progress;
 import io.github.mubench.eval.store.ModelFingerprint;
+import io.github.mubench.eval.store.ResultStore;
 import io.github.mubench.eval.task.Task;
 import io.github.mubench.eval.task.TaskContext;
 import io.github.mubench.experiment.report.Report;
@@ -30,6 +31,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -63,6 +65,8 @@ public final class Experiment {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The results store's name in the output folder. */
     public static final String STORE = "results.sqlite";
+    /** Where cluster tasks hand back the stores they filled, for {@link #run()} to merge (see {@link #mergeCellStores}). */
+    public static final String CELL_STORES = "cells";
 
     private record ModelEntry(String name, Supplier<LoadedModel> load) {
     }
@@ -271,13 +275,26 @@ public final class Experiment {
         }
     }
 
-    /** Every cell of the experiment: per model, its base evaluation, then each setting. Checks the experiment first. */
+    /**
+     * Every cell of the experiment: per model, its base evaluation, then each setting; settings that differ only by
+     * label are one run (one content key) and so one cell. Checks the experiment first.
+     */
     public List<Cell> cells() {
         List<Setting> settings = check();
+        List<Integer> distinct = new ArrayList<>();
+        java.util.Set<Map<String, Object>> seen = new java.util.HashSet<>();
+        for (int i = 0; i < settings.size(); i++) {
+            Setting s = settings.get(i);
+            Map<String, Object> content = Map.of("method", s.method(), "parameters", Methods.create(s.method(), s.params()).parameters(),
+                    "training", Parameters.values(Parameters.create(TrainingSettings.class, s.training(), "training")), "seed", s.seed());
+            if (seen.add(content)) {
+                distinct.add(i);
+            }
+        }
         List<Cell> out = new ArrayList<>();
         for (int m = 0; m < models.size(); m++) {
             out.add(new Cell(m, -1));
-            for (int i = 0; i < settings.size(); i++) {
+            for (int i : distinct) {
                 out.add(new Cell(m, i));
             }
         }
@@ -286,11 +303,16 @@ public final class Experiment {
 
     /**
      * Computes one cell as {@link #run()} would, or finds it done: its folders and stored answers are the ones
-     * {@code run()} reuses, keyed by content. Cells of one experiment may run at once, in threads or processes that
-     * share the output folder; {@code run()} afterwards computes nothing more and writes the report.
+     * {@code run()} reuses, keyed by content. Different cells of one experiment may run at once, in threads or
+     * processes that share the output folder (two attempts at the same cell must not: its run folder is one run's);
+     * {@code run()} afterwards computes nothing more and writes the report.
      */
     public void runCell(Cell cell) {
         List<Setting> settings = check();
+        if (cell.model() < 0 || cell.model() >= models.size() || cell.setting() >= settings.size()) {
+            throw new IllegalArgumentException(cell + " is not a cell of this experiment (" + models.size() + " models, "
+                    + settings.size() + " settings)");
+        }
         Path out = outputDir.toAbsolutePath().normalize();
         ModelEntry entry = models.get(cell.model());
         log.accept("model " + entry.name() + ": loading");
@@ -308,6 +330,7 @@ public final class Experiment {
         List<Setting> settings = check();
         Path out = outputDir.toAbsolutePath().normalize();
         removeEarlierReport(out);
+        mergeCellStores(out, log);
         TrainingSets data = trainingData(out);
         List<ExperimentResult.ModelResult> done = new ArrayList<>();
         for (ModelEntry entry : models) {
@@ -332,6 +355,41 @@ public final class Experiment {
         log.accept("wrote " + out.resolve(Report.MARKDOWN) + " and " + out.resolve(Report.HTML));
         reported.accept(report);
         return result;
+    }
+
+    /**
+     * Merges the stores that cluster tasks handed back to {@code cells/} into the experiment's store, each file
+     * deleted once merged (a file that is not a readable store is set aside with a warning, never merged).
+     *
+     * @return how many answers were new
+     */
+    public static int mergeCellStores(Path out, Consumer<String> log) {
+        Path cells = out.resolve(CELL_STORES);
+        if (!Files.isDirectory(cells)) {
+            return 0;
+        }
+        int added = 0;
+        try (var files = Files.list(cells)) {
+            List<Path> stores = files.filter(p -> p.getFileName().toString().endsWith(".sqlite")).sorted().toList();
+            if (stores.isEmpty()) {
+                return 0;
+            }
+            try (ResultStore main = ResultStore.open(out.resolve(STORE))) {
+                for (Path s : stores) {
+                    try {
+                        added += main.mergeFrom(s);
+                        Files.delete(s);
+                    } catch (IllegalStateException unreadable) {
+                        Files.move(s, s.resolveSibling(s.getFileName() + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
+                        log.accept("warning: " + s + " is not a readable results store; set aside: " + unreadable.getMessage());
+                    }
+                }
+            }
+            log.accept("merged " + added + " answers from " + stores.size() + " task stores in " + cells);
+            return added;
+        } catch (IOException e) {
+            throw new UncheckedIOException(cells + ": " + e.getMessage(), e);
+        }
     }
 
     private Path baseEvaluation(ModelEntry entry, LoadedModel model, Path out) {

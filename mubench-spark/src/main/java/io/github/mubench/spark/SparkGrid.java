@@ -1,8 +1,8 @@
 package io.github.mubench.spark;
 
-import io.github.mubench.eval.store.ResultStore;
 import io.github.mubench.experiment.Experiment;
 import io.github.mubench.experiment.ExperimentResult;
+import io.github.mubench.tensor.io.AtomicFiles;
 import io.github.mubench.tensor.io.Folders;
 import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
@@ -13,13 +13,13 @@ import scala.Option;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * An experiment's grid on Apache Spark: each cell (a model's base evaluation, or one setting unlearned and
@@ -31,13 +31,13 @@ import java.util.stream.Stream;
  * The experiment file, its data and models, and the output folder must be reachable under the same paths from the
  * driver and every executor (a shared filesystem). A task keeps its answers in a SQLite store on its own disk (SQLite
  * must not be shared over a network filesystem), starting from a copy of the experiment's store, and hands the file
- * back to {@code cells/} in the output folder when the cell is done; the driver merges those into the experiment's
- * store before it writes the report (and, after a killed driver, before the next submission).
+ * back to {@code cells/} in the output folder when it ends, finished or not (answers are keyed by content: a failed
+ * attempt's are as good); the driver merges those into the experiment's store before it writes the report (and a
+ * later run, local or not, merges what a killed driver left). Speculative execution is off: two attempts at one
+ * cell would share its run folder; an attempt also holds a file lock on its cell while it runs, against a lost
+ * executor that is still running.
  */
 public final class SparkGrid {
-    /** Where finished tasks leave their stores for the driver. */
-    static final String CELL_STORES = "cells";
-
     /**
      * Runs one cell on an executor: given the experiment (read from its file there, its output folder and the task's
      * store set), it may add listeners, and must call {@link Experiment#runCell}. Serializable: Spark ships it.
@@ -74,59 +74,49 @@ public final class SparkGrid {
         String out = outPath.toString();
         experiment.outputDir(outPath);
         List<Experiment.Cell> cells = experiment.cells(); // checks the whole experiment before anything is submitted
-        mergeCellStores(outPath, log); // left by a driver killed after its tasks finished
-        log.accept("spark: " + cells.size() + " cells on " + conf.get("spark.master", "(the master spark-submit gives)"));
-        try (JavaSparkContext spark = new JavaSparkContext(conf.setIfMissing("spark.app.name", "mubench " + Path.of(file).getFileName()))) {
+        if (conf.getBoolean("spark.speculation", false)) {
+            throw new IllegalArgumentException("spark.speculation=true: two attempts at one cell would train into the same run folder; "
+                    + "leave speculation off (Spark retries failed cells anyway)");
+        }
+        SparkConf settings = conf.clone().set("spark.speculation", "false").setIfMissing("spark.app.name", "mubench " + Path.of(file).getFileName());
+        Experiment.mergeCellStores(outPath, log); // left by a driver killed after tasks had handed back: the tasks' copies start with them
+        log.accept("spark: " + cells.size() + " cells on " + settings.get("spark.master", "(the master spark-submit gives)"));
+        try (JavaSparkContext spark = new JavaSparkContext(settings)) {
             spark.parallelize(cells, cells.size()).foreach(cell -> runTask(file, out, cell, runner));
         }
-        mergeCellStores(outPath, log);
         log.accept("spark: every cell done; writing the report");
-        return experiment.run();
+        return experiment.run(); // merges the tasks' stores first
     }
 
-    /** One task: the cell on this executor's GPU (if Spark gave one), answers in a store on its own disk. */
+    /**
+     * One task: the cell on this executor's GPU (if Spark gave one), holding the cell's lock, answering into a store on
+     * its own disk, which it hands back whether the cell finished or failed.
+     */
     private static void runTask(String file, String out, Experiment.Cell cell, CellRunner runner) throws IOException {
         useTaskGpu();
         String name = cell.model() + "-" + (cell.base() ? "base" : String.valueOf(cell.setting()));
+        TaskContext task = TaskContext.get();
+        String attempt = name + (task == null ? "" : "-stage" + task.stageId() + "-attempt" + task.taskAttemptId());
+        Path cells = Files.createDirectories(Path.of(out, Experiment.CELL_STORES));
         Path scratch = Files.createTempDirectory("mubench-cell-" + name);
-        try {
+        try (FileChannel lockFile = FileChannel.open(cells.resolve("." + name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockFile.lock()) { // waits for an attempt a lost executor may still be running
             Path store = scratch.resolve(Experiment.STORE);
             Path shared = Path.of(out, Experiment.STORE);
             if (Files.isRegularFile(shared)) {
                 Files.copy(shared, store); // earlier answers: only the driver writes the shared store, never during a stage
             }
-            Experiment experiment = Experiment.fromFile(Path.of(file)).outputDir(Path.of(out)).store(store)
-                    .log(line -> System.err.println("[cell " + name + "] " + line));
-            runner.run(experiment, cell);
-            Path cells = Files.createDirectories(Path.of(out, CELL_STORES));
-            Path partial = Files.createTempFile(cells, "." + name, ".tmp");
-            Files.copy(store, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, cells.resolve(name + ".sqlite"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Folders.deleteTree(scratch);
-        }
-    }
-
-    /** Moves the answers finished tasks left in {@code cells/} into the experiment's store. */
-    static void mergeCellStores(Path out, Consumer<String> log) {
-        Path cells = out.resolve(CELL_STORES);
-        if (!Files.isDirectory(cells)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(cells)) {
-            List<Path> stores = files.filter(p -> p.getFileName().toString().endsWith(".sqlite")).sorted().toList();
-            if (!stores.isEmpty()) {
-                try (ResultStore main = ResultStore.open(out.resolve(Experiment.STORE))) {
-                    int added = 0;
-                    for (Path s : stores) {
-                        added += main.mergeFrom(s);
-                    }
-                    log.accept("spark: merged " + added + " answers from " + stores.size() + " cell stores");
+            try {
+                Experiment experiment = Experiment.fromFile(Path.of(file)).outputDir(Path.of(out)).store(store)
+                        .log(line -> System.err.println("[cell " + name + "] " + line));
+                runner.run(experiment, cell);
+            } finally {
+                if (Files.isRegularFile(store)) {
+                    AtomicFiles.write(cells.resolve(attempt + ".sqlite"), stream -> Files.copy(store, stream));
                 }
             }
-            Folders.deleteTree(cells); // merged (or temporary files of tasks that died while handing back)
-        } catch (IOException e) {
-            throw new UncheckedIOException(cells + ": " + e.getMessage(), e);
+        } finally {
+            Folders.deleteTree(scratch);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -89,17 +90,16 @@ class SparkGridTest {
         assertEquals(6, cells.size(), "one cell ran twice: " + cells);
         assertEquals(2, cells.stream().filter(c -> c.equals("cell 0/3")).count(), "NPO seed 1 (settings: GA 0, GA 1, NPO 0, NPO 1) ran twice: " + cells);
         assertTrue(lines.stream().anyMatch(l -> l.contains("NPO seed 1: resuming")), "the retry resumed from the snapshot: " + lines);
-        assertFalse(Files.exists(grid.resolve(SparkGrid.CELL_STORES)), "every task's store was merged into the experiment's");
+        try (var left = Files.list(grid.resolve(Experiment.CELL_STORES))) {
+            assertFalse(left.anyMatch(p -> p.getFileName().toString().endsWith(".sqlite")), "every task's store was merged into the experiment's");
+        }
+        assertNothingComputedByTheDriver(grid); // the driver's report pass found every answer in the merged stores
 
         Files.delete(attempts);
         SparkGrid.run(experiment, grid, conf, new DyingOnce(attempts.toString(), marker.toString()), line -> { });
         List<String> again = Files.readAllLines(attempts);
         assertFalse(again.stream().anyMatch(l -> l.contains("unlearning (") || l.contains("resuming")), "resubmitted: nothing trained " + again);
-        for (String eval : List.of("tiny/base", "tiny")) {
-            Path results = eval.equals("tiny") ? firstRunEval(grid) : grid.resolve(eval).resolve("results.json");
-            JsonNode work = JSON.readTree(results.toFile()).get("tasks").get("advbench").get("work");
-            assertEquals(0, work.get("requests_computed").asInt(), "resubmitted: every answer came from the merged store, " + results);
-        }
+        assertNothingComputedByTheDriver(grid);
         assertEquals(withoutTimes(JSON.readTree(local.resolve("results.json").toFile())),
                 withoutTimes(JSON.readTree(grid.resolve("results.json").toFile())));
         System.out.printf("{\"event\":\"spark_grid\",\"cells\":5,\"local_run_seconds\":%.1f,\"spark_local2_seconds\":%.1f}%n",
@@ -125,12 +125,22 @@ class SparkGridTest {
             System.clearProperty("spark.ui.enabled");
         }
         assertTrue(io.github.mubench.experiment.ExperimentResult.isComplete(out));
+        assertThrows(IllegalArgumentException.class, () -> SparkGrid.run(experiment, out, new org.apache.spark.SparkConf().setMaster("local[1]")
+                .set("spark.speculation", "true"), SparkGrid.DEFAULT, line -> { }), "speculation would run one cell twice at once");
         assertEquals(2, JSON.readTree(out.resolve("results.json").toFile()).get("rows").size(), "base and GA");
     }
 
-    private static Path firstRunEval(Path grid) throws IOException {
-        try (var runs = Files.list(grid.resolve("tiny"))) {
-            return runs.filter(p -> p.getFileName().toString().startsWith("NPO")).findFirst().orElseThrow().resolve("eval").resolve("results.json");
+    /** Every evaluation's last pass (the driver's) took all its answers from the store. */
+    private static void assertNothingComputedByTheDriver(Path grid) throws IOException {
+        List<Path> evals;
+        try (var files = Files.walk(grid.resolve("tiny"))) {
+            evals = files.filter(p -> p.getFileName().toString().equals("results.json")).toList();
+        }
+        assertEquals(5, evals.size(), "base + 4 runs");
+        for (Path results : evals) {
+            for (JsonNode task : JSON.readTree(results.toFile()).get("tasks")) {
+                assertEquals(0, task.get("work").get("requests_computed").asInt(), "every answer came from the merged stores: " + results);
+            }
         }
     }
 

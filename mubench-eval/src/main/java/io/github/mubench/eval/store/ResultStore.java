@@ -115,7 +115,8 @@ public final class ResultStore implements AutoCloseable {
      * @return how many values were new here
      */
     public synchronized int mergeFrom(Path other) {
-        try (Connection source = DriverManager.getConnection("jdbc:sqlite:" + other.toAbsolutePath());
+        // read-only and immutable: nothing (no -wal or -shm file) is created beside the file merged
+        try (Connection source = DriverManager.getConnection("jdbc:sqlite:file:" + other.toAbsolutePath() + "?immutable=1");
              Statement s = source.createStatement();
              ResultSet r = s.executeQuery("SELECT key, kind, value FROM results");
              PreparedStatement p = db.prepareStatement("INSERT OR IGNORE INTO results (key, kind, value) VALUES (?, ?, ?)")) {
