@@ -41,6 +41,10 @@ final class RunCommand implements Callable<Integer> {
         if (!spark && (master != null || !sparkConf.isEmpty())) {
             throw new IllegalArgumentException("--master and --spark-conf go with --spark");
         }
+        if (master != null && (master.equals("yarn") || master.startsWith("k8s://"))) {
+            throw new IllegalArgumentException("--master " + master + ": submit to YARN or Kubernetes with spark-submit and "
+                    + "io.github.mubench.spark.SparkGridJob (README, 'On a cluster'); --master takes local[N] or spark://HOST:PORT");
+        }
         if (spark) {
             SparkConf conf = new SparkConf().setMaster(master != null ? master : "local[*,4]");
             if (master != null && !master.startsWith("local")) {

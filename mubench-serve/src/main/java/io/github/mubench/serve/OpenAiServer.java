@@ -73,7 +73,12 @@ public final class OpenAiServer implements AutoCloseable {
         app.post("/tokenize", ctx -> json(ctx, 200, Tokenize.tokenize(this, body(ctx))));
         app.post("/detokenize", ctx -> json(ctx, 200, Tokenize.detokenize(this, body(ctx))));
         app.get("/tokenizer_info", ctx -> json(ctx, 200, Tokenize.info(this)));
-        app.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), e.body()));
+        app.exception(ApiException.class, (e, ctx) -> {
+            if (e.status() == 503) {
+                ctx.header("Retry-After", "1");
+            }
+            json(ctx, e.status(), e.body());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> json(ctx, e.getStatus(),
                 ApiException.body(e.getStatus() == 413 ? "the request body is larger than " + settings.maxBodyBytes() + " bytes"
                         : e.getMessage(), "invalid_request_error", null)));
@@ -184,8 +189,10 @@ public final class OpenAiServer implements AutoCloseable {
             return;
         }
         String given = ctx.header("Authorization");
-        byte[] expected = ("Bearer " + settings.apiKey()).getBytes(StandardCharsets.UTF_8);
-        if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+        byte[] expected = settings.apiKey().getBytes(StandardCharsets.UTF_8);
+        // the scheme is case-insensitive (RFC 9110); the key is compared in constant time
+        boolean bearer = given != null && given.length() > 7 && given.regionMatches(true, 0, "Bearer ", 0, 7);
+        if (!bearer || !MessageDigest.isEqual(expected, given.substring(7).strip().getBytes(StandardCharsets.UTF_8))) {
             throw new ApiException(401, "invalid_request_error", null,
                     given == null ? "no API key given: send Authorization: Bearer KEY" : "incorrect API key provided");
         }
@@ -215,8 +222,9 @@ public final class OpenAiServer implements AutoCloseable {
     /** Queues every row; a refusal of one takes back those queued before it. */
     private List<CompletableFuture<Generation>> submit(List<Row> rows, List<Batcher.Sink> sinks) {
         if (rows.size() > settings.maxQueued()) {
-            throw ApiException.invalid("n", "the request asks for " + rows.size() + " sequences (prompts x n); this server queues at most "
-                    + settings.maxQueued());
+            boolean oneEach = rows.stream().map(Row::prompt).distinct().count() == rows.size();
+            throw ApiException.invalid(oneEach ? "prompt" : "n", "the request asks for " + rows.size() + " sequences (prompts x n); "
+                    + "this server queues at most " + settings.maxQueued());
         }
         List<CompletableFuture<Generation>> out = new ArrayList<>();
         try {

@@ -63,6 +63,7 @@ class ServerRefusalsTest {
         refused(400, post("/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"logprobs\": true, \"stream\": true}"), "logprobs", "not streamed");
         refused(400, post("/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"" + "a b ".repeat(300) + "\"}]}"), "messages", "context is 512");
         refused(400, post("/completions", "{\"prompt\": [\"a\", \"b\", \"c\", \"d\", \"e\"], \"n\": 16, \"max_tokens\": 1}"), "n", "80 sequences");
+        refused(400, post("/completions", "{\"prompt\": [" + "\"a\",".repeat(64) + "\"a\"], \"max_tokens\": 1}"), "prompt", "65 sequences");
     }
 
     @Test
@@ -80,6 +81,8 @@ class ServerRefusalsTest {
         refused(401, Http.post(url + "/completions", "{\"prompt\": \"x\"}", "Authorization", "Bearer wrong"), null, "incorrect API key");
         assertEquals(200, Http.get(url.replace("/v1", "") + "/health").status());
         assertEquals(200, post("/completions", "{\"prompt\": \"x\", \"max_tokens\": 2}").status());
+        assertEquals(200, Http.post(url + "/completions", "{\"prompt\": \"x\", \"max_tokens\": 2}", "Authorization", "bearer sk-test").status(),
+                "the scheme's case does not matter");
     }
 
     @Test

@@ -111,7 +111,15 @@ public final class OpenAiClient implements AutoCloseable {
     }
 
     private synchronized void readModels() {
-        JsonNode models = sendTo(baseUrl + "/models", null);
+        JsonNode models;
+        try {
+            models = sendTo(baseUrl + "/models", null);
+        } catch (RemoteModelException e) {
+            if (e.status() == 404 && !baseUrl.endsWith("/v1")) {
+                throw new RemoteModelException(e.getMessage() + " (an OpenAI-compatible base URL usually ends in /v1)", 404, e);
+            }
+            throw e;
+        }
         JsonNode data = models.path("data");
         JsonNode card = null;
         for (JsonNode m : data) {
