@@ -46,8 +46,11 @@ public final class Batcher implements AutoCloseable {
         }
     }
 
-    /** Counts since start (batches and rows as they start, tokens as rows end), for throughput reports. */
-    public record Stats(long batches, long rows, long generatedTokens) {
+    /**
+     * Counts since start, for throughput reports: batches and rows as they start; rows as they end (finished,
+     * stopped or failed) and their generated tokens.
+     */
+    public record Stats(long batches, long rows, long rowsEnded, long generatedTokens) {
         /** Rows per batch on average. */
         public double meanBatch() {
             return batches == 0 ? 0 : (double) rows / batches;
@@ -67,7 +70,7 @@ public final class Batcher implements AutoCloseable {
     private int expected = 1;
     private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
     private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicLong batches = new AtomicLong(), rows = new AtomicLong(), tokens = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong(), rows = new AtomicLong(), ended = new AtomicLong(), tokens = new AtomicLong();
     private final Thread worker;
     private volatile boolean closed;
 
@@ -150,7 +153,7 @@ public final class Batcher implements AutoCloseable {
 
     /** Batches, rows and tokens so far. */
     public Stats stats() {
-        return new Stats(batches.get(), rows.get(), tokens.get());
+        return new Stats(batches.get(), rows.get(), ended.get(), tokens.get());
     }
 
     private void loop() {
@@ -232,6 +235,7 @@ public final class Batcher implements AutoCloseable {
                 @Override
                 public void onFinish(int row, Generation generation) {
                     tokens.addAndGet(generation.tokens().length);
+                    ended.incrementAndGet();
                     live.get(row).result.complete(generation);
                 }
 
@@ -242,6 +246,7 @@ public final class Batcher implements AutoCloseable {
                 }
             });
         } catch (Throwable e) { // a failed batch fails its rows, never the worker
+            live.stream().filter(j -> !j.result.isDone()).forEach(j -> ended.incrementAndGet());
             live.forEach(j -> j.result.completeExceptionally(e));
         }
     }
