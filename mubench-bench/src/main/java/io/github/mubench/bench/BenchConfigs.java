@@ -1,6 +1,14 @@
 package io.github.mubench.bench;
 
+import io.github.mubench.tensor.LoadedModel;
+import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.chat.ChatTemplate;
+import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.LlamaConfig;
+import io.github.mubench.tensor.model.RandomWeights;
+import io.github.mubench.tensor.tokenizer.HfTokenizer;
+
+import java.nio.file.Path;
 
 import java.util.List;
 
@@ -12,6 +20,19 @@ final class BenchConfigs {
     /** The yardstick: vocab 32000, d 512, 8 layers, 8 heads / 4 KV heads, FFN 1408 (56M parameters). */
     static LlamaConfig llama56M() {
         return llama(32000, 512, 1408, 8, 8, 4, false);
+    }
+
+    /**
+     * Random weights of {@code shape} with the Phi-3 tokenizer from {@code data/} (a Llama-2 vocabulary of 32,000),
+     * for benchmarks that need text; stories260K is itself.
+     */
+    static LoadedModel withTokenizer(String shape) {
+        if (shape.equals("stories260K")) {
+            return Models.stories260K();
+        }
+        LlamaConfig c = byName(shape);
+        return new LoadedModel(new Checkpoint(c, RandomWeights.of(c, 0)), HfTokenizer.load(Path.of("data/phi3_tokenizer/tokenizer.json")),
+                ChatTemplate.plain());
     }
 
     /**

@@ -1,12 +1,6 @@
 package io.github.mubench.bench;
 
 import io.github.mubench.eval.attack.Gcg;
-import io.github.mubench.tensor.LoadedModel;
-import io.github.mubench.tensor.Models;
-import io.github.mubench.tensor.chat.ChatTemplate;
-import io.github.mubench.tensor.model.Checkpoint;
-import io.github.mubench.tensor.model.RandomWeights;
-import io.github.mubench.tensor.tokenizer.HfTokenizer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,7 +13,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,10 +41,7 @@ public class GcgBench {
 
     @Setup
     public void load() {
-        LoadedModel model = shape.equals("stories260K") ? Models.stories260K()
-                : new LoadedModel(new Checkpoint(BenchConfigs.byName(shape), RandomWeights.of(BenchConfigs.byName(shape), 0)),
-                HfTokenizer.load(Path.of("data/phi3_tokenizer/tokenizer.json")), ChatTemplate.plain());
-        gcg = new Gcg(model, new Gcg.Config(steps, 10, 32, 32), 0);
+        gcg = new Gcg(BenchConfigs.withTokenizer(shape), new Gcg.Config(steps, 10, 32, 32), 0);
     }
 
     /** One optimisation (ms). */

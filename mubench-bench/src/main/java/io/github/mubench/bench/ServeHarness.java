@@ -5,19 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mubench.serve.OpenAiServer;
 import io.github.mubench.serve.ServeSettings;
 import io.github.mubench.tensor.LoadedModel;
-import io.github.mubench.tensor.chat.ChatTemplate;
 import io.github.mubench.tensor.generate.GenerationConfig;
 import io.github.mubench.tensor.generate.Generator;
-import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.LlamaConfig;
-import io.github.mubench.tensor.model.RandomWeights;
-import io.github.mubench.tensor.tokenizer.HfTokenizer;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,8 +43,7 @@ public final class ServeHarness {
         int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         Duration window = Duration.ofMillis(args.length > 3 ? Long.parseLong(args[3]) : 50);
         LlamaConfig c = BenchConfigs.byName(shape);
-        LoadedModel model = new LoadedModel(new Checkpoint(c, RandomWeights.of(c, 0)),
-                HfTokenizer.load(Path.of("data/phi3_tokenizer/tokenizer.json")), ChatTemplate.plain());
+        LoadedModel model = BenchConfigs.withTokenizer(shape);
         List<int[]> prompts = new ArrayList<>();
         SplittableRandom rnd = new SplittableRandom(0);
         for (int i = 0; i < 16; i++) {

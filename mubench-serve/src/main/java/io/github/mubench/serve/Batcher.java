@@ -114,7 +114,7 @@ public final class Batcher implements AutoCloseable {
             throw new ClosedException();
         }
         if (config.echoLogprobs() && (long) prompt.length * vocab > ECHO_LOGITS_BUDGET) {
-            throw new IllegalArgumentException("prompt log-probabilities of " + prompt.length + " tokens over a vocabulary of " + vocab
+            throw new LogitsBudgetException("prompt log-probabilities of " + prompt.length + " tokens over a vocabulary of " + vocab
                     + " need more than " + (ECHO_LOGITS_BUDGET * 4 >> 30) + " GiB of logits; at most "
                     + ECHO_LOGITS_BUDGET / vocab + " tokens");
         }
@@ -129,6 +129,13 @@ public final class Batcher implements AutoCloseable {
             job.result.completeExceptionally(new ClosedException());
         }
         return job.result;
+    }
+
+    /** A row whose prompt log-probabilities would need more logits in memory than a batch may hold. */
+    public static final class LogitsBudgetException extends IllegalArgumentException {
+        LogitsBudgetException(String message) {
+            super(message);
+        }
     }
 
     /** The server is shutting down. */

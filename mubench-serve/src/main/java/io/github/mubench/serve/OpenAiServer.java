@@ -237,7 +237,7 @@ public final class OpenAiServer implements AutoCloseable {
             throw new ApiException(503, "server_error", null, "the server cannot take this request now: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             withdraw(out);
-            throw ApiException.invalid(e.getMessage().startsWith("prompt log-probabilities") ? "prompt" : "max_tokens", e.getMessage());
+            throw ApiException.invalid(e instanceof Batcher.LogitsBudgetException ? "prompt" : "max_tokens", e.getMessage());
         }
         return out;
     }

@@ -38,7 +38,7 @@ public final class RemoteJudgeModel implements JudgeModel {
         body.put("model", client.model());
         body.put("max_tokens", maxNewTokens);
         body.put("temperature", 0);
-        int room = client.contextLength() - Math.max(1, maxNewTokens);
+        int room = client.promptRoom(maxNewTokens);
         if (room > 0) {
             body.put("truncate_prompt_tokens", room);
         }

@@ -105,6 +105,16 @@ public final class OpenAiClient implements AutoCloseable {
         return context;
     }
 
+    /**
+     * The prompt tokens a request may keep so that {@code maxNewTokens} (at least one) still fit the endpoint's
+     * context, as a local model cuts them; -1 when the endpoint does not report its context. Sent as vLLM's
+     * {@code truncate_prompt_tokens}, which keeps a prompt's last tokens.
+     */
+    public int promptRoom(int maxNewTokens) {
+        int room = contextLength() - Math.max(1, maxNewTokens);
+        return contextLength() > 0 && room > 0 ? room : -1;
+    }
+
     /** What identifies this model in cache keys: the endpoint and the model name. */
     public String identity() {
         return "remote:" + baseUrl + "#" + model();

@@ -45,7 +45,7 @@ public final class RemoteChatModel implements ChatModel {
         body.put("max_tokens", maxNewTokens);
         body.put("temperature", temperature);
         body.put("seed", seed);
-        int room = client.contextLength() - maxNewTokens;
+        int room = client.promptRoom(maxNewTokens);
         if (room > 0) {
             body.put("truncate_prompt_tokens", room);
         }
