@@ -21,13 +21,13 @@ fi
 threads="$(nproc)"
 for shape in "${shapes[@]}"; do
   echo "== $shape" >&2
-  for kernel in blas nd4j; do
+  for kernel in vector nd4j; do
     extra=()
-    [ "$kernel" = blas ] && extra=(--export "$out/$shape.bin")
+    [ "$kernel" = vector ] && extra=(--export "$out/$shape.bin")
     [ "$kernel" = nd4j ] && [ "$shape" != stories260K ] && [ "$shape" != 56M ] && continue  # minutes per shape; two suffice
     batches=1,16
     [ "$shape" = stories260K ] && batches=1,16,64
-    java -Xmx12g -Dmubench.cpu.kernels="$kernel" -cp "$cp" io.github.mubench.bench.DecodeHarness "$shape" 256 3 --batches "$batches" "${extra[@]}" \
+    java -Xmx12g --add-modules jdk.incubator.vector -Dmubench.cpu.kernels="$kernel" -cp "$cp" io.github.mubench.bench.DecodeHarness "$shape" 256 3 --batches "$batches" "${extra[@]}" \
       2>/dev/null | grep '^{' > "$out/decode-$shape-$kernel.jsonl"
   done
   if [ -n "$run" ]; then

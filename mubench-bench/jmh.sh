@@ -5,4 +5,4 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 cp="$(mubench-bench/build-classpath.sh)"
-exec java -cp "$cp" org.openjdk.jmh.Main -rf json -rff bench-out/jmh.json "$@"
+exec java --add-modules jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main -rf json -rff bench-out/jmh.json "$@"

@@ -9,5 +9,5 @@ steps="${1:-20}"
 out=bench-out/unlearn-stories260K.jsonl
 : > "$out"
 for m in ga graddiff ga_kl npo npo_rt npo_kl simnpo sku eraser llmu safe_unlearning dpo task_vector rmu; do
-  java -cp "$cp" io.github.mubench.bench.UnlearnHarness "$steps" "$m" 2>/dev/null | grep '"method"' | tee -a "$out"
+  java --add-modules jdk.incubator.vector -cp "$cp" io.github.mubench.bench.UnlearnHarness "$steps" "$m" 2>/dev/null | grep '"method"' | tee -a "$out"
 done

@@ -2,6 +2,7 @@ package io.github.mubench.tensor.model;
 
 import org.bytedeco.javacpp.FloatPointer;
 
+import java.nio.FloatBuffer;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
@@ -17,9 +18,12 @@ final class BlasKvCache extends KvCache {
 
     private final int blockFloats;
 
+    /** One layer's keys and values as buffers (indexed by int: a whole cache may hold more than 2³¹ floats). */
+    private final FloatBuffer[] keyLayers, valueLayers;
+
     /** A cache whose scratch converts 16-bit weights about {@code blockFloats} floats at a time. */
     BlasKvCache(LlamaConfig c, int batch, int capacity, int blockFloats) {
-        super(batch, capacity);
+        super(batch, fitting(c, batch, capacity));
         this.blockFloats = blockFloats;
         headStride = (long) capacity * c.headDim();
         rowStride = headStride * c.numKvHeads();
@@ -27,11 +31,46 @@ final class BlasKvCache extends KvCache {
         long size = layerStride * c.numLayers();
         keys = new FloatPointer(size);
         values = new FloatPointer(size);
+        keyLayers = new FloatBuffer[c.numLayers()];
+        valueLayers = new FloatBuffer[c.numLayers()];
+        for (int l = 0; l < keyLayers.length; l++) {
+            keyLayers[l] = layer(keys, l);
+            valueLayers[l] = layer(values, l);
+        }
+    }
+
+    /** {@code capacity}, checked before anything is allocated: one layer's keys must fit one buffer. */
+    private static int fitting(LlamaConfig c, int batch, int capacity) {
+        long perLayer = (long) batch * capacity * c.numKvHeads() * c.headDim();
+        if (perLayer > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a KV cache of " + batch + " rows × " + capacity + " tokens needs " + perLayer
+                    + " floats per layer, more than one buffer holds (" + Integer.MAX_VALUE + "); use fewer rows or a shorter context");
+        }
+        return capacity;
+    }
+
+    private FloatBuffer layer(FloatPointer all, int l) {
+        return new FloatPointer(all).position(l * layerStride).limit((l + 1) * layerStride).asBuffer();
     }
 
     /** Offset of {@code (layer, row, kvHead, slot)}'s first element. */
     long offset(int layer, int row, int head, int slot, int headDim) {
-        return layer * layerStride + row * rowStride + head * headStride + (long) slot * headDim;
+        return layer * layerStride + inLayer(row, head, slot, headDim);
+    }
+
+    /** Offset of {@code (row, kvHead, slot)}'s first element in its layer's buffers. */
+    int inLayer(int row, int head, int slot, int headDim) {
+        return (int) (row * rowStride + head * headStride + (long) slot * headDim);
+    }
+
+    /** Layer {@code l}'s keys. */
+    FloatBuffer keys(int l) {
+        return keyLayers[l];
+    }
+
+    /** Layer {@code l}'s values. */
+    FloatBuffer values(int l) {
+        return valueLayers[l];
     }
 
     /** Scratch buffers for {@code n} token rows of {@code time} positions each (grown when needed, reused otherwise). */
@@ -100,22 +139,22 @@ final class BlasKvCache extends KvCache {
          * Elements {@code [from, from + count)} of {@code weight} as float32 into {@link #block}; a large block is
          * converted in two halves at once (another core; the conversion, not the product, is what takes the time).
          */
-        void convert(HalfTensor weight, long from, int count) {
+        void convert(Loops loops, HalfTensor weight, long from, int count) {
             if (block == null) {
                 block = new FloatPointer(blockCapacity);
                 blockHeap = new float[blockCapacity];
                 blockBits = new short[blockCapacity];
             }
             int split = count >= PARALLEL_CONVERT ? count / 2 : count;
-            ForkJoinTask<?> rest = split < count ? ForkJoinPool.commonPool().submit(() -> convert(weight, from, split, count - split)) : null;
-            convert(weight, from, 0, split);
+            ForkJoinTask<?> rest = split < count ? ForkJoinPool.commonPool().submit(() -> convert(loops, weight, from, split, count - split)) : null;
+            convert(loops, weight, from, 0, split);
             if (rest != null) {
                 rest.join();
             }
         }
 
-        private void convert(HalfTensor weight, long from, int at, int count) {
-            weight.toFloats(from + at, count, blockHeap, blockBits, at);
+        private void convert(Loops loops, HalfTensor weight, long from, int at, int count) {
+            loops.toFloats(weight, from + at, count, blockHeap, blockBits, at);
             block.asBuffer().put(at, blockHeap, at, count);
         }
 

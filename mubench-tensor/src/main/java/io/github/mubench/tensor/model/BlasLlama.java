@@ -41,6 +41,7 @@ public final class BlasLlama implements LanguageModel {
     private final LlamaConfig c;
     private final Weight embed, lmHead;
     private final int halfBlockFloats;
+    private final Loops loops;
     private final float[] finalNorm, invFreq;
     private final Layer[] layers;
     private final List<INDArray> keepAlive = new ArrayList<>(); // the arrays the pointers point into
@@ -50,12 +51,16 @@ public final class BlasLlama implements LanguageModel {
      * (converted a block of rows at a time when used), others copied once.
      */
     public BlasLlama(Checkpoint checkpoint) {
-        this(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS);
+        this(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.best());
     }
 
-    /** As {@link #BlasLlama(Checkpoint)}, converting 16-bit weights about {@code halfBlockFloats} floats at a time. */
-    BlasLlama(Checkpoint checkpoint, int halfBlockFloats) {
+    /**
+     * As {@link #BlasLlama(Checkpoint)}, converting 16-bit weights about {@code halfBlockFloats} floats at a time, with
+     * {@code loops} for the element-wise work.
+     */
+    BlasLlama(Checkpoint checkpoint, int halfBlockFloats, Loops loops) {
         this.halfBlockFloats = halfBlockFloats;
+        this.loops = loops;
         Nd4jRuntime.configure();
         c = checkpoint.config();
         ModelWeights w = checkpoint.weights();
@@ -98,6 +103,11 @@ public final class BlasLlama implements LanguageModel {
 
     private static float[] floats(INDArray a) {
         return a.toFloatVector();
+    }
+
+    /** The element-wise loops this model runs. */
+    Loops loops() {
+        return loops;
     }
 
     @Override
@@ -151,7 +161,7 @@ public final class BlasLlama implements LanguageModel {
      * OpenBLAS's GEMM with one row streamed the 32000 × 512 LM head at 15 GB/s, its GEMV at 44 GB/s; from about
      * {@value #GEMV_ROWS} rows on, GEMM's reuse of each weight row wins.
      */
-    private static void matmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
+    private void matmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
         if (w.half() != null) {
             halfMatmul(s, in, rows, w, out, beta);
         } else {
@@ -176,11 +186,11 @@ public final class BlasLlama implements LanguageModel {
      * scratch (small enough to stay in the CPU's cache), then multiplied; the output columns of a block are
      * {@code out[:, first..first + block)}.
      */
-    private static void halfMatmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
+    private void halfMatmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
         int block = Math.max(1, Math.min(w.n(), s.blockFloats / w.k()));
         for (int first = 0; first < w.n(); first += block) {
             int count = Math.min(block, w.n() - first);
-            s.convert(w.half(), (long) first * w.k(), count * w.k());
+            s.convert(loops, w.half(), (long) first * w.k(), count * w.k());
             product(in, rows, s.block, count, w.k(), w.n(), first == 0 ? out : out.getPointer(first), beta);
         }
     }
@@ -225,14 +235,14 @@ public final class BlasLlama implements LanguageModel {
             addBias(k, n, layer.bk());
             addBias(v, n, layer.bv());
         }
-        FloatBuffer keys = kc.keys.asBuffer(), values = kc.values.asBuffer();
+        FloatBuffer keys = kc.keys(l), values = kc.values(l);
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < time; t++) {
                 int r = b * time + t, pos = positions[b][t];
                 rope(q, r * qd, h, pos);
                 rope(k, r * kvd, kvh, pos);
                 for (int g = 0; g < kvh; g++) {
-                    int slot = (int) kc.offset(l, b, g, start + t, hd);
+                    int slot = kc.inLayer(b, g, start + t, hd);
                     keys.put(slot, k, r * kvd + g * hd, hd);
                     values.put(slot, v, r * kvd + g * hd, hd);
                 }
@@ -323,12 +333,7 @@ public final class BlasLlama implements LanguageModel {
                 max = row[j];
             }
         }
-        double sum = 0;
-        for (int j = from; j < to; j++) {
-            float e = FastExp.exp(row[j] - max); // exactly 0 at −∞
-            row[j] = e;
-            sum += e;
-        }
+        double sum = loops.expShifted(row, from, to, max); // exactly 0 at −∞
         float inv = (float) (1.0 / sum);
         for (int j = from; j < to; j++) {
             row[j] *= inv;
@@ -352,9 +357,7 @@ public final class BlasLlama implements LanguageModel {
         for (int r = 0; r < n; r++) {
             g.get(r * f, gr, 0, f);
             u.get(r * f, ur, 0, f);
-            for (int i = 0; i < f; i++) {
-                gr[i] = gr[i] / (1f + FastExp.exp(-gr[i])) * ur[i];
-            }
+            loops.siluTimes(gr, ur, f);
             g.put(r * f, gr, 0, f);
         }
         matmul(s, s.gate, n, layer.down(), s.x, 1f); // residual

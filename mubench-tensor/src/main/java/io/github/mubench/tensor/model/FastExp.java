@@ -8,11 +8,11 @@ package io.github.mubench.tensor.model;
  * normal float are 0, like PyTorch's vectorised exp with flush-to-zero.
  */
 final class FastExp {
-    private static final float LOG2E = 1.44269504088896341f;
+    static final float LOG2E = 1.44269504088896341f;
     // ln 2 split in two so that n·LN2_HI is exact for |n| < 2^9
-    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-    private static final float ROUNDER = 12582912f;
-    private static final float MIN_ARG = -87.33654f, MAX_ARG = 88.72283f;
+    static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    static final float ROUNDER = 12582912f;
+    static final float MIN_ARG = -87.33654f, MAX_ARG = 88.72283f;
 
     private FastExp() {
     }

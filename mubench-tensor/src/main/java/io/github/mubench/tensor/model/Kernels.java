@@ -5,9 +5,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Locale;
 
 /**
- * Which inference implementation runs: {@code blas} ({@link BlasLlama}, the default on ND4J's CPU backend) or
- * {@code nd4j} ({@link Llama}, eager ND4J ops, the one that runs on any backend, CUDA included). Set with
- * {@code -Dmubench.cpu.kernels=blas|nd4j}; both give the same logits.
+ * Which inference implementation runs: {@code vector} ({@link BlasLlama} with its element-wise loops on the Vector API,
+ * the default on ND4J's CPU backend when the JVM has {@code --add-modules jdk.incubator.vector}), {@code blas} (the
+ * same in plain Java loops, the default without that option) or {@code nd4j} ({@link Llama}, eager ND4J ops, the one
+ * that runs on any backend, CUDA included). Set with {@code -Dmubench.cpu.kernels=vector|blas|nd4j}; all give the same
+ * logits.
  */
 public final class Kernels {
     /** The system property that picks the implementation. */
@@ -20,16 +22,15 @@ public final class Kernels {
     public static LanguageModel inference(Checkpoint checkpoint) {
         String choice = System.getProperty(PROPERTY, "").toLowerCase(Locale.ROOT);
         boolean cpu = Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT).contains("cpu");
+        if ((choice.equals("blas") || choice.equals("vector")) && !cpu) {
+            throw new IllegalArgumentException(PROPERTY + "=" + choice + " runs on ND4J's CPU backend only");
+        }
         return switch (choice) {
             case "nd4j" -> new Llama(checkpoint);
-            case "blas" -> {
-                if (!cpu) {
-                    throw new IllegalArgumentException(PROPERTY + "=blas runs on ND4J's CPU backend only");
-                }
-                yield new BlasLlama(checkpoint);
-            }
+            case "blas" -> new BlasLlama(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.SCALAR);
+            case "vector" -> new BlasLlama(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd());
             case "" -> cpu ? new BlasLlama(checkpoint) : new Llama(checkpoint);
-            default -> throw new IllegalArgumentException(PROPERTY + " must be blas or nd4j, got '" + choice + "'");
+            default -> throw new IllegalArgumentException(PROPERTY + " must be vector, blas or nd4j, got '" + choice + "'");
         };
     }
 }

@@ -31,13 +31,15 @@ class HalfWeightsTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} in {1}")
-    @CsvSource({"llama,BF16", "llama,F16", "llama3_rope_scaling,BF16", "mistral,F16", "qwen2,BF16"})
-    void halfWeightsAsStoredGiveTheLogitsOfTheUpcastModel(String name, SafetensorsWriter.Dtype dtype) throws IOException {
+    @ParameterizedTest(name = "{0} in {1}, {2} loops")
+    @CsvSource({"llama,BF16,scalar", "llama,BF16,vector", "llama,F16,scalar", "llama3_rope_scaling,BF16,vector",
+            "mistral,F16,vector", "qwen2,BF16,scalar", "qwen2,BF16,vector"})
+    void halfWeightsAsStoredGiveTheLogitsOfTheUpcastModel(String name, SafetensorsWriter.Dtype dtype, String loops) throws IOException {
         Fixture f = new Fixture(name);
         Path folder = halfCopy(f, dtype);
         Checkpoint stored = HfCheckpoint.load(folder);
-        BlasLlama blas = new BlasLlama(stored, 100); // blocks of a few rows: many per matrix, the last one short
+        // blocks of a few rows: many per matrix, the last one short
+        BlasLlama blas = new BlasLlama(stored, 100, loops.equals("vector") ? Loops.simd() : Loops.SCALAR);
         String q = TensorNames.weight(TensorNames.layer(0, TensorNames.Q_PROJ));
         LlamaConfig c = stored.config();
         assertNotNull(stored.weights().half(q, (long) c.numHeads() * c.headDim(), c.hiddenSize()),
@@ -101,7 +103,7 @@ class HalfWeightsTest {
         }
         HalfTensor t = new HalfTensor(bf16, new long[]{n}, bytes);
         var scratch = new BlasKvCache.Scratch(new Fixture("llama").checkpoint().config(), 1, 1, 1, null, null, count);
-        scratch.convert(t, from, count);
+        scratch.convert(Loops.SCALAR, t, from, count);
         for (int i = 0; i < count; i++) {
             org.junit.jupiter.api.Assertions.assertEquals(t.get(from + i), scratch.block.get(i), "element " + i);
         }

@@ -14,14 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LlamaGoldenTest {
     private static final double TOL = 1e-4;
 
-    /** Every fixture architecture on both inference implementations. */
+    /** Every fixture architecture on every inference implementation ({@link Kernels}' names). */
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
-        return Fixture.all().stream().flatMap(name -> java.util.stream.Stream.of("nd4j", "blas")
+        return Fixture.all().stream().flatMap(name -> java.util.stream.Stream.of("nd4j", "blas", "vector")
                 .map(kernel -> org.junit.jupiter.params.provider.Arguments.of(name, kernel)));
     }
 
     static LanguageModel model(String kernel, Checkpoint c) {
-        return kernel.equals("blas") ? new BlasLlama(c) : new Llama(c);
+        return switch (kernel) {
+            case "blas" -> new BlasLlama(c, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.SCALAR);
+            case "vector" -> new BlasLlama(c, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd());
+            default -> new Llama(c);
+        };
     }
 
     @ParameterizedTest
@@ -46,10 +50,11 @@ class LlamaGoldenTest {
      * projection is one GEMM.
      */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"llama,5", "llama,13", "qwen2,40", "mistral,64", "llama,65"})
-    void batchedDecodingMatchesPyTorchOnEveryRow(String name, int batch) {
+    @org.junit.jupiter.params.provider.CsvSource({"llama,5,blas", "llama,13,vector", "qwen2,40,blas", "qwen2,40,vector",
+            "mistral,64,vector", "llama,65,blas"})
+    void batchedDecodingMatchesPyTorchOnEveryRow(String name, int batch, String kernel) {
         Fixture f = new Fixture(name);
-        decodeStepByStep(f, model("blas", f.checkpoint()), batch, name + " batch " + batch);
+        decodeStepByStep(f, model(kernel, f.checkpoint()), batch, name + " batch " + batch + " " + kernel);
     }
 
     /**

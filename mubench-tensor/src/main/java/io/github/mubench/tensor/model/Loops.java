@@ -1,0 +1,80 @@
+package io.github.mubench.tensor.model;
+
+/**
+ * {@link BlasLlama}'s element-wise loops that dominate where BLAS does not: a softmax's exponentials, SiLU, and
+ * bfloat16 weights converted to float32. Plain Java, or the Vector API ({@link SimdLoops}) where the JVM was started
+ * with {@code --add-modules jdk.incubator.vector}: Java 17's C2 vectorises none of these loops by itself.
+ */
+final class Loops {
+    /** The incubating module that {@link SimdLoops} needs. */
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    static final Loops SCALAR = new Loops(false), SIMD = new Loops(true);
+
+    private final boolean simd;
+
+    private Loops(boolean simd) {
+        this.simd = simd;
+    }
+
+    /** Whether this JVM can run {@link SimdLoops} (it resolved the module: {@code --add-modules jdk.incubator.vector}). */
+    static boolean simdAvailable() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /** {@link #SIMD} where available, else {@link #SCALAR}. */
+    static Loops best() {
+        return simdAvailable() ? SIMD : SCALAR;
+    }
+
+    /** {@link #SIMD}, or an error saying which JVM option it needs. */
+    static Loops simd() {
+        if (!simdAvailable()) {
+            throw new IllegalStateException("the Vector API kernels need the JVM option --add-modules " + VECTOR_MODULE
+                    + " (Java 17+); without it use " + Kernels.PROPERTY + "=blas");
+        }
+        return SIMD;
+    }
+
+    boolean isSimd() {
+        return simd;
+    }
+
+    /** Elements {@code [from, from + count)} of {@code weight} as float32 into {@code out[at..)} ({@code bits}: scratch). */
+    void toFloats(HalfTensor weight, long from, int count, float[] out, short[] bits, int at) {
+        if (simd && weight.bf16()) {
+            SimdLoops.bf16ToFloats(weight.bytes(), from, count, out, at);
+        } else {
+            weight.toFloats(from, count, out, bits, at);
+        }
+    }
+
+    /** {@code a[j] = exp(a[j] - shift)} for {@code j} in {@code [from, to)} ({@link FastExp}); returns their sum. */
+    double expShifted(float[] a, int from, int to, float shift) {
+        if (simd) {
+            return SimdLoops.expShifted(a, from, to, shift);
+        }
+        double sum = 0;
+        for (int j = from; j < to; j++) {
+            float e = FastExp.exp(a[j] - shift); // exactly 0 at −∞
+            a[j] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    /** {@code gate[i] = silu(gate[i]) · up[i]} for {@code i < n}. */
+    void siluTimes(float[] gate, float[] up, int n) {
+        if (simd) {
+            SimdLoops.siluTimes(gate, up, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            gate[i] = gate[i] / (1f + FastExp.exp(-gate[i])) * up[i];
+        }
+    }
+
+    @Override
+    public String toString() {
+        return simd ? "vector" : "scalar";
+    }
+}

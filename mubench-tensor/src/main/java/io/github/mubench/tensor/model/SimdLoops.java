@@ -1,0 +1,88 @@
+package io.github.mubench.tensor.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * {@link BlasLlama}'s element-wise loops with the Vector API ({@code jdk.incubator.vector}), which C2 does not
+ * vectorise by itself on Java 17: bfloat16 → float32 conversion (a widening shift) and the float {@code exp} of
+ * softmax and SiLU. Only loaded where {@link Loops#simdAvailable()}; each method gives bit for bit what its scalar
+ * twin in {@link Loops} gives (same operations in the same order, no fused multiply-add; a softmax's sum is
+ * accumulated in float lanes), tested.
+ */
+final class SimdLoops {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /** As many 16-bit lanes as {@link #I} has 32-bit ones. */
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, jdk.incubator.vector.VectorShape.forBitSize(I.vectorBitSize() / 2));
+
+    private SimdLoops() {
+    }
+
+    /** bfloat16 elements {@code [from, from + count)} of little-endian {@code src} as float32 into {@code dst[at..)}. */
+    static void bf16ToFloats(ByteBuffer src, long from, int count, float[] dst, int at) {
+        int base = Math.toIntExact(2 * from), i = 0;
+        for (int bound = count - S.length(); i <= bound; i += S.length()) {
+            ShortVector bits = ShortVector.fromByteBuffer(S, src, base + 2 * i, ByteOrder.LITTLE_ENDIAN);
+            ((IntVector) bits.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats().intoArray(dst, at + i);
+        }
+        for (; i < count; i++) {
+            dst[at + i] = Float.intBitsToFloat(src.getShort(base + 2 * i) << 16);
+        }
+    }
+
+    /**
+     * {@code a[j] = exp(a[j] - shift)} for {@code j} in {@code [from, to)}, each as {@link FastExp#exp}; returns their
+     * sum, accumulated in float lanes (it differs from {@link Loops}'s double sum by rounding only).
+     */
+    static double expShifted(float[] a, int from, int to, float shift) {
+        int j = from;
+        FloatVector sum = FloatVector.zero(F);
+        for (int bound = to - F.length(); j <= bound; j += F.length()) {
+            FloatVector e = exp(FloatVector.fromArray(F, a, j).sub(shift));
+            e.intoArray(a, j);
+            sum = sum.add(e);
+        }
+        double total = sum.reduceLanes(VectorOperators.ADD);
+        for (; j < to; j++) {
+            a[j] = FastExp.exp(a[j] - shift);
+            total += a[j];
+        }
+        return total;
+    }
+
+    /** {@code gate[i] = silu(gate[i]) · up[i]} for {@code i < n}, as {@link Loops#siluTimes}. */
+    static void siluTimes(float[] gate, float[] up, int n) {
+        int i = 0;
+        for (int bound = n - F.length(); i <= bound; i += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            g.div(exp(g.neg()).add(1f)).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+        }
+        for (; i < n; i++) {
+            gate[i] = gate[i] / (1f + FastExp.exp(-gate[i])) * up[i];
+        }
+    }
+
+    /** {@link FastExp#exp} lane by lane. */
+    private static FloatVector exp(FloatVector x) {
+        VectorMask<Float> underflow = x.compare(VectorOperators.LT, FastExp.MIN_ARG), overflow = x.compare(VectorOperators.GT, FastExp.MAX_ARG);
+        FloatVector y = x.max(FastExp.MIN_ARG).min(FastExp.MAX_ARG); // NaN stays NaN (max and min keep it)
+        FloatVector shifted = y.mul(FastExp.LOG2E).add(FastExp.ROUNDER), n = shifted.sub(FastExp.ROUNDER);
+        IntVector e = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(FastExp.ROUNDER));
+        FloatVector r = y.sub(n.mul(FastExp.LN2_HI)).sub(n.mul(FastExp.LN2_LO));
+        FloatVector p = r.mul(1f / 720).add(1f / 120).mul(r).add(1f / 24).mul(r).add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+        // 2^n as 2^⌊n/2⌋ · 2^⌈n/2⌉, both normal for every n here (−126..128): the product is rounded once, as FastExp's
+        IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+        FloatVector low = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector high = e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(low).mul(high).blend(0f, underflow).blend(Float.POSITIVE_INFINITY, overflow);
+    }
+}

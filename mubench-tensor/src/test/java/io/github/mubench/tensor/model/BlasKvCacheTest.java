@@ -1,0 +1,19 @@
+package io.github.mubench.tensor.model;
+
+import io.github.mubench.tensor.fixtures.Fixture;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BlasKvCacheTest {
+    @Test
+    void aCacheWhoseLayerExceedsOneBufferIsRefusedBeforeAllocating() {
+        LlamaConfig c = new Fixture("llama").checkpoint().config();
+        int rows = 1 << 16, tokens = (int) (Integer.MAX_VALUE / ((long) rows * c.numKvHeads() * c.headDim())) + 1;
+        BlasLlama model = new BlasLlama(new Fixture("llama").checkpoint());
+        // the slot bookkeeping alone would take rows × tokens bytes: the refusal must come first
+        var e = assertThrows(IllegalArgumentException.class, () -> model.newCache(rows, tokens));
+        assertTrue(e.getMessage().contains(rows + " rows × " + tokens + " tokens"), e.getMessage());
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.mubench.tensor.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Vector API loops against their plain-Java twins, element by element and bit for bit (the JVM of the tests
+ * has {@code --add-modules jdk.incubator.vector}; see the root pom), over every range boundary of {@link FastExp}, with
+ * lengths that leave a scalar tail.
+ */
+class SimdLoopsTest {
+    @Test
+    void theTestJvmHasTheVectorApi() {
+        assertTrue(Loops.simdAvailable(), "surefire's argLine gives --add-modules jdk.incubator.vector");
+        assertEquals("vector", Loops.best().toString());
+    }
+
+    /** Inputs that cross FastExp's branches: −∞, flushed, the clamp limits and their neighbours, overflow, NaN. */
+    private static float[] inputs() {
+        float[] special = {Float.NEGATIVE_INFINITY, -1e9f, -90f, Math.nextDown(FastExp.MIN_ARG), FastExp.MIN_ARG,
+                Math.nextUp(FastExp.MIN_ARG), -87.3f, -0f, 0f, 1e-30f, 0.5f, 88f, Math.nextDown(FastExp.MAX_ARG), FastExp.MAX_ARG,
+                Math.nextUp(FastExp.MAX_ARG), 89f, Float.POSITIVE_INFINITY, Float.NaN};
+        SplittableRandom random = new SplittableRandom(7);
+        float[] all = new float[special.length + 40_003];
+        System.arraycopy(special, 0, all, 0, special.length);
+        for (int i = special.length; i < all.length; i++) {
+            all[i] = (float) random.nextDouble(-100, 100);
+        }
+        return all;
+    }
+
+    @Test
+    void exponentialsEqualTheScalarOnesBitForBitAndTheirSumToRounding() {
+        float[] x = inputs();
+        float shift = 0.25f;
+        float[] scalar = x.clone(), simd = x.clone();
+        int from = 3, to = x.length - 5; // an unaligned start and a tail
+        double want = Loops.SCALAR.expShifted(scalar, from, to, shift), got = Loops.SIMD.expShifted(simd, from, to, shift);
+        for (int j = 0; j < x.length; j++) {
+            assertEquals(Float.floatToIntBits(scalar[j]), Float.floatToIntBits(simd[j]), "exp(" + x[j] + " - " + shift + ") at " + j);
+        }
+        assertTrue(Double.isNaN(want) && Double.isNaN(got), "the NaN input makes both sums NaN");
+        float[] finite = new float[1001];
+        for (int j = 0; j < finite.length; j++) {
+            finite[j] = -j / 50f;
+        }
+        float[] a = finite.clone(), b = finite.clone();
+        double sa = Loops.SCALAR.expShifted(a, 0, a.length, 0f), sb = Loops.SIMD.expShifted(b, 0, b.length, 0f);
+        assertEquals(sa, sb, 1e-6 * sa, "sums of a softmax row");
+    }
+
+    @Test
+    void siluTimesEqualsTheScalarLoopBitForBit() {
+        float[] g = inputs(), up = new float[g.length];
+        SplittableRandom random = new SplittableRandom(9);
+        for (int i = 0; i < up.length; i++) {
+            up[i] = (float) random.nextDouble(-3, 3);
+        }
+        float[] scalar = g.clone(), simd = g.clone();
+        int n = g.length - 7;
+        Loops.SCALAR.siluTimes(scalar, up, n);
+        Loops.SIMD.siluTimes(simd, up, n);
+        for (int i = 0; i < g.length; i++) {
+            assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(simd[i]), "silu(" + g[i] + ") · " + up[i] + " at " + i);
+        }
+    }
+
+    @Test
+    void bfloat16ConversionEqualsTheScalarOneForEveryBitPattern() {
+        int n = 1 << 16; // every 16-bit pattern once, NaNs and infinities included
+        ByteBuffer bytes = ByteBuffer.allocateDirect(2 * (n + 3)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n + 3; i++) {
+            bytes.putShort(2 * i, (short) i);
+        }
+        HalfTensor t = new HalfTensor(true, new long[]{n + 3}, bytes);
+        int from = 3, count = n - 1, at = 5; // unaligned in both arrays, with a tail
+        float[] scalar = new float[count + at], simd = new float[count + at];
+        Loops.SCALAR.toFloats(t, from, count, scalar, new short[count + at], at);
+        Loops.SIMD.toFloats(t, from, count, simd, new short[count + at], at);
+        for (int i = 0; i < scalar.length; i++) {
+            assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(simd[i]), "element " + i);
+        }
+    }
+}
