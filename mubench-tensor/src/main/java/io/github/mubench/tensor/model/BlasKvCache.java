@@ -8,8 +8,9 @@ import java.util.concurrent.ForkJoinTask;
 
 /**
  * {@link BlasLlama}'s cache: keys and values of every layer in one off-heap block each, laid out
- * {@code [layer][row][kvHead][slot][headDim]} so that a row's keys of one head are a {@code [slots, headDim]}
- * matrix for BLAS; plus the forward pass's scratch buffers, kept between steps (decoding allocates nothing).
+ * {@code [layer][row][kvHead][headDim][slot]} (transposed) so that a row's keys of one head are a
+ * {@code [headDim, capacity]} matrix for BLAS and a query's scores are {@code headDim} multiply-adds along contiguous
+ * slots for the Vector API; plus the forward pass's scratch buffers, kept between steps (decoding allocates nothing).
  */
 final class BlasKvCache extends KvCache {
     final FloatPointer keys, values;
@@ -53,14 +54,14 @@ final class BlasKvCache extends KvCache {
         return new FloatPointer(all).position(l * layerStride).limit((l + 1) * layerStride).asBuffer();
     }
 
-    /** Offset of {@code (layer, row, kvHead, slot)}'s first element. */
-    long offset(int layer, int row, int head, int slot, int headDim) {
-        return layer * layerStride + inLayer(row, head, slot, headDim);
+    /** Offset of {@code (layer, row, kvHead)}'s {@code [headDim, capacity]} block. */
+    long offset(int layer, int row, int head) {
+        return layer * layerStride + inLayer(row, head);
     }
 
-    /** Offset of {@code (row, kvHead, slot)}'s first element in its layer's buffers. */
-    int inLayer(int row, int head, int slot, int headDim) {
-        return (int) (row * rowStride + head * headStride + (long) slot * headDim);
+    /** Offset of {@code (row, kvHead)}'s {@code [headDim, capacity]} block in its layer's buffers. */
+    int inLayer(int row, int head) {
+        return (int) (row * rowStride + head * headStride);
     }
 
     /** Layer {@code l}'s keys. */
@@ -91,6 +92,10 @@ final class BlasKvCache extends KvCache {
          * copies, several times faster than the same loops over direct buffers.
          */
         final float[] row, row2;
+        /** One query's head vector and its attention output, on the heap for the Vector API. */
+        final float[] qRow, outRow;
+        /** One row's keys and values of one KV head, transposed ({@code [headDim, slots]}), grown as the cache fills. */
+        private float[] keysHeap = new float[0], valuesHeap = new float[0];
         /** Movable views for BLAS arguments at offsets (a new pointer per call would cost more than small calls do). */
         final FloatPointer qAt, keysAt, valuesAt, attAt;
         /** Floats of a 16-bit weight converted at a time: 1 MiB, which stays in a core's L2 cache for the product. */
@@ -127,12 +132,30 @@ final class BlasKvCache extends KvCache {
             int longest = Math.max(slots, Math.max(c.hiddenSize(), c.intermediateSize()));
             row = new float[longest];
             row2 = new float[longest];
+            qRow = new float[c.headDim()];
+            outRow = new float[c.headDim()];
             qAt = new FloatPointer(q);
             attAt = new FloatPointer(att);
             keysAt = new FloatPointer(keys);
             valuesAt = new FloatPointer(values);
             this.blockFloats = blockFloats;
             blockCapacity = Math.max(blockFloats, Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), (int) qd));
+        }
+
+        /** A heap array of at least {@code n} floats for a head's transposed keys. */
+        float[] keysHeap(int n) {
+            if (keysHeap.length < n) {
+                keysHeap = new float[Math.max(n, 2 * keysHeap.length)];
+            }
+            return keysHeap;
+        }
+
+        /** A heap array of at least {@code n} floats for a head's transposed values. */
+        float[] valuesHeap(int n) {
+            if (valuesHeap.length < n) {
+                valuesHeap = new float[Math.max(n, 2 * valuesHeap.length)];
+            }
+            return valuesHeap;
         }
 
         /**

@@ -200,6 +200,13 @@ public final class BlasLlama implements LanguageModel {
         return view.position(offset);
     }
 
+    /**
+     * Head sizes from which a prefill's attention goes to BLAS even with the Vector API: measured here (8 × 256
+     * tokens), the Java scores and mixes were 1.4× OpenBLAS's GEMMs at head size 8 (stories260K, where a GEMM with
+     * k = 8 is mostly overhead), 0.8× at 64 (56M). Decoding (one query) takes the Java path at every size.
+     */
+    static final int SIMD_PREFILL_HEAD_DIM = 32;
+
     /** Up to this many rows, a matmul is a GEMV per row. */
     static final int GEMV_ROWS = 3;
 
@@ -242,35 +249,82 @@ public final class BlasLlama implements LanguageModel {
                 rope(q, r * qd, h, pos);
                 rope(k, r * kvd, kvh, pos);
                 for (int g = 0; g < kvh; g++) {
-                    int slot = kc.inLayer(b, g, start + t, hd);
-                    keys.put(slot, k, r * kvd + g * hd, hd);
-                    values.put(slot, v, r * kvd + g * hd, hd);
+                    int block = kc.inLayer(b, g) + start + t, from = r * kvd + g * hd, capacity = kc.capacity();
+                    for (int i = 0; i < hd; i++) { // transposed: element i of the slot's key is in row i of the block
+                        keys.put(block + i * capacity, k.get(from + i));
+                        values.put(block + i * capacity, v.get(from + i));
+                    }
                 }
             }
         }
+        if (loops.isSimd() && (time == 1 || c.headDim() < SIMD_PREFILL_HEAD_DIM)) {
+            attendSimd(l, kc, s, batch, time);
+        } else {
+            attendBlas(l, kc, s, batch, time);
+        }
+        matmul(s, s.att, n, layer.wo(), s.x, 1f); // residual: x += att · Woᵀ
+    }
+
+    /** Attention of every row and head over the cache into {@code s.att}, with BLAS products on the transposed cache. */
+    private void attendBlas(int l, BlasKvCache kc, BlasKvCache.Scratch s, int batch, int time) {
+        int h = c.numHeads(), hd = c.headDim(), rep = h / c.numKvHeads(), qd = h * hd, slots = kc.length(), start = slots - time;
+        int capacity = kc.capacity();
         float scale = (float) (1.0 / Math.sqrt(hd));
         FloatBuffer scores = s.scores.asBuffer();
         for (int b = 0; b < batch; b++) {
             for (int head = 0; head < h; head++) {
-                long qOff = (long) b * time * qd + (long) head * hd;
-                long kOff = kc.offset(l, b, head / rep, 0, hd);
+                long qOff = (long) b * time * qd + (long) head * hd, kOff = kc.offset(l, b, head / rep);
                 FloatPointer qh = at(s.qAt, qOff), keysH = at(s.keysAt, kOff), valuesH = at(s.valuesAt, kOff), outH = at(s.attAt, qOff);
                 if (time == 1) { // decoding: two matrix-vector products
-                    cblas_sgemv(CblasRowMajor, CblasNoTrans, slots, hd, scale, keysH, hd, qh, 1, 0f, s.scores, 1);
-                    softmaxMasked(scores, 0, s.row, slots, kc.validSlots[b], start);
-                    cblas_sgemv(CblasRowMajor, CblasTrans, slots, hd, 1f, valuesH, hd, s.scores, 1, 0f, outH, 1);
+                    // scores [S] = keysᵀ [hd, S]ᵀ · q / √hd; then out [hd] = valuesᵀ [hd, S] · probabilities
+                    cblas_sgemv(CblasRowMajor, CblasTrans, hd, slots, scale, keysH, capacity, qh, 1, 0f, s.scores, 1);
+                    softmaxMasked(scores, 0, s.row, slots, kc, b, start);
+                    cblas_sgemv(CblasRowMajor, CblasNoTrans, hd, slots, 1f, valuesH, capacity, s.scores, 1, 0f, outH, 1);
                     continue;
                 }
-                // scores [T, S] = q_head [T, hd] · keys [S, hd]ᵀ / √hd; rows of q_head are qd apart
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, time, slots, hd, scale, qh, qd, keysH, hd, 0f, s.scores, slots);
+                // scores [T, S] = q_head [T, hd] · keysᵀ [hd, S] / √hd; rows of q_head are qd apart
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, time, slots, hd, scale, qh, qd, keysH, capacity, 0f, s.scores, slots);
                 for (int t = 0; t < time; t++) {
-                    softmaxMasked(scores, t * slots, s.row, slots, kc.validSlots[b], start + t);
+                    softmaxMasked(scores, t * slots, s.row, slots, kc, b, start + t);
                 }
-                // out_head [T, hd] = probabilities [T, S] · values [S, hd]
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, time, hd, slots, 1f, s.scores, slots, valuesH, hd, 0f, outH, qd);
+                // out_head [T, hd] = probabilities [T, S] · (valuesᵀ [hd, S])ᵀ
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, time, hd, slots, 1f, s.scores, slots, valuesH, capacity, 0f, outH, qd);
             }
         }
-        matmul(s, s.att, n, layer.wo(), s.x, 1f); // residual: x += att · Woᵀ
+    }
+
+    /**
+     * Attention of every row and head over the cache into {@code s.att}, on the Vector API: a row's keys and values of
+     * one KV head are copied to the heap once for its query heads and positions, and each query's scores and mix
+     * cover only the slots it may see (a causal prefill skips the half that BLAS would compute and mask).
+     */
+    private void attendSimd(int l, BlasKvCache kc, BlasKvCache.Scratch s, int batch, int time) {
+        int h = c.numHeads(), kvh = c.numKvHeads(), hd = c.headDim(), rep = h / kvh, qd = h * hd;
+        int slots = kc.length(), start = slots - time;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        FloatBuffer keys = kc.keys(l), values = kc.values(l), q = s.q.asBuffer(), att = s.att.asBuffer();
+        float[] kt = s.keysHeap(hd * slots), vt = s.valuesHeap(hd * slots), row = s.row, qRow = s.qRow, out = s.outRow;
+        for (int b = 0; b < batch; b++) {
+            for (int g = 0; g < kvh; g++) {
+                int block = kc.inLayer(b, g);
+                for (int i = 0; i < hd; i++) {
+                    keys.get(block + i * kc.capacity(), kt, i * slots, slots);
+                    values.get(block + i * kc.capacity(), vt, i * slots, slots);
+                }
+                for (int head = g * rep; head < (g + 1) * rep; head++) {
+                    for (int t = 0; t < time; t++) {
+                        int at = (b * time + t) * qd + head * hd;
+                        long visible = visible(kc, b, start + t, slots);
+                        int from = visible == NOTHING ? 0 : (int) (visible >>> 32), to = visible == NOTHING ? slots : (int) visible;
+                        q.get(at, qRow, 0, hd);
+                        SimdLoops.scores(kt, slots, qRow, hd, scale, row, from, to);
+                        softmaxRow(row, slots, kc, b, visible);
+                        SimdLoops.mix(vt, slots, row, from, to, hd, out);
+                        att.put(at, out, 0, hd);
+                    }
+                }
+            }
+        }
     }
 
     private static void addBias(FloatBuffer y, int rows, float[] bias) {
@@ -304,35 +358,48 @@ public final class BlasLlama implements LanguageModel {
      * computing them (in a causal prefill they are half the row). A query that sees nothing (a padding position)
      * gets the masked softmax as is: every slot shifted by the same amount.
      */
-    private void softmaxMasked(FloatBuffer scores, int base, float[] row, int slots, boolean[] validSlots, int query) {
+    private void softmaxMasked(FloatBuffer scores, int base, float[] row, int slots, KvCache cache, int b, int query) {
         scores.get(base, row, 0, slots);
+        softmaxRow(row, slots, cache, b, visible(cache, b, query, slots));
+        scores.put(base, row, 0, slots);
+    }
+
+    /** No slot visible: {@link #visible}'s answer for a padding query. */
+    private static final long NOTHING = -1;
+
+    /**
+     * The slots {@code [from, to)} that a query at slot {@code query} of row {@code b} may see (packed as
+     * {@code from << 32 | to}), or {@link #NOTHING} when all of them are padding.
+     */
+    private long visible(KvCache cache, int b, int query, int slots) {
         Integer window = c.slidingWindow();
         int from = window == null ? 0 : Math.max(0, query - window + 1), to = Math.min(query + 1, slots);
-        boolean seesSomething = false;
-        for (int j = from; j < to; j++) {
-            seesSomething |= validSlots[j];
+        int[] padding = cache.padding(b);
+        int hidden = 0;
+        for (int i = 0, n = cache.paddingCount(b); i < n && padding[i] < to; i++) {
+            hidden += padding[i] >= from ? 1 : 0;
         }
-        if (seesSomething) {
+        return to - from > hidden ? (long) from << 32 | to : NOTHING;
+    }
+
+    /** The softmax of a row of scores over the slots {@code visible} says (every slot, masked, for {@link #NOTHING}). */
+    private void softmaxRow(float[] row, int slots, KvCache cache, int b, long visible) {
+        int from = 0, to = slots;
+        if (visible != NOTHING) {
+            from = (int) (visible >>> 32);
+            to = (int) visible;
             Arrays.fill(row, 0, from, Float.NEGATIVE_INFINITY);
             Arrays.fill(row, to, slots, Float.NEGATIVE_INFINITY);
-            for (int j = from; j < to; j++) {
-                if (!validSlots[j]) {
-                    row[j] = Float.NEGATIVE_INFINITY;
-                }
+            int[] padding = cache.padding(b);
+            for (int i = 0, n = cache.paddingCount(b); i < n && padding[i] < to; i++) {
+                row[padding[i]] = Float.NEGATIVE_INFINITY;
             }
         } else {
             for (int j = 0; j < slots; j++) {
                 row[j] += AttentionMask.MASKED;
             }
-            from = 0;
-            to = slots;
         }
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = from; j < to; j++) {
-            if (!(row[j] <= max)) { // NaN wins, as in Math.max
-                max = row[j];
-            }
-        }
+        float max = loops.max(row, from, to); // NaN wins
         double sum = loops.expShifted(row, from, to, max); // exactly 0 at −∞
         float inv = (float) (1.0 / sum);
         for (int j = from; j < to; j++) {
@@ -340,7 +407,6 @@ public final class BlasLlama implements LanguageModel {
         }
         Arrays.fill(row, 0, from, 0f);
         Arrays.fill(row, to, slots, 0f);
-        scores.put(base, row, 0, slots);
     }
 
     /** {@code x += down(silu(gate(norm(x))) · up(norm(x)))}. */

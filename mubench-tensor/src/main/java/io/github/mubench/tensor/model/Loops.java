@@ -1,7 +1,7 @@
 package io.github.mubench.tensor.model;
 
 /**
- * {@link BlasLlama}'s element-wise loops that dominate where BLAS does not: a softmax's exponentials, SiLU, and
+ * {@link BlasLlama}'s element-wise loops that dominate where BLAS does not: a softmax's maximum and exponentials, SiLU, and
  * bfloat16 weights converted to float32. Plain Java, or the Vector API ({@link SimdLoops}) where the JVM was started
  * with {@code --add-modules jdk.incubator.vector}: Java 17's C2 vectorises none of these loops by itself.
  */
@@ -46,6 +46,18 @@ final class Loops {
         } else {
             weight.toFloats(from, count, out, bits, at);
         }
+    }
+
+    /** {@link Math#max} of {@code a[from..to)} (NaN if any is NaN; −∞ if empty). */
+    float max(float[] a, int from, int to) {
+        if (simd) {
+            return SimdLoops.max(a, from, to);
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = from; j < to; j++) {
+            max = Math.max(max, a[j]);
+        }
+        return max;
     }
 
     /** {@code a[j] = exp(a[j] - shift)} for {@code j} in {@code [from, to)} ({@link FastExp}); returns their sum. */

@@ -12,8 +12,8 @@ import java.nio.ByteOrder;
 
 /**
  * {@link BlasLlama}'s element-wise loops with the Vector API ({@code jdk.incubator.vector}), which C2 does not
- * vectorise by itself on Java 17: bfloat16 → float32 conversion (a widening shift) and the float {@code exp} of
- * softmax and SiLU. Only loaded where {@link Loops#simdAvailable()}; each method gives bit for bit what its scalar
+ * vectorise by itself on Java 17: bfloat16 → float32 conversion (a widening shift), a softmax's maximum and the float
+ * {@code exp} of softmax and SiLU. Only loaded where {@link Loops#simdAvailable()}; each method gives bit for bit what its scalar
  * twin in {@link Loops} gives (same operations in the same order, no fused multiply-add; a softmax's sum is
  * accumulated in float lanes), tested.
  */
@@ -37,6 +37,61 @@ final class SimdLoops {
         for (; i < count; i++) {
             dst[at + i] = Float.intBitsToFloat(src.getShort(base + 2 * i) << 16);
         }
+    }
+
+    /**
+     * A query's attention scores: {@code scores[j] = scale · Σ_i q[i] · kt[i·stride + j]} for {@code j} in
+     * {@code [from, to)}, over keys stored transposed ({@code kt}: {@code hd} rows of {@code stride} slots).
+     */
+    static void scores(float[] kt, int stride, float[] q, int hd, float scale, float[] scores, int from, int to) {
+        int j = from;
+        for (int bound = to - F.length(); j <= bound; j += F.length()) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int i = 0; i < hd; i++) {
+                acc = FloatVector.fromArray(F, kt, i * stride + j).fma(FloatVector.broadcast(F, q[i]), acc);
+            }
+            acc.mul(scale).intoArray(scores, j);
+        }
+        for (; j < to; j++) {
+            float acc = 0;
+            for (int i = 0; i < hd; i++) {
+                acc = Math.fma(kt[i * stride + j], q[i], acc);
+            }
+            scores[j] = acc * scale;
+        }
+    }
+
+    /**
+     * A query's attention output: {@code out[i] = Σ_j p[j] · vt[i·stride + j]} for {@code j} in {@code [from, to)},
+     * over values stored transposed.
+     */
+    static void mix(float[] vt, int stride, float[] p, int from, int to, int hd, float[] out) {
+        for (int i = 0; i < hd; i++) {
+            int base = i * stride, j = from;
+            FloatVector acc = FloatVector.zero(F);
+            for (int bound = to - F.length(); j <= bound; j += F.length()) {
+                acc = FloatVector.fromArray(F, vt, base + j).fma(FloatVector.fromArray(F, p, j), acc);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < to; j++) {
+                sum = Math.fma(vt[base + j], p[j], sum);
+            }
+            out[i] = sum;
+        }
+    }
+
+    /** {@link Math#max} of {@code a[from..to)}, as {@link Loops#max}. */
+    static float max(float[] a, int from, int to) {
+        int j = from;
+        FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (int bound = to - F.length(); j <= bound; j += F.length()) {
+            max = max.max(FloatVector.fromArray(F, a, j));
+        }
+        float result = max.reduceLanes(VectorOperators.MAX);
+        for (; j < to; j++) {
+            result = Math.max(result, a[j]);
+        }
+        return result;
     }
 
     /**

@@ -56,6 +56,23 @@ class SimdLoopsTest {
     }
 
     @Test
+    void maximaEqualTheScalarOnesSignedZerosAndNaNIncluded() {
+        float[] x = inputs(); // the NaN sits at index 17
+        int[][] ranges = {{0, x.length}, {18, x.length}, {18, x.length - 3}, {5, 9}, {3, 3}, {18, 50}};
+        for (int[] r : ranges) {
+            assertEquals(Float.floatToIntBits(Loops.SCALAR.max(x, r[0], r[1])), Float.floatToIntBits(Loops.SIMD.max(x, r[0], r[1])),
+                    "max of [" + r[0] + ", " + r[1] + ")");
+        }
+        float[] zeros = new float[37];
+        zeros[20] = -0f;
+        java.util.Arrays.fill(zeros, 0, 20, -0f);
+        assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(Loops.SIMD.max(zeros, 0, zeros.length)));
+        assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(Loops.SCALAR.max(zeros, 0, zeros.length)));
+        assertTrue(Float.isNaN(Loops.SIMD.max(x, 0, x.length)));
+        assertEquals(Float.NEGATIVE_INFINITY, Loops.SIMD.max(x, 4, 4));
+    }
+
+    @Test
     void siluTimesEqualsTheScalarLoopBitForBit() {
         float[] g = inputs(), up = new float[g.length];
         SplittableRandom random = new SplittableRandom(9);
@@ -68,6 +85,51 @@ class SimdLoopsTest {
         Loops.SIMD.siluTimes(simd, up, n);
         for (int i = 0; i < g.length; i++) {
             assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(simd[i]), "silu(" + g[i] + ") · " + up[i] + " at " + i);
+        }
+    }
+
+    /** Scores and mixes over transposed keys and values against sums in double, on ranges with vector tails. */
+    @Test
+    void attentionScoresAndMixesEqualDoubleSums() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int hd : new int[]{8, 64, 5}) {
+            int stride = 77;
+            float[] kt = new float[hd * stride], vt = new float[hd * stride], q = new float[hd], p = new float[stride];
+            for (int i = 0; i < kt.length; i++) {
+                kt[i] = (float) random.nextDouble(-1, 1);
+                vt[i] = (float) random.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < hd; i++) {
+                q[i] = (float) random.nextDouble(-1, 1);
+            }
+            for (int j = 0; j < stride; j++) {
+                p[j] = (float) random.nextDouble(0, 1);
+            }
+            for (int[] range : new int[][]{{0, stride}, {3, 40}, {10, 11}, {5, 5}}) {
+                int from = range[0], to = range[1];
+                float[] scores = new float[stride], out = new float[hd];
+                java.util.Arrays.fill(scores, 42f);
+                SimdLoops.scores(kt, stride, q, hd, 0.125f, scores, from, to);
+                SimdLoops.mix(vt, stride, p, from, to, hd, out);
+                for (int j = 0; j < stride; j++) {
+                    double want = 42;
+                    if (j >= from && j < to) {
+                        want = 0;
+                        for (int i = 0; i < hd; i++) {
+                            want += (double) q[i] * kt[i * stride + j];
+                        }
+                        want *= 0.125;
+                    }
+                    assertEquals(want, scores[j], 1e-5, "hd " + hd + " score " + j + " of [" + from + ", " + to + ")");
+                }
+                for (int i = 0; i < hd; i++) {
+                    double want = 0;
+                    for (int j = from; j < to; j++) {
+                        want += (double) p[j] * vt[i * stride + j];
+                    }
+                    assertEquals(want, out[i], 1e-5, "hd " + hd + " output " + i + " of [" + from + ", " + to + ")");
+                }
+            }
         }
     }
 
