@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1, time = 5)
 @Measurement(iterations = 3, time = 10)
-@Fork(value = 1, jvmArgs = {"-Xmx6g"})
+@Fork(value = 1, jvmArgs = {"-Xmx6g", "--add-modules=jdk.incubator.vector"})
 public class GcgBench {
     @Param({"stories260K", "56M"})
     public String shape;

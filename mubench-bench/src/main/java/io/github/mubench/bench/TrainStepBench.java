@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgs = {"-Xmx8g"})
+@Fork(value = 1, jvmArgs = {"-Xmx8g", "--add-modules=jdk.incubator.vector"})
 public class TrainStepBench {
     @Param({"ga", "graddiff", "ga_kl", "npo", "npo_rt", "npo_kl", "simnpo", "rmu", "sku", "eraser", "llmu", "safe_unlearning",
             "dpo", "task_vector"})

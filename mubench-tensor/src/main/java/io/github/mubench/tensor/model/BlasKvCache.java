@@ -19,7 +19,7 @@ final class BlasKvCache extends KvCache {
 
     private final int blockFloats;
 
-    /** One layer's keys and values as buffers (indexed by int: a whole cache may hold more than 2³¹ floats). */
+    /** One layer's keys and values as buffers (indexed by int: a whole cache may hold more than 2³¹ bytes). */
     private final FloatBuffer[] keyLayers, valueLayers;
 
     /** A cache whose scratch converts 16-bit weights about {@code blockFloats} floats at a time. */
@@ -40,12 +40,15 @@ final class BlasKvCache extends KvCache {
         }
     }
 
+    /** Floats in one layer's keys at most: a buffer's bytes are counted in an int. */
+    static final long MAX_LAYER_FLOATS = Integer.MAX_VALUE / Float.BYTES;
+
     /** {@code capacity}, checked before anything is allocated: one layer's keys must fit one buffer. */
     private static int fitting(LlamaConfig c, int batch, int capacity) {
         long perLayer = (long) batch * capacity * c.numKvHeads() * c.headDim();
-        if (perLayer > Integer.MAX_VALUE) {
+        if (perLayer > MAX_LAYER_FLOATS) {
             throw new IllegalArgumentException("a KV cache of " + batch + " rows × " + capacity + " tokens needs " + perLayer
-                    + " floats per layer, more than one buffer holds (" + Integer.MAX_VALUE + "); use fewer rows or a shorter context");
+                    + " floats per layer, more than one buffer holds (" + MAX_LAYER_FLOATS + "); use fewer rows or a shorter context");
         }
         return capacity;
     }

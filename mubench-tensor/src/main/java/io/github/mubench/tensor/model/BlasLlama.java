@@ -42,6 +42,7 @@ public final class BlasLlama implements LanguageModel {
     private final Weight embed, lmHead;
     private final int halfBlockFloats;
     private final Loops loops;
+    private final int simdPrefillHeadDim;
     private final float[] finalNorm, invFreq;
     private final Layer[] layers;
     private final List<INDArray> keepAlive = new ArrayList<>(); // the arrays the pointers point into
@@ -51,16 +52,22 @@ public final class BlasLlama implements LanguageModel {
      * (converted a block of rows at a time when used), others copied once.
      */
     public BlasLlama(Checkpoint checkpoint) {
-        this(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.best());
+        this(checkpoint, Loops.best());
+    }
+
+    /** As {@link #BlasLlama(Checkpoint)}, with {@code loops} for the element-wise work and attention. */
+    BlasLlama(Checkpoint checkpoint, Loops loops) {
+        this(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, loops, SIMD_PREFILL_HEAD_DIM);
     }
 
     /**
-     * As {@link #BlasLlama(Checkpoint)}, converting 16-bit weights about {@code halfBlockFloats} floats at a time, with
-     * {@code loops} for the element-wise work.
+     * As {@link #BlasLlama(Checkpoint, Loops)}, converting 16-bit weights about {@code halfBlockFloats} floats at a
+     * time, and with prefills' attention on the Vector API below head size {@code simdPrefillHeadDim}.
      */
-    BlasLlama(Checkpoint checkpoint, int halfBlockFloats, Loops loops) {
+    BlasLlama(Checkpoint checkpoint, int halfBlockFloats, Loops loops, int simdPrefillHeadDim) {
         this.halfBlockFloats = halfBlockFloats;
         this.loops = loops;
+        this.simdPrefillHeadDim = simdPrefillHeadDim;
         Nd4jRuntime.configure();
         c = checkpoint.config();
         ModelWeights w = checkpoint.weights();
@@ -257,7 +264,7 @@ public final class BlasLlama implements LanguageModel {
                 }
             }
         }
-        if (loops.isSimd() && (time == 1 || c.headDim() < SIMD_PREFILL_HEAD_DIM)) {
+        if (loops.isSimd() && (time == 1 || c.headDim() < simdPrefillHeadDim)) {
             attendSimd(l, kc, s, batch, time);
         } else {
             attendBlas(l, kc, s, batch, time);

@@ -58,8 +58,13 @@ public record HalfTensor(boolean bf16, long[] shape, ByteBuffer bytes) {
         convert(from, count, bits, at, out, at);
     }
 
+    /** The stored bit patterns of elements {@code [from, from + count)} into {@code bits[at..)}. */
+    void bits(long from, int count, short[] bits, int at) {
+        bytes.asShortBuffer().get(Math.toIntExact(from), bits, at, count);
+    }
+
     private void convert(long from, int count, short[] bits, int bitsAt, float[] out, int outAt) {
-        bytes.asShortBuffer().get(Math.toIntExact(from), bits, bitsAt, count);
+        bits(from, count, bits, bitsAt);
         if (bf16) {
             for (int i = 0; i < count; i++) {
                 out[outAt + i] = Float.intBitsToFloat(bits[bitsAt + i] << 16); // the sign-extended high half is shifted out

@@ -9,7 +9,7 @@ import java.util.Locale;
  * the default on ND4J's CPU backend when the JVM has {@code --add-modules jdk.incubator.vector}), {@code blas} (the
  * same in plain Java loops, the default without that option) or {@code nd4j} ({@link Llama}, eager ND4J ops, the one
  * that runs on any backend, CUDA included). Set with {@code -Dmubench.cpu.kernels=vector|blas|nd4j}; all give the same
- * logits.
+ * logits within float rounding (tested against PyTorch's within 1e-4).
  */
 public final class Kernels {
     /** The system property that picks the implementation. */
@@ -27,8 +27,8 @@ public final class Kernels {
         }
         return switch (choice) {
             case "nd4j" -> new Llama(checkpoint);
-            case "blas" -> new BlasLlama(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.SCALAR);
-            case "vector" -> new BlasLlama(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd());
+            case "blas" -> new BlasLlama(checkpoint, Loops.SCALAR);
+            case "vector" -> new BlasLlama(checkpoint, Loops.simd());
             case "" -> cpu ? new BlasLlama(checkpoint) : new Llama(checkpoint);
             default -> throw new IllegalArgumentException(PROPERTY + " must be vector, blas or nd4j, got '" + choice + "'");
         };

@@ -41,8 +41,11 @@ final class Loops {
 
     /** Elements {@code [from, from + count)} of {@code weight} as float32 into {@code out[at..)} ({@code bits}: scratch). */
     void toFloats(HalfTensor weight, long from, int count, float[] out, short[] bits, int at) {
-        if (simd && weight.bf16()) {
+        if (simd && weight.bf16() && SimdLoops.BYTE_BUFFERS) {
             SimdLoops.bf16ToFloats(weight.bytes(), from, count, out, at);
+        } else if (simd && weight.bf16()) {
+            weight.bits(from, count, bits, at);
+            SimdLoops.bf16ToFloats(bits, at, count, out);
         } else {
             weight.toFloats(from, count, out, bits, at);
         }

@@ -13,9 +13,10 @@ import java.nio.ByteOrder;
 /**
  * {@link BlasLlama}'s element-wise loops with the Vector API ({@code jdk.incubator.vector}), which C2 does not
  * vectorise by itself on Java 17: bfloat16 → float32 conversion (a widening shift), a softmax's maximum and the float
- * {@code exp} of softmax and SiLU. Only loaded where {@link Loops#simdAvailable()}; each method gives bit for bit what its scalar
- * twin in {@link Loops} gives (same operations in the same order, no fused multiply-add; a softmax's sum is
- * accumulated in float lanes), tested.
+ * {@code exp} of softmax and SiLU; and attention's scores and mixes over keys and values stored transposed. Only
+ * loaded where {@link Loops#simdAvailable()}. The element-wise methods give bit for bit what their scalar twins in
+ * {@link Loops} give (same operations in the same order, no fused multiply-add; a softmax's sum is accumulated in
+ * float lanes), tested; scores and mixes use fused multiply-adds and are tested against sums in double.
  */
 final class SimdLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -26,7 +27,16 @@ final class SimdLoops {
     private SimdLoops() {
     }
 
-    /** bfloat16 elements {@code [from, from + count)} of little-endian {@code src} as float32 into {@code dst[at..)}. */
+    /**
+     * Whether this JVM's Vector API reads vectors from a {@code ByteBuffer}: Java 17 and 18 do; from 19 on that
+     * method is gone (for memory segments), and bfloat16 values go through an array first.
+     */
+    static final boolean BYTE_BUFFERS = Runtime.version().feature() < 19;
+
+    /**
+     * bfloat16 elements {@code [from, from + count)} of little-endian {@code src} as float32 into {@code dst[at..)},
+     * read straight from the buffer (only where {@link #BYTE_BUFFERS}).
+     */
     static void bf16ToFloats(ByteBuffer src, long from, int count, float[] dst, int at) {
         int base = Math.toIntExact(2 * from), i = 0;
         for (int bound = count - S.length(); i <= bound; i += S.length()) {
@@ -36,6 +46,18 @@ final class SimdLoops {
         }
         for (; i < count; i++) {
             dst[at + i] = Float.intBitsToFloat(src.getShort(base + 2 * i) << 16);
+        }
+    }
+
+    /** bfloat16 bit patterns {@code bits[at..at + count)} as float32 into {@code dst[at..)}. */
+    static void bf16ToFloats(short[] bits, int at, int count, float[] dst) {
+        int i = 0;
+        for (int bound = count - S.length(); i <= bound; i += S.length()) {
+            ((IntVector) ShortVector.fromArray(S, bits, at + i).convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, at + i);
+        }
+        for (; i < count; i++) {
+            dst[at + i] = Float.intBitsToFloat(bits[at + i] << 16);
         }
     }
 

@@ -10,7 +10,7 @@ class BlasKvCacheTest {
     @Test
     void aCacheWhoseLayerExceedsOneBufferIsRefusedBeforeAllocating() {
         LlamaConfig c = new Fixture("llama").checkpoint().config();
-        int rows = 1 << 16, tokens = (int) (Integer.MAX_VALUE / ((long) rows * c.numKvHeads() * c.headDim())) + 1;
+        int rows = 1 << 16, tokens = (int) (BlasKvCache.MAX_LAYER_FLOATS / ((long) rows * c.numKvHeads() * c.headDim())) + 1;
         BlasLlama model = new BlasLlama(new Fixture("llama").checkpoint());
         // the slot bookkeeping alone would take rows × tokens bytes: the refusal must come first
         var e = assertThrows(IllegalArgumentException.class, () -> model.newCache(rows, tokens));
