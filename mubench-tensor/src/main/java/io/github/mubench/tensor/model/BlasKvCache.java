@@ -132,7 +132,8 @@ final class BlasKvCache extends KvCache {
             gate = new FloatPointer(rows * (long) c.intermediateSize());
             up = new FloatPointer(rows * (long) c.intermediateSize());
             scores = new FloatPointer((long) time * slots);
-            int longest = Math.max(slots, Math.max(c.hiddenSize(), c.intermediateSize()));
+            // a score row's padding for whole vectors (SimdLoops.scores): at most 64 floats, a 2048-bit vector
+            int longest = Math.max(slots + 64, Math.max(c.hiddenSize(), c.intermediateSize()));
             row = new float[longest];
             row2 = new float[longest];
             qRow = new float[c.headDim()];

@@ -310,13 +310,17 @@ public final class BlasLlama implements LanguageModel {
         int slots = kc.length(), start = slots - time;
         float scale = (float) (1.0 / Math.sqrt(hd));
         FloatBuffer keys = kc.keys(l), values = kc.values(l), q = s.q.asBuffer(), att = s.att.asBuffer();
-        float[] kt = s.keysHeap(hd * slots), vt = s.valuesHeap(hd * slots), row = s.row, qRow = s.qRow, out = s.outRow;
+        // rows padded by a vector of zeros, so that scores and mixes run in whole vectors (no scalar tails)
+        int stride = slots + SimdLoops.LANES;
+        float[] kt = s.keysHeap(hd * stride), vt = s.valuesHeap(hd * stride), row = s.row, qRow = s.qRow, out = s.outRow;
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < kvh; g++) {
                 int block = kc.inLayer(b, g);
                 for (int i = 0; i < hd; i++) {
-                    keys.get(block + i * kc.capacity(), kt, i * slots, slots);
-                    values.get(block + i * kc.capacity(), vt, i * slots, slots);
+                    keys.get(block + i * kc.capacity(), kt, i * stride, slots);
+                    values.get(block + i * kc.capacity(), vt, i * stride, slots);
+                    Arrays.fill(kt, i * stride + slots, (i + 1) * stride, 0f);
+                    Arrays.fill(vt, i * stride + slots, (i + 1) * stride, 0f);
                 }
                 for (int head = g * rep; head < (g + 1) * rep; head++) {
                     for (int t = 0; t < time; t++) {
@@ -324,9 +328,10 @@ public final class BlasLlama implements LanguageModel {
                         long visible = visible(kc, b, start + t, slots);
                         int from = visible == NOTHING ? 0 : (int) (visible >>> 32), to = visible == NOTHING ? slots : (int) visible;
                         q.get(at, qRow, 0, hd);
-                        SimdLoops.scores(kt, slots, qRow, hd, scale, row, from, to);
+                        SimdLoops.scores(kt, stride, qRow, hd, scale, row, from, to);
                         softmaxRow(row, slots, kc, b, visible);
-                        SimdLoops.mix(vt, slots, row, from, to, hd, out);
+                        Arrays.fill(row, slots, stride, 0f); // the padding the mix reads
+                        SimdLoops.mix(vt, stride, row, from, to, hd, out);
                         att.put(at, out, 0, hd);
                     }
                 }

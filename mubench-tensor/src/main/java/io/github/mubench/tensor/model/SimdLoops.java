@@ -61,44 +61,38 @@ final class SimdLoops {
         }
     }
 
+    /** Floats in one vector: the padding that {@link #scores} and {@link #mix} may read and write past {@code to}. */
+    static final int LANES = F.length();
+
     /**
      * A query's attention scores: {@code scores[j] = scale · Σ_i q[i] · kt[i·stride + j]} for {@code j} in
-     * {@code [from, to)}, over keys stored transposed ({@code kt}: {@code hd} rows of {@code stride} slots).
+     * {@code [from, to)}, over keys stored transposed ({@code kt}: {@code hd} rows of {@code stride} slots). Whole
+     * vectors only: it reads and writes up to {@link #LANES} − 1 slots past {@code to}, so rows and {@code scores}
+     * need that padding.
      */
     static void scores(float[] kt, int stride, float[] q, int hd, float scale, float[] scores, int from, int to) {
-        int j = from;
-        for (int bound = to - F.length(); j <= bound; j += F.length()) {
+        for (int j = from; j < to; j += LANES) {
             FloatVector acc = FloatVector.zero(F);
             for (int i = 0; i < hd; i++) {
                 acc = FloatVector.fromArray(F, kt, i * stride + j).fma(FloatVector.broadcast(F, q[i]), acc);
             }
             acc.mul(scale).intoArray(scores, j);
         }
-        for (; j < to; j++) {
-            float acc = 0;
-            for (int i = 0; i < hd; i++) {
-                acc = Math.fma(kt[i * stride + j], q[i], acc);
-            }
-            scores[j] = acc * scale;
-        }
     }
 
     /**
      * A query's attention output: {@code out[i] = Σ_j p[j] · vt[i·stride + j]} for {@code j} in {@code [from, to)},
-     * over values stored transposed.
+     * over values stored transposed; whole vectors, so {@code p} must be 0 (and {@code vt} finite) for
+     * {@link #LANES} − 1 slots past {@code to}.
      */
     static void mix(float[] vt, int stride, float[] p, int from, int to, int hd, float[] out) {
         for (int i = 0; i < hd; i++) {
-            int base = i * stride, j = from;
+            int base = i * stride;
             FloatVector acc = FloatVector.zero(F);
-            for (int bound = to - F.length(); j <= bound; j += F.length()) {
+            for (int j = from; j < to; j += LANES) {
                 acc = FloatVector.fromArray(F, vt, base + j).fma(FloatVector.fromArray(F, p, j), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
-            for (; j < to; j++) {
-                sum = Math.fma(vt[base + j], p[j], sum);
-            }
-            out[i] = sum;
+            out[i] = acc.reduceLanes(VectorOperators.ADD);
         }
     }
 
