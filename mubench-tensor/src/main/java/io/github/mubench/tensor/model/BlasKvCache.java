@@ -148,18 +148,17 @@ final class BlasKvCache extends KvCache {
 
         /** A heap array of at least {@code n} floats for a head's transposed keys. */
         float[] keysHeap(int n) {
-            if (keysHeap.length < n) {
-                keysHeap = new float[Math.max(n, 2 * keysHeap.length)];
-            }
-            return keysHeap;
+            return keysHeap = atLeast(keysHeap, n);
         }
 
         /** A heap array of at least {@code n} floats for a head's transposed values. */
         float[] valuesHeap(int n) {
-            if (valuesHeap.length < n) {
-                valuesHeap = new float[Math.max(n, 2 * valuesHeap.length)];
-            }
-            return valuesHeap;
+            return valuesHeap = atLeast(valuesHeap, n);
+        }
+
+        /** {@code a}, or a new array at least twice as long when it is shorter than {@code n}. */
+        private static float[] atLeast(float[] a, int n) {
+            return a.length >= n ? a : new float[Math.max(n, 2 * a.length)];
         }
 
         /**
