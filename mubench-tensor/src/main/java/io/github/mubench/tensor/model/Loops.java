@@ -29,8 +29,8 @@ final class Loops {
     /** {@link #SIMD}, or an error saying which JVM option it needs. */
     static Loops simd() {
         if (!simdAvailable()) {
-            throw new IllegalStateException("the Vector API kernels need the JVM option --add-modules " + VECTOR_MODULE
-                    + " (Java 17+); without it use " + Kernels.PROPERTY + "=blas");
+            throw new IllegalArgumentException(Kernels.PROPERTY + "=vector needs the JVM option --add-modules " + VECTOR_MODULE
+                    + " (Java 17+); without it use -D" + Kernels.PROPERTY + "=blas");
         }
         return SIMD;
     }
