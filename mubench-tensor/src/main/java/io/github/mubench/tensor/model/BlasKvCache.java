@@ -1,6 +1,9 @@
 package io.github.mubench.tensor.model;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.concurrent.ForkJoinPool;
@@ -95,10 +98,8 @@ final class BlasKvCache extends KvCache {
          * copies, several times faster than the same loops over direct buffers.
          */
         final float[] row, row2;
-        /** One query's head vector and its attention output, on the heap for the Vector API. */
-        final float[] qRow, outRow;
-        /** One row's keys and values of one KV head, transposed ({@code [headDim, slots]}), grown as the cache fills. */
-        private float[] keysHeap = new float[0], valuesHeap = new float[0];
+        /** What the Vector API's attention works in: one per thread, rows split between two (see {@link Heads}). */
+        final Heads[] heads;
         /** Movable views for BLAS arguments at offsets (a new pointer per call would cost more than small calls do). */
         final FloatPointer qAt, keysAt, valuesAt, attAt;
         /** Floats of a 16-bit weight converted at a time: 1 MiB, which stays in a core's L2 cache for the product. */
@@ -136,8 +137,7 @@ final class BlasKvCache extends KvCache {
             int longest = Math.max(slots + 64, Math.max(c.hiddenSize(), c.intermediateSize()));
             row = new float[longest];
             row2 = new float[longest];
-            qRow = new float[c.headDim()];
-            outRow = new float[c.headDim()];
+            heads = new Heads[]{new Heads(c.headDim(), longest), new Heads(c.headDim(), longest)};
             qAt = new FloatPointer(q);
             attAt = new FloatPointer(att);
             keysAt = new FloatPointer(keys);
@@ -146,18 +146,56 @@ final class BlasKvCache extends KvCache {
             blockCapacity = Math.max(blockFloats, Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), (int) qd));
         }
 
-        /** A heap array of at least {@code n} floats for a head's transposed keys. */
-        float[] keysHeap(int n) {
-            return keysHeap = atLeast(keysHeap, n);
+        /** Heap copies of a {@link PanelGemm} product's input and output, and of a 16-bit weight's block of rows. */
+        private float[] panelIn = new float[0], panelOut = new float[0], halfRows = new float[0], halfPanels = new float[0];
+        private short[] halfBits = new short[0];
+
+        /** A heap array of at least {@code n} floats for a {@link PanelGemm} product's input rows. */
+        float[] panelIn(int n) {
+            return panelIn = atLeast(panelIn, n);
         }
 
-        /** A heap array of at least {@code n} floats for a head's transposed values. */
-        float[] valuesHeap(int n) {
-            return valuesHeap = atLeast(valuesHeap, n);
+        /** A heap array of at least {@code n} floats for a {@link PanelGemm} product's output rows. */
+        float[] panelOut(int n) {
+            return panelOut = atLeast(panelOut, n);
         }
+
+        /** A heap array of at least {@code n} floats for a block of a 16-bit weight's rows, converted. */
+        float[] halfRows(int n) {
+            return halfRows = atLeast(halfRows, n);
+        }
+
+        /** A heap array of at least {@code n} floats for a block of a 16-bit weight's rows, packed in panels. */
+        float[] halfPanels(int n) {
+            return halfPanels = atLeast(halfPanels, n);
+        }
+
+        /** A heap array of at least {@code n} shorts for a block of a 16-bit weight's raw bits. */
+        short[] halfBits(int n) {
+            if (halfBits.length < n) {
+                halfBits = new short[Math.max(n, 2 * halfBits.length)];
+            }
+            return halfBits;
+        }
+
+        /** The last-position logits {@code [batch, vocab]} a decoding step returns, made once per scratch. */
+        private INDArray lastLogits;
+
+        /**
+         * An array {@code [batch, vocab]} for a step's last-position logits, the same every call: a fresh 1–2 MB
+         * native array per step cost 1–9 ms here (new pages from the OS each time), more than a 56M model's step
+         * at batch 16 spends in its attention.
+         */
+        INDArray lastLogits(int batch, int vocab) {
+            if (lastLogits == null || lastLogits.size(0) != batch || lastLogits.size(1) != vocab) {
+                lastLogits = Nd4j.createUninitialized(DataType.FLOAT, new long[]{batch, vocab}, 'c');
+            }
+            return lastLogits;
+        }
+
 
         /** {@code a}, or a new array at least twice as long when it is shorter than {@code n}. */
-        private static float[] atLeast(float[] a, int n) {
+        static float[] atLeast(float[] a, int n) {
             return a.length >= n ? a : new float[Math.max(n, 2 * a.length)];
         }
 
@@ -186,5 +224,31 @@ final class BlasKvCache extends KvCache {
 
         /** Floats from which a block's conversion is split between two threads. */
         private static final int PARALLEL_CONVERT = 1 << 16;
+
+        /** The heap arrays one thread's Vector API attention runs on. */
+        static final class Heads {
+            /** One query's head vector and its attention output. */
+            final float[] q, out;
+            /** One query's scores, then probabilities, over the slots (and a vector of padding). */
+            final float[] scores;
+            /** One row's keys and values of one KV head, transposed ({@code [headDim, slots]}), grown as the cache fills. */
+            private float[] keys = new float[0], values = new float[0];
+
+            Heads(int headDim, int slots) {
+                q = new float[headDim];
+                out = new float[headDim];
+                scores = new float[slots];
+            }
+
+            /** A heap array of at least {@code n} floats for a head's transposed keys. */
+            float[] keys(int n) {
+                return keys = atLeast(keys, n);
+            }
+
+            /** A heap array of at least {@code n} floats for a head's transposed values. */
+            float[] values(int n) {
+                return values = atLeast(values, n);
+            }
+        }
     }
 }

@@ -10,6 +10,8 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
@@ -33,16 +35,56 @@ public final class BlasLlama implements LanguageModel {
 
     /**
      * A matrix {@code [n, k]}: float32 rows that BLAS reads in place, or a 16-bit tensor as its file stores it, which
-     * products convert a block of rows at a time ({@link #halfMatmul}).
+     * products convert a block of rows at a time ({@link #halfMatmul}); with the Vector API, a float32 matrix's
+     * {@link PanelGemm} panels, made when first needed.
      */
-    private record Weight(FloatPointer rows, HalfTensor half, int n, int k) {
+    private record Weight(FloatPointer rows, HalfTensor half, int n, int k, Packing packing) {
+    }
+
+    /**
+     * A float32 weight's {@link PanelGemm} panels: packed the first time a product of more than {@value #GEMV_ROWS} rows
+     * needs them (a model used one row at a time never holds them), or never once the model's {@link #packBudget} is
+     * spent; such a weight stays with OpenBLAS.
+     */
+    private final class Packing {
+        private float[] panels;
+        private boolean refused;
+
+        /** The weight's panels, or null where the budget refused them. */
+        synchronized float[] panels(Weight w) {
+            if (panels == null && !refused) {
+                long length = PanelGemm.packedLength(w.n(), w.k());
+                refused = !reserve(length);
+                if (!refused) {
+                    panels = new float[(int) length];
+                    PanelGemm.pack(w.rows().asBuffer(), w.n(), w.k(), panels, new float[w.k()]);
+                }
+            }
+            return panels;
+        }
+    }
+
+    /**
+     * Floats of packed panels this model may still hold on the heap: by default a quarter of the JVM's maximum heap,
+     * so that a large float32 model falls back to OpenBLAS rather than running out of memory (16-bit weights are
+     * packed a block at a time, in the cache's scratch, and take none of it).
+     */
+    private long packBudget;
+
+    /** Takes {@code floats} from {@link #packBudget}, if there are that many left (and an array can hold them). */
+    private synchronized boolean reserve(long floats) {
+        if (floats > Math.min(packBudget, Integer.MAX_VALUE - 8)) {
+            return false;
+        }
+        packBudget -= floats;
+        return true;
     }
 
     private final LlamaConfig c;
     private final Weight embed, lmHead;
     private final int halfBlockFloats;
     private final Loops loops;
-    private final int simdPrefillHeadDim;
+    private final int simdHeadDim;
     private final float[] finalNorm, invFreq;
     private final Layer[] layers;
     private final List<INDArray> keepAlive = new ArrayList<>(); // the arrays the pointers point into
@@ -57,17 +99,19 @@ public final class BlasLlama implements LanguageModel {
 
     /** As {@link #BlasLlama(Checkpoint)}, with {@code loops} for the element-wise work and attention. */
     BlasLlama(Checkpoint checkpoint, Loops loops) {
-        this(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, loops, SIMD_PREFILL_HEAD_DIM);
+        this(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, loops, SIMD_HEAD_DIM, Runtime.getRuntime().maxMemory() / 4 / Float.BYTES);
     }
 
     /**
      * As {@link #BlasLlama(Checkpoint, Loops)}, converting 16-bit weights about {@code halfBlockFloats} floats at a
-     * time, and with prefills' attention on the Vector API below head size {@code simdPrefillHeadDim}.
+     * time, with attention on the Vector API below head size {@code simdHeadDim}, and up to {@code packFloats} floats of
+     * {@link PanelGemm} panels.
      */
-    BlasLlama(Checkpoint checkpoint, int halfBlockFloats, Loops loops, int simdPrefillHeadDim) {
+    BlasLlama(Checkpoint checkpoint, int halfBlockFloats, Loops loops, int simdHeadDim, long packFloats) {
         this.halfBlockFloats = halfBlockFloats;
+        this.packBudget = packFloats;
         this.loops = loops;
-        this.simdPrefillHeadDim = simdPrefillHeadDim;
+        this.simdHeadDim = simdHeadDim;
         Nd4jRuntime.configure();
         c = checkpoint.config();
         ModelWeights w = checkpoint.weights();
@@ -105,7 +149,8 @@ public final class BlasLlama implements LanguageModel {
     /** A matrix as {@link Weight}: a 16-bit tensor stays as stored, float32 is used in place. */
     private Weight weight(ModelWeights w, String name, long n, long k) {
         HalfTensor half = w.half(name, n, k);
-        return new Weight(half == null ? pointer(w.get(name, n, k)) : null, half, Math.toIntExact(n), Math.toIntExact(k));
+        return new Weight(half == null ? pointer(w.get(name, n, k)) : null, half, Math.toIntExact(n), Math.toIntExact(k),
+                half == null && loops.isSimd() ? new Packing() : null);
     }
 
     private static float[] floats(INDArray a) {
@@ -157,9 +202,10 @@ public final class BlasLlama implements LanguageModel {
         for (int r = 0; r < rows; r++) {
             rmsNorm(x, lastOnly ? r * time + time - 1 : r, xb, r, finalNorm, s.row);
         }
-        INDArray logits = Nd4j.createUninitialized(DataType.FLOAT,
-                lastOnly ? new long[]{batch, c.vocabSize()} : new long[]{batch, time, c.vocabSize()}, 'c');
-        matmul(s, s.xb, rows, lmHead, new FloatPointer(logits.data().addressPointer()), 0f); // in place
+        INDArray logits = lastOnly ? s.lastLogits(batch, c.vocabSize())
+                : Nd4j.createUninitialized(DataType.FLOAT, new long[]{batch, time, c.vocabSize()}, 'c');
+        long length = logits.length();
+        matmul(s, s.xb, rows, lmHead, new FloatPointer(logits.data().addressPointer()).capacity(length).limit(length), 0f); // in place
         return logits;
     }
 
@@ -169,6 +215,9 @@ public final class BlasLlama implements LanguageModel {
      * {@value #GEMV_ROWS} rows on, GEMM's reuse of each weight row wins.
      */
     private void matmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
+        if (loops.isSimd() && rows > GEMV_ROWS && rows <= PANEL_ROWS && panelMatmul(s, in, rows, w, out, beta)) {
+            return;
+        }
         if (w.half() != null) {
             halfMatmul(s, in, rows, w, out, beta);
         } else {
@@ -202,20 +251,70 @@ public final class BlasLlama implements LanguageModel {
         }
     }
 
+    /**
+     * {@link #matmul} with {@link PanelGemm} on heap copies of the input (zero rows up to whole tiles) and output;
+     * a 16-bit weight is converted and packed a block of whole panels at a time. False, with nothing done, for a
+     * float32 weight without panels.
+     */
+    private boolean panelMatmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
+        float[] panels = w.half() == null ? w.packing().panels(w) : null;
+        if (w.half() == null && panels == null) {
+            return false;
+        }
+        int n = w.n(), k = w.k(), padded = PanelGemm.paddedRows(rows), width = PanelGemm.panels(n) * PanelGemm.WIDTH;
+        float[] x = s.panelIn(padded * k), y = s.panelOut(padded * width);
+        in.asBuffer().get(0, x, 0, rows * k);
+        Arrays.fill(x, rows * k, padded * k, 0f);
+        if (panels != null) {
+            PanelGemm.multiply(x, padded, k, panels, n, y, width, 0);
+        } else {
+            int block = Math.max(1, s.blockFloats / (PanelGemm.WIDTH * k)) * PanelGemm.WIDTH;
+            for (int first = 0; first < n; first += block) {
+                int count = Math.min(block, n - first);
+                float[] converted = s.halfRows(count * k), packed = s.halfPanels((int) PanelGemm.packedLength(count, k));
+                loops.toFloats(w.half(), (long) first * k, count * k, converted, s.halfBits(count * k), 0);
+                for (int j = 0; j < count; j++) { // the padding columns of a last panel keep stale floats: their outputs are dropped
+                    PanelGemm.packRow(converted, j * k, j, k, packed);
+                }
+                PanelGemm.multiply(x, padded, k, packed, count, y, width, first);
+            }
+        }
+        FloatBuffer o = out.asBuffer();
+        for (int r = 0; r < rows; r++) {
+            if (beta == 0f) {
+                o.put(r * n, y, r * width, n);
+            } else { // the residual: out += product
+                o.get(r * n, s.row, 0, n);
+                for (int j = 0; j < n; j++) {
+                    s.row[j] = beta * s.row[j] + y[r * width + j];
+                }
+                o.put(r * n, s.row, 0, n);
+            }
+        }
+        return true;
+    }
+
     /** {@code view} (made over its buffer) pointed at element {@code offset}. */
     private static FloatPointer at(FloatPointer view, long offset) {
         return view.position(offset);
     }
 
     /**
-     * Head sizes from which a prefill's attention goes to BLAS even with the Vector API: measured here (8 × 256
-     * tokens), the Java scores and mixes were 1.4× OpenBLAS's GEMMs at head size 8 (stories260K, where a GEMM with
-     * k = 8 is mostly overhead), 0.8× at 64 (56M). Decoding (one query) takes the Java path at every size.
+     * Head sizes from which attention goes to BLAS even with the Vector API. Measured here: in a prefill (8 × 256
+     * tokens) the Java scores and mixes were 1.4× OpenBLAS's GEMMs at head size 8 (stories260K, where a GEMM with
+     * k = 8 is mostly overhead), 0.8× at 64 (56M); decoding the 56M model at batch 16, its attention took 10–11 ms a
+     * step in Java (copying each row's keys and values to the heap) and 4 ms with GEMVs on the cache in place.
      */
-    static final int SIMD_PREFILL_HEAD_DIM = 32;
+    static final int SIMD_HEAD_DIM = 32;
 
     /** Up to this many rows, a matmul is a GEMV per row. */
     static final int GEMV_ROWS = 3;
+
+    /**
+     * Up to this many rows, a matmul on the Vector API goes to {@link PanelGemm}; measured here, at 512 rows OpenBLAS's
+     * blocked GEMM on two cores was as fast, at thousands (prefills) faster.
+     */
+    static final int PANEL_ROWS = 256;
 
     /** {@code out[row] = x[row] / rms(x[row]) · gain}, through {@code tmp} (a heap row of at least d floats). */
     private void rmsNorm(FloatBuffer x, int row, FloatBuffer out, int outRow, float[] gain, float[] tmp) {
@@ -264,7 +363,7 @@ public final class BlasLlama implements LanguageModel {
                 }
             }
         }
-        if (loops.isSimd() && (time == 1 || c.headDim() < simdPrefillHeadDim)) {
+        if (loops.isSimd() && c.headDim() < simdHeadDim) {
             attendSimd(l, kc, s, batch, time);
         } else {
             attendBlas(l, kc, s, batch, time);
@@ -303,17 +402,36 @@ public final class BlasLlama implements LanguageModel {
     /**
      * Attention of every row and head over the cache into {@code s.att}, on the Vector API: a row's keys and values of
      * one KV head are copied to the heap once for its query heads and positions, and each query's scores and mix
-     * cover only the slots it may see (a causal prefill skips the half that BLAS would compute and mask).
+     * cover only the slots it may see (a causal prefill skips the half that BLAS would compute and mask). Rows are
+     * split between two threads when there is enough work: unlike OpenBLAS's products, which run on two threads
+     * of their own, these loops would otherwise leave a core idle (stories260K at batch 64: attention was half the
+     * step).
      */
     private void attendSimd(int l, BlasKvCache kc, BlasKvCache.Scratch s, int batch, int time) {
+        long work = (long) batch * time * kc.length() * c.numHeads() * c.headDim();
+        if (batch < 2 || work < PARALLEL_ATTENTION) {
+            attendSimd(l, kc, s, s.heads[0], 0, batch, time);
+            return;
+        }
+        int half = batch / 2;
+        ForkJoinTask<?> rest = ForkJoinPool.commonPool().submit(() -> attendSimd(l, kc, s, s.heads[1], half, batch, time));
+        attendSimd(l, kc, s, s.heads[0], 0, half, time);
+        rest.join();
+    }
+
+    /** Multiply-adds of a step's attention from which its rows are split between two threads. */
+    static final long PARALLEL_ATTENTION = 1L << 14;
+
+    /** {@link #attendSimd} for rows {@code [first, end)}, on the heap arrays {@code w}. */
+    private void attendSimd(int l, BlasKvCache kc, BlasKvCache.Scratch s, BlasKvCache.Scratch.Heads w, int first, int end, int time) {
         int h = c.numHeads(), kvh = c.numKvHeads(), hd = c.headDim(), rep = h / kvh, qd = h * hd;
         int slots = kc.length(), start = slots - time;
         float scale = (float) (1.0 / Math.sqrt(hd));
         FloatBuffer keys = kc.keys(l), values = kc.values(l), q = s.q.asBuffer(), att = s.att.asBuffer();
         // rows padded by a vector of zeros, so that scores and mixes run in whole vectors (no scalar tails)
         int stride = slots + SimdLoops.LANES;
-        float[] kt = s.keysHeap(hd * stride), vt = s.valuesHeap(hd * stride), row = s.row, qRow = s.qRow, out = s.outRow;
-        for (int b = 0; b < batch; b++) {
+        float[] kt = w.keys(hd * stride), vt = w.values(hd * stride), row = w.scores, qRow = w.q, out = w.out;
+        for (int b = first; b < end; b++) {
             for (int g = 0; g < kvh; g++) {
                 int block = kc.inLayer(b, g);
                 for (int i = 0; i < hd; i++) {

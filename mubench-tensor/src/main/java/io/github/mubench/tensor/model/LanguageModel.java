@@ -20,7 +20,8 @@ public interface LanguageModel {
      * @param tokens   {@code [B][T]} token ids (anything for padding slots)
      * @param valid    {@code [B][T]}: false marks left padding, which no token attends to
      * @param lastOnly whether to compute logits for the last position only (generation) or for all (scoring)
-     * @return logits {@code [B, T, V]}, or {@code [B, V]} when {@code lastOnly}
+     * @return logits {@code [B, T, V]}, or {@code [B, V]} when {@code lastOnly}; the latter may be one array that every
+     *         call on the same cache overwrites (as {@link BlasLlama}'s is): copy what must outlive the next call
      */
     INDArray forward(int[][] tokens, boolean[][] valid, KvCache cache, boolean lastOnly);
 

@@ -1,0 +1,88 @@
+package io.github.mubench.tensor.model;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@link PanelGemm} against products summed in double: widths that end inside a panel, depths of 1 and odd sizes,
+ * several tiles of rows, an output placed at a column offset inside a wider output (a 16-bit weight's block), and
+ * a product large enough to be split between two threads.
+ */
+class PanelGemmTest {
+    private static float[] random(int length, SplittableRandom random) {
+        float[] a = new float[length];
+        for (int i = 0; i < length; i++) {
+            a[i] = (float) random.nextDouble(-1, 1);
+        }
+        return a;
+    }
+
+    /** Checks {@code out[outAt..]} (stride ldOut) against {@code in · wᵀ} in double, to float rounding of k terms. */
+    private static void check(float[] in, int rows, float[] w, int n, int k, float[] out, int ldOut, int outAt) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < n; j++) {
+                double want = 0, scale = 0;
+                for (int i = 0; i < k; i++) {
+                    want += (double) in[r * k + i] * w[j * k + i];
+                    scale += Math.abs((double) in[r * k + i] * w[j * k + i]);
+                }
+                assertEquals(want, out[outAt + r * ldOut + j], 1e-6 * scale + 1e-30, "row " + r + ", column " + j + " of [" + n + ", " + k + "]");
+            }
+        }
+    }
+
+    @Test
+    void productsOfPackedMatricesEqualSumsInDouble() {
+        SplittableRandom random = new SplittableRandom(11);
+        int[][] shapes = {{1, 1}, {5, 3}, {37, 64}, {100, 173}, {2 * PanelGemm.WIDTH, 8}, {PanelGemm.WIDTH + 1, 1408}};
+        for (int[] shape : shapes) {
+            int n = shape[0], k = shape[1], width = PanelGemm.panels(n) * PanelGemm.WIDTH;
+            float[] w = random(n * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
+            PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels, new float[k]);
+            for (int rows : new int[]{PanelGemm.TILE_ROWS, 3 * PanelGemm.TILE_ROWS}) {
+                float[] in = random(rows * k, random), out = new float[rows * width];
+                PanelGemm.multiply(in, rows, k, panels, n, out, width, 0);
+                check(in, rows, w, n, k, out, width, 0);
+            }
+        }
+    }
+
+    @Test
+    void aBlockOfRowsWritesItsColumnsOfAWiderOutputAndNothingElse() {
+        SplittableRandom random = new SplittableRandom(12);
+        int n = 40, k = 24, rows = PanelGemm.TILE_ROWS, ldOut = 5 * PanelGemm.WIDTH, first = 2 * PanelGemm.WIDTH;
+        float[] w = random(n * k, random), in = random(rows * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
+        for (int j = 0; j < n; j++) {
+            PanelGemm.packRow(w, j * k, j, k, panels);
+        }
+        float[] out = new float[rows * ldOut];
+        Arrays.fill(out, 7f);
+        PanelGemm.multiply(in, rows, k, panels, n, out, ldOut, first);
+        check(in, rows, w, n, k, out, ldOut, first);
+        int written = PanelGemm.panels(n) * PanelGemm.WIDTH;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < ldOut; j++) {
+                if (j < first || j >= first + written) {
+                    assertEquals(7f, out[r * ldOut + j], "row " + r + ", column " + j + " is outside the block's panels");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aProductSplitBetweenTwoThreadsEqualsSumsInDouble() {
+        SplittableRandom random = new SplittableRandom(13);
+        int rows = 2 * PanelGemm.TILE_ROWS, n = 517, k = 512, width = PanelGemm.panels(n) * PanelGemm.WIDTH;
+        assertEquals(true, (long) rows * width * k >= PanelGemm.PARALLEL_MACS, "large enough to be split");
+        float[] w = random(n * k, random), in = random(rows * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
+        PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels, new float[k]);
+        float[] out = new float[rows * width];
+        PanelGemm.multiply(in, rows, k, panels, n, out, width, 0);
+        check(in, rows, w, n, k, out, width, 0);
+    }
+}
