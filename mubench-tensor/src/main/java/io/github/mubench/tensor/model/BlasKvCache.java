@@ -10,12 +10,15 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
 /**
- * {@link BlasLlama}'s cache: keys and values of every layer in one off-heap block each, laid out
- * {@code [layer][row][kvHead][headDim][slot]} (transposed) so that a row's keys of one head are a
- * {@code [headDim, capacity]} matrix for BLAS and a query's scores are {@code headDim} multiply-adds along contiguous
- * slots for the Vector API; plus the forward pass's scratch buffers, kept between steps (decoding allocates nothing).
+ * {@link BlasLlama}'s cache: keys and values laid out {@code [layer][row][kvHead][headDim][slot]} (transposed), so that a
+ * query's scores are {@code headDim} multiply-adds along contiguous slots for the Vector API and a row's keys of one
+ * head are a {@code [headDim, capacity]} matrix for BLAS; plus the forward pass's scratch buffers, kept between steps
+ * (decoding allocates nothing). Where the Vector API computes attention the cache is on the heap, one array per
+ * {@code (layer, row, kvHead)} whose rows end in a vector of zeros, read in place; otherwise it is off-heap, one block
+ * per layer, for BLAS.
  */
 final class BlasKvCache extends KvCache {
+    /** Off-heap keys and values (null on the heap). */
     final FloatPointer keys, values;
     final long layerStride, rowStride, headStride;
     private Scratch scratch;
@@ -25,13 +28,31 @@ final class BlasKvCache extends KvCache {
     /** One layer's keys and values as buffers (indexed by int: a whole cache may hold more than 2³¹ bytes). */
     private final FloatBuffer[] keyLayers, valueLayers;
 
-    /** A cache whose scratch converts 16-bit weights about {@code blockFloats} floats at a time. */
-    BlasKvCache(LlamaConfig c, int batch, int capacity, int blockFloats) {
-        super(batch, fitting(c, batch, capacity));
+    /** Heap keys and values, {@code [layer][row · kvHeads + kvHead]} of {@code [headDim, heapStride]} (null off-heap). */
+    private final float[][][] heapKeys, heapValues;
+    private final int kvHeads, heapStride;
+
+    /**
+     * A cache whose scratch converts 16-bit weights about {@code blockFloats} floats at a time, on the heap (for the
+     * Vector API's attention) or off it (for BLAS).
+     */
+    BlasKvCache(LlamaConfig c, int batch, int capacity, int blockFloats, boolean onHeap) {
+        super(batch, onHeap ? capacity : fitting(c, batch, capacity));
         this.blockFloats = blockFloats;
+        kvHeads = c.numKvHeads();
         headStride = (long) capacity * c.headDim();
         rowStride = headStride * c.numKvHeads();
         layerStride = rowStride * batch;
+        if (onHeap) {
+            heapStride = capacity + HEAP_PADDING;
+            heapKeys = new float[c.numLayers()][batch * kvHeads][c.headDim() * heapStride];
+            heapValues = new float[c.numLayers()][batch * kvHeads][c.headDim() * heapStride];
+            keys = values = null;
+            keyLayers = valueLayers = null;
+            return;
+        }
+        heapStride = 0;
+        heapKeys = heapValues = null;
         long size = layerStride * c.numLayers();
         keys = new FloatPointer(size);
         values = new FloatPointer(size);
@@ -41,6 +62,37 @@ final class BlasKvCache extends KvCache {
             keyLayers[l] = layer(keys, l);
             valueLayers[l] = layer(values, l);
         }
+    }
+
+    /**
+     * Zeros after each heap row of keys or values: one vector of the widest kind (2048 bits), so that scores and mixes
+     * run in whole vectors past the last slot.
+     */
+    static final int HEAP_PADDING = 64;
+
+    /** Floats a cache of {@code batch × capacity} tokens takes on the heap, keys and values together. */
+    static long heapFloats(LlamaConfig c, int batch, int capacity) {
+        return 2L * c.numLayers() * batch * c.numKvHeads() * c.headDim() * (capacity + (long) HEAP_PADDING);
+    }
+
+    /** Whether keys and values are on the heap ({@link #heapKeys}) rather than off it ({@link #keys(int)}). */
+    boolean onHeap() {
+        return heapKeys != null;
+    }
+
+    /** {@code (layer, row, kvHead)}'s keys on the heap, {@code [headDim, heapStride]}. */
+    float[] heapKeys(int layer, int row, int head) {
+        return heapKeys[layer][row * kvHeads + head];
+    }
+
+    /** {@code (layer, row, kvHead)}'s values on the heap, {@code [headDim, heapStride]}. */
+    float[] heapValues(int layer, int row, int head) {
+        return heapValues[layer][row * kvHeads + head];
+    }
+
+    /** Floats from one heap row of keys or values to the next: the capacity and {@link #HEAP_PADDING}. */
+    int heapStride() {
+        return heapStride;
     }
 
     /** Floats in one layer's keys at most: a buffer's bytes are counted in an int. */
@@ -60,7 +112,7 @@ final class BlasKvCache extends KvCache {
         return new FloatPointer(all).position(l * layerStride).limit((l + 1) * layerStride).asBuffer();
     }
 
-    /** Offset of {@code (layer, row, kvHead)}'s {@code [headDim, capacity]} block. */
+    /** Offset of {@code (layer, row, kvHead)}'s {@code [headDim, capacity]} block off the heap. */
     long offset(int layer, int row, int head) {
         return layer * layerStride + inLayer(row, head);
     }
@@ -140,8 +192,8 @@ final class BlasKvCache extends KvCache {
             heads = new Heads[]{new Heads(c.headDim(), longest), new Heads(c.headDim(), longest)};
             qAt = new FloatPointer(q);
             attAt = new FloatPointer(att);
-            keysAt = new FloatPointer(keys);
-            valuesAt = new FloatPointer(values);
+            keysAt = keys == null ? null : new FloatPointer(keys);
+            valuesAt = keys == null ? null : new FloatPointer(values);
             this.blockFloats = blockFloats;
             blockCapacity = Math.max(blockFloats, Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), (int) qd));
         }
@@ -195,7 +247,7 @@ final class BlasKvCache extends KvCache {
 
 
         /** {@code a}, or a new array at least twice as long when it is shorter than {@code n}. */
-        static float[] atLeast(float[] a, int n) {
+        private static float[] atLeast(float[] a, int n) {
             return a.length >= n ? a : new float[Math.max(n, 2 * a.length)];
         }
 
@@ -231,23 +283,11 @@ final class BlasKvCache extends KvCache {
             final float[] q, out;
             /** One query's scores, then probabilities, over the slots (and a vector of padding). */
             final float[] scores;
-            /** One row's keys and values of one KV head, transposed ({@code [headDim, slots]}), grown as the cache fills. */
-            private float[] keys = new float[0], values = new float[0];
 
             Heads(int headDim, int slots) {
                 q = new float[headDim];
                 out = new float[headDim];
                 scores = new float[slots];
-            }
-
-            /** A heap array of at least {@code n} floats for a head's transposed keys. */
-            float[] keys(int n) {
-                return keys = atLeast(keys, n);
-            }
-
-            /** A heap array of at least {@code n} floats for a head's transposed values. */
-            float[] values(int n) {
-                return values = atLeast(values, n);
             }
         }
     }

@@ -84,7 +84,7 @@ public final class BlasLlama implements LanguageModel {
     private final Weight embed, lmHead;
     private final int halfBlockFloats;
     private final Loops loops;
-    private final int simdHeadDim;
+    private final long heapCacheFloats;
     private final float[] finalNorm, invFreq;
     private final Layer[] layers;
     private final List<INDArray> keepAlive = new ArrayList<>(); // the arrays the pointers point into
@@ -99,19 +99,23 @@ public final class BlasLlama implements LanguageModel {
 
     /** As {@link #BlasLlama(Checkpoint)}, with {@code loops} for the element-wise work and attention. */
     BlasLlama(Checkpoint checkpoint, Loops loops) {
-        this(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, loops, SIMD_HEAD_DIM, Runtime.getRuntime().maxMemory() / 4 / Float.BYTES);
+        this(checkpoint, BlasKvCache.Scratch.BLOCK_FLOATS, loops, QUARTER_HEAP_FLOATS, QUARTER_HEAP_FLOATS);
     }
+
+    /** Floats in a quarter of the JVM's maximum heap: the default for packed weights, and for a KV cache. */
+    private static final long QUARTER_HEAP_FLOATS = Runtime.getRuntime().maxMemory() / 4 / Float.BYTES;
 
     /**
      * As {@link #BlasLlama(Checkpoint, Loops)}, converting 16-bit weights about {@code halfBlockFloats} floats at a
-     * time, with attention on the Vector API below head size {@code simdHeadDim}, and up to {@code packFloats} floats of
+     * time, with Vector API loops' caches on the heap up to {@code heapCacheFloats} floats each (attention on the Vector
+     * API; a larger cache goes off-heap, attention to BLAS), and up to {@code packFloats} floats of
      * {@link PanelGemm} panels.
      */
-    BlasLlama(Checkpoint checkpoint, int halfBlockFloats, Loops loops, int simdHeadDim, long packFloats) {
+    BlasLlama(Checkpoint checkpoint, int halfBlockFloats, Loops loops, long heapCacheFloats, long packFloats) {
         this.halfBlockFloats = halfBlockFloats;
         this.packBudget = packFloats;
         this.loops = loops;
-        this.simdHeadDim = simdHeadDim;
+        this.heapCacheFloats = heapCacheFloats;
         Nd4jRuntime.configure();
         c = checkpoint.config();
         ModelWeights w = checkpoint.weights();
@@ -169,7 +173,8 @@ public final class BlasLlama implements LanguageModel {
 
     @Override
     public KvCache newCache(int batch, int capacity) {
-        return new BlasKvCache(c, batch, capacity, halfBlockFloats);
+        boolean onHeap = loops.isSimd() && BlasKvCache.heapFloats(c, batch, capacity) <= heapCacheFloats;
+        return new BlasKvCache(c, batch, capacity, halfBlockFloats, onHeap);
     }
 
     @Override
@@ -299,14 +304,6 @@ public final class BlasLlama implements LanguageModel {
         return view.position(offset);
     }
 
-    /**
-     * Head sizes from which attention goes to BLAS even with the Vector API. Measured here: in a prefill (8 × 256
-     * tokens) the Java scores and mixes were 1.4× OpenBLAS's GEMMs at head size 8 (stories260K, where a GEMM with
-     * k = 8 is mostly overhead), 0.8× at 64 (56M); decoding the 56M model at batch 16, its attention took 10–11 ms a
-     * step in Java (copying each row's keys and values to the heap) and 4 ms with GEMVs on the cache in place.
-     */
-    static final int SIMD_HEAD_DIM = 32;
-
     /** Up to this many rows, a matmul is a GEMV per row. */
     static final int GEMV_ROWS = 3;
 
@@ -348,22 +345,30 @@ public final class BlasLlama implements LanguageModel {
             addBias(k, n, layer.bk());
             addBias(v, n, layer.bv());
         }
-        FloatBuffer keys = kc.keys(l), values = kc.values(l);
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < time; t++) {
                 int r = b * time + t, pos = positions[b][t];
                 rope(q, r * qd, h, pos);
                 rope(k, r * kvd, kvh, pos);
-                for (int g = 0; g < kvh; g++) {
-                    int block = kc.inLayer(b, g) + start + t, from = r * kvd + g * hd, capacity = kc.capacity();
-                    for (int i = 0; i < hd; i++) { // transposed: element i of the slot's key is in row i of the block
-                        keys.put(block + i * capacity, k.get(from + i));
-                        values.put(block + i * capacity, v.get(from + i));
+                for (int g = 0; g < kvh; g++) { // transposed: element i of the slot's key is in row i of its block
+                    int from = r * kvd + g * hd, slot = start + t;
+                    if (kc.onHeap()) {
+                        float[] keys = kc.heapKeys(l, b, g), values = kc.heapValues(l, b, g);
+                        for (int i = 0, at = slot; i < hd; i++, at += kc.heapStride()) {
+                            keys[at] = k.get(from + i);
+                            values[at] = v.get(from + i);
+                        }
+                    } else {
+                        FloatBuffer keys = kc.keys(l), values = kc.values(l);
+                        for (int i = 0, at = kc.inLayer(b, g) + slot; i < hd; i++, at += kc.capacity()) {
+                            keys.put(at, k.get(from + i));
+                            values.put(at, v.get(from + i));
+                        }
                     }
                 }
             }
         }
-        if (loops.isSimd() && c.headDim() < simdHeadDim) {
+        if (kc.onHeap()) {
             attendSimd(l, kc, s, batch, time);
         } else {
             attendBlas(l, kc, s, batch, time);
@@ -400,12 +405,11 @@ public final class BlasLlama implements LanguageModel {
     }
 
     /**
-     * Attention of every row and head over the cache into {@code s.att}, on the Vector API: a row's keys and values of
-     * one KV head are copied to the heap once for its query heads and positions, and each query's scores and mix
-     * cover only the slots it may see (a causal prefill skips the half that BLAS would compute and mask). Rows are
-     * split between two threads when there is enough work: unlike OpenBLAS's products, which run on two threads
-     * of their own, these loops would otherwise leave a core idle (stories260K at batch 64: attention was half the
-     * step).
+     * Attention of every row and head over the heap cache into {@code s.att}, on the Vector API: each query's scores
+     * and mix read its KV head's keys and values in place and cover only the slots it may see (a causal prefill skips
+     * the half that BLAS would compute and mask). Rows are split between two threads when there is enough work:
+     * unlike OpenBLAS's products, which run on two threads of their own, these loops would otherwise leave a core
+     * idle.
      */
     private void attendSimd(int l, BlasKvCache kc, BlasKvCache.Scratch s, int batch, int time) {
         long work = (long) batch * time * kc.length() * c.numHeads() * c.headDim();
@@ -425,31 +429,23 @@ public final class BlasLlama implements LanguageModel {
     /** {@link #attendSimd} for rows {@code [first, end)}, on the heap arrays {@code w}. */
     private void attendSimd(int l, BlasKvCache kc, BlasKvCache.Scratch s, BlasKvCache.Scratch.Heads w, int first, int end, int time) {
         int h = c.numHeads(), kvh = c.numKvHeads(), hd = c.headDim(), rep = h / kvh, qd = h * hd;
-        int slots = kc.length(), start = slots - time;
+        int slots = kc.length(), start = slots - time, stride = kc.heapStride();
         float scale = (float) (1.0 / Math.sqrt(hd));
-        FloatBuffer keys = kc.keys(l), values = kc.values(l), q = s.q.asBuffer(), att = s.att.asBuffer();
-        // rows padded by a vector of zeros, so that scores and mixes run in whole vectors (no scalar tails)
-        int stride = slots + SimdLoops.LANES;
-        float[] kt = w.keys(hd * stride), vt = w.values(hd * stride), row = w.scores, qRow = w.q, out = w.out;
+        FloatBuffer q = s.q.asBuffer(), att = s.att.asBuffer();
+        float[] row = w.scores, qRow = w.q, out = w.out;
         for (int b = first; b < end; b++) {
             for (int g = 0; g < kvh; g++) {
-                int block = kc.inLayer(b, g);
-                for (int i = 0; i < hd; i++) {
-                    keys.get(block + i * kc.capacity(), kt, i * stride, slots);
-                    values.get(block + i * kc.capacity(), vt, i * stride, slots);
-                    Arrays.fill(kt, i * stride + slots, (i + 1) * stride, 0f);
-                    Arrays.fill(vt, i * stride + slots, (i + 1) * stride, 0f);
-                }
+                float[] keys = kc.heapKeys(l, b, g), values = kc.heapValues(l, b, g);
                 for (int head = g * rep; head < (g + 1) * rep; head++) {
                     for (int t = 0; t < time; t++) {
                         int at = (b * time + t) * qd + head * hd;
                         long visible = visible(kc, b, start + t, slots);
                         int from = visible == NOTHING ? 0 : (int) (visible >>> 32), to = visible == NOTHING ? slots : (int) visible;
                         q.get(at, qRow, 0, hd);
-                        SimdLoops.scores(kt, stride, qRow, hd, scale, row, from, to);
+                        SimdLoops.scores(keys, stride, qRow, hd, scale, row, from, to);
                         softmaxRow(row, slots, kc, b, visible);
-                        Arrays.fill(row, slots, stride, 0f); // the padding the mix reads
-                        SimdLoops.mix(vt, stride, row, from, to, hd, out);
+                        Arrays.fill(row, slots, slots + SimdLoops.LANES, 0f); // the padding the mix reads
+                        SimdLoops.mix(values, stride, row, from, to, hd, out);
                         att.put(at, out, 0, hd);
                     }
                 }

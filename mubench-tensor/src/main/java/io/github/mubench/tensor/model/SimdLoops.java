@@ -71,7 +71,24 @@ final class SimdLoops {
      * need that padding.
      */
     static void scores(float[] kt, int stride, float[] q, int hd, float scale, float[] scores, int from, int to) {
-        for (int j = from; j < to; j += LANES) {
+        int j = from;
+        // four vectors of slots at a time: four independent chains of multiply-adds (one would wait on each add), and
+        // each key row read 4 vectors at a stretch
+        for (; j + 3 * LANES < to; j += 4 * LANES) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0, at = j; i < hd; i++, at += stride) {
+                FloatVector qi = FloatVector.broadcast(F, q[i]);
+                a0 = FloatVector.fromArray(F, kt, at).fma(qi, a0);
+                a1 = FloatVector.fromArray(F, kt, at + LANES).fma(qi, a1);
+                a2 = FloatVector.fromArray(F, kt, at + 2 * LANES).fma(qi, a2);
+                a3 = FloatVector.fromArray(F, kt, at + 3 * LANES).fma(qi, a3);
+            }
+            a0.mul(scale).intoArray(scores, j);
+            a1.mul(scale).intoArray(scores, j + LANES);
+            a2.mul(scale).intoArray(scores, j + 2 * LANES);
+            a3.mul(scale).intoArray(scores, j + 3 * LANES);
+        }
+        for (; j < to; j += LANES) {
             FloatVector acc = FloatVector.zero(F);
             for (int i = 0; i < hd; i++) {
                 acc = FloatVector.fromArray(F, kt, i * stride + j).fma(FloatVector.broadcast(F, q[i]), acc);
@@ -86,7 +103,23 @@ final class SimdLoops {
      * {@link #LANES} − 1 slots past {@code to}.
      */
     static void mix(float[] vt, int stride, float[] p, int from, int to, int hd, float[] out) {
-        for (int i = 0; i < hd; i++) {
+        int i = 0;
+        for (; i + 4 <= hd; i += 4) { // four rows at a time: four independent chains, each probability vector read once
+            int b0 = i * stride, b1 = b0 + stride, b2 = b1 + stride, b3 = b2 + stride;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int j = from; j < to; j += LANES) {
+                FloatVector pj = FloatVector.fromArray(F, p, j);
+                a0 = FloatVector.fromArray(F, vt, b0 + j).fma(pj, a0);
+                a1 = FloatVector.fromArray(F, vt, b1 + j).fma(pj, a1);
+                a2 = FloatVector.fromArray(F, vt, b2 + j).fma(pj, a2);
+                a3 = FloatVector.fromArray(F, vt, b3 + j).fma(pj, a3);
+            }
+            out[i] = a0.reduceLanes(VectorOperators.ADD);
+            out[i + 1] = a1.reduceLanes(VectorOperators.ADD);
+            out[i + 2] = a2.reduceLanes(VectorOperators.ADD);
+            out[i + 3] = a3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < hd; i++) {
             int base = i * stride;
             FloatVector acc = FloatVector.zero(F);
             for (int j = from; j < to; j += LANES) {

@@ -39,7 +39,7 @@ class HalfWeightsTest {
         Path folder = halfCopy(f, dtype);
         Checkpoint stored = HfCheckpoint.load(folder);
         // blocks of a few rows: many per matrix, the last one short
-        BlasLlama blas = new BlasLlama(stored, 100, loops.equals("vector") ? Loops.simd() : Loops.SCALAR, BlasLlama.SIMD_HEAD_DIM, Long.MAX_VALUE);
+        BlasLlama blas = new BlasLlama(stored, 100, loops.equals("vector") ? Loops.simd() : Loops.SCALAR, Long.MAX_VALUE, Long.MAX_VALUE);
         String q = TensorNames.weight(TensorNames.layer(0, TensorNames.Q_PROJ));
         LlamaConfig c = stored.config();
         assertNotNull(stored.weights().half(q, (long) c.numHeads() * c.headDim(), c.hiddenSize()),

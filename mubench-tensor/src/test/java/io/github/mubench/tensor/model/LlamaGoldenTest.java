@@ -15,12 +15,12 @@ class LlamaGoldenTest {
     private static final double TOL = 1e-4;
 
     /**
-     * Every fixture architecture on every inference implementation ({@link Kernels}' names), {@code vector-gemm}: the
-     * Vector API path with attention on BLAS, as real models' wider heads take it (the fixtures' heads are 8 wide), and
+     * Every fixture architecture on every inference implementation ({@link Kernels}' names), {@code vector-offheap}:
+     * the Vector API path with a cache too large for its heap budget, off-heap, so attention on BLAS, and
      * {@code vector-unpacked}: the Vector API path with no heap for packed weights, whose products stay with BLAS.
      */
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
-        return Fixture.all().stream().flatMap(name -> java.util.stream.Stream.of("nd4j", "blas", "vector", "vector-gemm", "vector-unpacked")
+        return Fixture.all().stream().flatMap(name -> java.util.stream.Stream.of("nd4j", "blas", "vector", "vector-offheap", "vector-unpacked")
                 .map(kernel -> org.junit.jupiter.params.provider.Arguments.of(name, kernel)));
     }
 
@@ -28,8 +28,8 @@ class LlamaGoldenTest {
         return switch (kernel) {
             case "blas" -> new BlasLlama(c, Loops.SCALAR);
             case "vector" -> new BlasLlama(c, Loops.simd());
-            case "vector-gemm" -> new BlasLlama(c, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd(), 0, Long.MAX_VALUE);
-            case "vector-unpacked" -> new BlasLlama(c, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd(), BlasLlama.SIMD_HEAD_DIM, 0);
+            case "vector-offheap" -> new BlasLlama(c, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd(), 0, Long.MAX_VALUE);
+            case "vector-unpacked" -> new BlasLlama(c, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd(), Long.MAX_VALUE, 0);
             default -> new Llama(c);
         };
     }

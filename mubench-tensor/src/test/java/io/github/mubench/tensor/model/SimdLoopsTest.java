@@ -97,7 +97,7 @@ class SimdLoopsTest {
     void attentionScoresAndMixesEqualDoubleSums() {
         SplittableRandom random = new SplittableRandom(11);
         for (int hd : new int[]{8, 64, 5}) {
-            int slots = 77, stride = slots + SimdLoops.LANES;
+            int slots = 150, stride = slots + SimdLoops.LANES;
             float[] kt = new float[hd * stride], vt = new float[hd * stride], q = new float[hd];
             for (int i = 0; i < hd; i++) {
                 q[i] = (float) random.nextDouble(-1, 1);
@@ -106,7 +106,7 @@ class SimdLoopsTest {
                     vt[i * stride + j] = (float) random.nextDouble(-1, 1);
                 }
             }
-            for (int[] range : new int[][]{{0, slots}, {3, 40}, {10, 11}, {5, 5}}) {
+            for (int[] range : new int[][]{{0, slots}, {17, slots}, {3, 40}, {10, 11}, {5, 5}}) {
                 int from = range[0], to = range[1];
                 float[] scores = new float[stride], out = new float[hd], p = new float[stride];
                 for (int j = from; j < to; j++) {
