@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * Inference speed of one model shape, as JSON lines: greedy decoding at batch 1 (ms/token) and larger batches (ms/step, tok/s),
- * prefill (tokens/s) and scoring-shaped forward passes; with {@code --export FILE} the same random weights are
+ * prefill (tokens/s) and scoring-shaped forward passes, after an unreported warm-up pass of
+ * {@value #WARM_UP_TOKENS} new tokens at each batch size; with {@code --export FILE} the same random weights are
  * first written in llama2.c's format for the peer run. The kernel is the process's ({@code -Dmubench.cpu.kernels}).
  * <p>
  * Usage: {@code DecodeHarness SHAPE [new_tokens=256] [repeats=3] [--batches 1,16] [--export FILE]}; SHAPE is
@@ -52,12 +53,12 @@ public final class DecodeHarness {
                 + "\"weight_mib\":%.0f}%n", shape, kernel, Roofline.gemmGflops(2048), Roofline.readGBps(1024), 4.0 * matmulParams / (1 << 20));
         int flag = Arrays.asList(args).indexOf("--batches");
         int[] batches = flag < 0 ? new int[]{1, 16} : Arrays.stream(args[flag + 1].split(",")).mapToInt(Integer::parseInt).toArray();
+        for (int batch : batches) { // warm-up, not reported: the JIT compiles the Vector API code in the first second
+            gen.generateIds(prompts(batch, c), GenerationConfig.greedy(WARM_UP_TOKENS).withStopAtEos(false));
+        }
         for (int r = 0; r < repeats; r++) {
             for (int batch : batches) {
-                List<int[]> prompts = new ArrayList<>();
-                for (int i = 0; i < batch; i++) {
-                    prompts.add(batch == 1 ? new int[]{1} : new int[]{1, 2 + i % (c.vocabSize() - 2)});
-                }
+                List<int[]> prompts = prompts(batch, c);
                 double time = seconds(() -> gen.generateIds(prompts, greedy));
                 System.out.printf("{\"event\":\"decode\",\"shape\":\"%s\",\"kernel\":\"%s\",\"params\":%d,\"batch\":%d,"
                                 + "\"ms_per_step\":%.3f,\"ms_per_token\":%.3f,\"tokens_per_s\":%.1f,\"gflops\":%.1f,\"rss_mib\":%.0f}%n",
@@ -81,6 +82,18 @@ public final class DecodeHarness {
                     + "\"gflops\":%.1f}%n", shape, kernel, len, 8 * len / prefill, 8.0 * len * 2 * matmulParams / prefill / 1e9);
             System.gc();
         }
+    }
+
+    /** New tokens per row of the unreported warm-up pass at each batch size. */
+    static final int WARM_UP_TOKENS = 32;
+
+    /** {@code batch} prompts: one token at batch 1, else two, the second differing between rows. */
+    private static List<int[]> prompts(int batch, LlamaConfig c) {
+        List<int[]> prompts = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            prompts.add(batch == 1 ? new int[]{1} : new int[]{1, 2 + i % (c.vocabSize() - 2)});
+        }
+        return prompts;
     }
 
     /** A llama2.c {@code tokenizer.bin} of {@code vocab} placeholder pieces: run.c needs one entry per id to print. */
