@@ -198,9 +198,8 @@ final class BlasKvCache extends KvCache {
             blockCapacity = Math.max(blockFloats, Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), (int) qd));
         }
 
-        /** Heap copies of a {@link PanelGemm} product's input and output, and of a 16-bit weight's block of rows. */
-        private float[] panelIn = new float[0], panelOut = new float[0], halfRows = new float[0], halfPanels = new float[0];
-        private short[] halfBits = new short[0];
+        /** Heap copies of a {@link PanelGemm} product's input and output. */
+        private float[] panelIn = new float[0], panelOut = new float[0];
 
         /** A heap array of at least {@code n} floats for a {@link PanelGemm} product's input rows. */
         float[] panelIn(int n) {
@@ -210,24 +209,6 @@ final class BlasKvCache extends KvCache {
         /** A heap array of at least {@code n} floats for a {@link PanelGemm} product's output rows. */
         float[] panelOut(int n) {
             return panelOut = atLeast(panelOut, n);
-        }
-
-        /** A heap array of at least {@code n} floats for a block of a 16-bit weight's rows, converted. */
-        float[] halfRows(int n) {
-            return halfRows = atLeast(halfRows, n);
-        }
-
-        /** A heap array of at least {@code n} floats for a block of a 16-bit weight's rows, packed in panels. */
-        float[] halfPanels(int n) {
-            return halfPanels = atLeast(halfPanels, n);
-        }
-
-        /** A heap array of at least {@code n} shorts for a block of a 16-bit weight's raw bits. */
-        short[] halfBits(int n) {
-            if (halfBits.length < n) {
-                halfBits = new short[Math.max(n, 2 * halfBits.length)];
-            }
-            return halfBits;
         }
 
         /** The last-position logits {@code [batch, vocab]} a decoding step returns, made once per scratch. */

@@ -36,7 +36,7 @@ public final class BlasLlama implements LanguageModel {
     /**
      * A matrix {@code [n, k]}: float32 rows that BLAS reads in place, or a 16-bit tensor as its file stores it, which
      * products convert a block of rows at a time ({@link #halfMatmul}); with the Vector API, a float32 matrix's
-     * {@link PanelGemm} panels, made when first needed.
+     * {@link PanelGemm} panels, made when first needed (null for 16-bit and without the Vector API).
      */
     private record Weight(FloatPointer rows, HalfTensor half, int n, int k, Packing packing) {
     }
@@ -66,8 +66,7 @@ public final class BlasLlama implements LanguageModel {
 
     /**
      * Floats of packed panels this model may still hold on the heap: by default a quarter of the JVM's maximum heap,
-     * so that a large float32 model falls back to OpenBLAS rather than running out of memory (16-bit weights are
-     * packed a block at a time, in the cache's scratch, and take none of it).
+     * so that a large float32 model falls back to OpenBLAS rather than running out of memory.
      */
     private long packBudget;
 
@@ -257,33 +256,21 @@ public final class BlasLlama implements LanguageModel {
     }
 
     /**
-     * {@link #matmul} with {@link PanelGemm} on heap copies of the input (zero rows up to whole tiles) and output;
-     * a 16-bit weight is converted and packed a block of whole panels at a time. False, with nothing done, for a
-     * float32 weight without panels.
+     * {@link #matmul} with {@link PanelGemm} on heap copies of the input (zero rows up to whole tiles) and output. False,
+     * with nothing done, for a weight without panels: 16-bit (packing each converted block in Java, on one thread,
+     * made a 126M BF16 step at batch 16 slower than OpenBLAS on the block: 154–178 against 107–165 ms) or refused by
+     * the budget.
      */
     private boolean panelMatmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
-        float[] panels = w.half() == null ? w.packing().panels(w) : null;
-        if (w.half() == null && panels == null) {
+        float[] panels = w.packing() == null ? null : w.packing().panels(w);
+        if (panels == null) {
             return false;
         }
         int n = w.n(), k = w.k(), padded = PanelGemm.paddedRows(rows), width = PanelGemm.panels(n) * PanelGemm.WIDTH;
         float[] x = s.panelIn(padded * k), y = s.panelOut(padded * width);
         in.asBuffer().get(0, x, 0, rows * k);
         Arrays.fill(x, rows * k, padded * k, 0f);
-        if (panels != null) {
-            PanelGemm.multiply(x, padded, k, panels, n, y, width, 0);
-        } else {
-            int block = Math.max(1, s.blockFloats / (PanelGemm.WIDTH * k)) * PanelGemm.WIDTH;
-            for (int first = 0; first < n; first += block) {
-                int count = Math.min(block, n - first);
-                float[] converted = s.halfRows(count * k), packed = s.halfPanels((int) PanelGemm.packedLength(count, k));
-                loops.toFloats(w.half(), (long) first * k, count * k, converted, s.halfBits(count * k), 0);
-                for (int j = 0; j < count; j++) { // the padding columns of a last panel keep stale floats: their outputs are dropped
-                    PanelGemm.packRow(converted, j * k, j, k, packed);
-                }
-                PanelGemm.multiply(x, padded, k, packed, count, y, width, first);
-            }
-        }
+        PanelGemm.multiply(x, padded, k, panels, n, y, width);
         FloatBuffer o = out.asBuffer();
         for (int r = 0; r < rows; r++) {
             if (beta == 0f) {

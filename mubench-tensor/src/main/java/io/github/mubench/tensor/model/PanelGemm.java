@@ -51,7 +51,7 @@ final class PanelGemm {
     }
 
     /** Row {@code j} of a matrix (its k floats at {@code row[at..)}) into its place in {@code panels}. */
-    static void packRow(float[] row, int at, int j, int k, float[] panels) {
+    private static void packRow(float[] row, int at, int j, int k, float[] panels) {
         int base = (j / WIDTH) * WIDTH * k + j % WIDTH;
         for (int i = 0; i < k; i++) {
             panels[base + i * WIDTH] = row[at + i];
@@ -64,33 +64,33 @@ final class PanelGemm {
     }
 
     /**
-     * {@code out[outAt..] [rows, panels(n)·WIDTH] = in [rows, k] · Wᵀ} for {@code W [n, k]} packed in {@code panels}:
+     * {@code out [rows, panels(n)·WIDTH] = in [rows, k] · Wᵀ} for {@code W [n, k]} packed in {@code panels}:
      * every column of every panel, padding included, with row stride {@code ldOut}; {@code rows} a multiple of
      * {@link #TILE_ROWS} (pad the input with zero rows). On two threads when the product is large.
      */
-    static void multiply(float[] in, int rows, int k, float[] panels, int n, float[] out, int ldOut, int outAt) {
+    static void multiply(float[] in, int rows, int k, float[] panels, int n, float[] out, int ldOut) {
         int count = panels(n);
         if ((long) rows * count * WIDTH * k < PARALLEL_MACS || count < 2) {
-            multiply(in, rows, k, panels, out, ldOut, outAt, 0, count);
+            multiply(in, rows, k, panels, out, ldOut, 0, count);
             return;
         }
         int half = count / 2;
-        ForkJoinTask<?> rest = ForkJoinPool.commonPool().submit(() -> multiply(in, rows, k, panels, out, ldOut, outAt, half, count));
-        multiply(in, rows, k, panels, out, ldOut, outAt, 0, half);
+        ForkJoinTask<?> rest = ForkJoinPool.commonPool().submit(() -> multiply(in, rows, k, panels, out, ldOut, half, count));
+        multiply(in, rows, k, panels, out, ldOut, 0, half);
         rest.join();
     }
 
     /** {@link #multiply} over panels {@code [first, end)} on this thread. */
-    private static void multiply(float[] in, int rows, int k, float[] panels, float[] out, int ldOut, int outAt, int first, int end) {
+    private static void multiply(float[] in, int rows, int k, float[] panels, float[] out, int ldOut, int first, int end) {
         for (int p = first; p < end; p++) {
             for (int m = 0; m < rows; m += TILE_ROWS) {
-                tile(in, m, k, panels, p, out, ldOut, outAt);
+                tile(in, m, k, panels, p, out, ldOut);
             }
         }
     }
 
     /** Rows {@code [m, m + 8)} of panel {@code p}: 16 vectors of sums, one weight pair and one broadcast per step. */
-    private static void tile(float[] in, int m, int k, float[] panels, int p, float[] out, int ldOut, int outAt) {
+    private static void tile(float[] in, int m, int k, float[] panels, int p, float[] out, int ldOut) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0,
                 a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
         int x0 = m * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k, x6 = x5 + k, x7 = x6 + k;
@@ -122,7 +122,7 @@ final class PanelGemm {
             a7 = lo.fma(x, a7);
             b7 = hi.fma(x, b7);
         }
-        int o = outAt + m * ldOut + p * WIDTH;
+        int o = m * ldOut + p * WIDTH;
         store(a0, b0, out, o);
         store(a1, b1, out, o += ldOut);
         store(a2, b2, out, o += ldOut);

@@ -3,15 +3,13 @@ package io.github.mubench.tensor.model;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link PanelGemm} against products summed in double: widths that end inside a panel, depths of 1 and odd sizes,
- * several tiles of rows, an output placed at a column offset inside a wider output (a 16-bit weight's block), and
- * a product large enough to be split between two threads.
+ * several tiles of rows, and a product large enough to be split between two threads.
  */
 class PanelGemmTest {
     private static float[] random(int length, SplittableRandom random) {
@@ -22,8 +20,8 @@ class PanelGemmTest {
         return a;
     }
 
-    /** Checks {@code out[outAt..]} (stride ldOut) against {@code in · wᵀ} in double, to float rounding of k terms. */
-    private static void check(float[] in, int rows, float[] w, int n, int k, float[] out, int ldOut, int outAt) {
+    /** Checks {@code out} (stride ldOut) against {@code in · wᵀ} in double, to float rounding of k terms. */
+    private static void check(float[] in, int rows, float[] w, int n, int k, float[] out, int ldOut) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < n; j++) {
                 double want = 0, scale = 0;
@@ -31,7 +29,7 @@ class PanelGemmTest {
                     want += (double) in[r * k + i] * w[j * k + i];
                     scale += Math.abs((double) in[r * k + i] * w[j * k + i]);
                 }
-                assertEquals(want, out[outAt + r * ldOut + j], 1e-6 * scale + 1e-30, "row " + r + ", column " + j + " of [" + n + ", " + k + "]");
+                assertEquals(want, out[r * ldOut + j], 1e-6 * scale + 1e-30, "row " + r + ", column " + j + " of [" + n + ", " + k + "]");
             }
         }
     }
@@ -46,30 +44,8 @@ class PanelGemmTest {
             PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels, new float[k]);
             for (int rows : new int[]{PanelGemm.TILE_ROWS, 3 * PanelGemm.TILE_ROWS}) {
                 float[] in = random(rows * k, random), out = new float[rows * width];
-                PanelGemm.multiply(in, rows, k, panels, n, out, width, 0);
-                check(in, rows, w, n, k, out, width, 0);
-            }
-        }
-    }
-
-    @Test
-    void aBlockOfRowsWritesItsColumnsOfAWiderOutputAndNothingElse() {
-        SplittableRandom random = new SplittableRandom(12);
-        int n = 40, k = 24, rows = PanelGemm.TILE_ROWS, ldOut = 5 * PanelGemm.WIDTH, first = 2 * PanelGemm.WIDTH;
-        float[] w = random(n * k, random), in = random(rows * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
-        for (int j = 0; j < n; j++) {
-            PanelGemm.packRow(w, j * k, j, k, panels);
-        }
-        float[] out = new float[rows * ldOut];
-        Arrays.fill(out, 7f);
-        PanelGemm.multiply(in, rows, k, panels, n, out, ldOut, first);
-        check(in, rows, w, n, k, out, ldOut, first);
-        int written = PanelGemm.panels(n) * PanelGemm.WIDTH;
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < ldOut; j++) {
-                if (j < first || j >= first + written) {
-                    assertEquals(7f, out[r * ldOut + j], "row " + r + ", column " + j + " is outside the block's panels");
-                }
+                PanelGemm.multiply(in, rows, k, panels, n, out, width);
+                check(in, rows, w, n, k, out, width);
             }
         }
     }
@@ -82,7 +58,7 @@ class PanelGemmTest {
         float[] w = random(n * k, random), in = random(rows * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
         PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels, new float[k]);
         float[] out = new float[rows * width];
-        PanelGemm.multiply(in, rows, k, panels, n, out, width, 0);
-        check(in, rows, w, n, k, out, width, 0);
+        PanelGemm.multiply(in, rows, k, panels, n, out, width);
+        check(in, rows, w, n, k, out, width);
     }
 }
