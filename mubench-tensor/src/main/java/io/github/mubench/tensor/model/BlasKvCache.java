@@ -144,7 +144,9 @@ final class BlasKvCache extends KvCache {
     /** One forward pass's activations, off-heap so that BLAS reads and writes them in place. */
     static final class Scratch {
         final int rows, time;
-        final FloatPointer x, xb, q, k, v, att, gate, up, scores;
+        final FloatPointer x, xb, q, k, v, att, gate, up;
+        /** Attention scores of the BLAS path, {@code [time, slots]} (null where the cache is on the heap). */
+        final FloatPointer scores;
         /**
          * Two heap rows, long enough for any row (scores, hidden state, FFN): the element-wise loops run on heap
          * copies, several times faster than the same loops over direct buffers.
@@ -184,7 +186,7 @@ final class BlasKvCache extends KvCache {
             att = new FloatPointer(rows * qd);
             gate = new FloatPointer(rows * (long) c.intermediateSize());
             up = new FloatPointer(rows * (long) c.intermediateSize());
-            scores = new FloatPointer((long) time * slots);
+            scores = keys == null ? null : new FloatPointer((long) time * slots);
             // a score row's padding for whole vectors (SimdLoops.scores): at most 64 floats, a 2048-bit vector
             int longest = Math.max(slots + 64, Math.max(c.hiddenSize(), c.intermediateSize()));
             row = new float[longest];

@@ -21,7 +21,9 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
 
 /**
  * The Llama-family decoder for inference on the CPU, computed with direct OpenBLAS calls on the weights in place
- * (memory-mapped or not) and plain loops for the small ops, on buffers kept in the cache between steps. Eager ND4J
+ * (memory-mapped or not) and plain loops for the small ops, on buffers kept in the cache between steps; with the
+ * Vector API ({@link Loops#isSimd()}), products of a few to a few hundred rows run on {@link PanelGemm} over a packed
+ * copy of each float32 weight, and attention in Java over a cache on the heap. Eager ND4J
  * pays tens of microseconds of bookkeeping per op, a few hundred ops a token; here a step is a handful of GEMM calls
  * per layer and loops over floats. Same architecture, same layout and the same logits as {@link Llama} (tested on
  * every fixture architecture); reads top to bottom like it: embed → per layer (norm, q/k/v, RoPE, attention over the
@@ -43,21 +45,30 @@ public final class BlasLlama implements LanguageModel {
 
     /**
      * A float32 weight's {@link PanelGemm} panels: packed the first time a product of more than {@value #GEMV_ROWS} rows
-     * needs them (a model used one row at a time never holds them), or never once the model's {@link #packBudget} is
-     * spent; such a weight stays with OpenBLAS.
+     * needs them (a batch, or a prompt of that many tokens), or never once the model's {@link #packBudget} is spent;
+     * such a weight stays with OpenBLAS. The panels are a copy: weights must not change in place after first use.
      */
     private final class Packing {
         private float[] panels;
         private boolean refused;
 
-        /** The weight's panels, or null where the budget refused them. */
+        /** The weight's panels, or null where they were refused. */
         synchronized float[] panels(Weight w) {
             if (panels == null && !refused) {
                 long length = PanelGemm.packedLength(w.n(), w.k());
-                refused = !reserve(length);
+                // a direct buffer (the weight's view) holds at most 2³¹ bytes
+                refused = (long) w.n() * w.k() > Integer.MAX_VALUE / Float.BYTES || !reserve(length);
                 if (!refused) {
-                    panels = new float[(int) length];
-                    PanelGemm.pack(w.rows().asBuffer(), w.n(), w.k(), panels, new float[w.k()]);
+                    try {
+                        float[] packed = new float[(int) length];
+                        PanelGemm.pack(w.rows().asBuffer(), w.n(), w.k(), packed, new float[w.k()]);
+                        panels = packed;
+                    } finally {
+                        if (panels == null) {
+                            release(length);
+                            refused = true;
+                        }
+                    }
                 }
             }
             return panels;
@@ -79,6 +90,11 @@ public final class BlasLlama implements LanguageModel {
         return true;
     }
 
+    /** Gives back what {@link #reserve} took for panels that were not made. */
+    private synchronized void release(long floats) {
+        packBudget += floats;
+    }
+
     private final LlamaConfig c;
     private final Weight embed, lmHead;
     private final int halfBlockFloats;
@@ -89,8 +105,9 @@ public final class BlasLlama implements LanguageModel {
     private final List<INDArray> keepAlive = new ArrayList<>(); // the arrays the pointers point into
 
     /**
-     * Builds the model over a checkpoint's weights: contiguous F32 tensors are used in place, 16-bit ones as stored
-     * (converted a block of rows at a time when used), others copied once.
+     * Builds the model over a checkpoint's weights: contiguous F32 tensors are used in place (and, with the Vector API,
+     * packed into a heap copy for batched products when first needed, up to a quarter of the heap), 16-bit ones as
+     * stored (converted a block of rows at a time when used), others copied once.
      */
     public BlasLlama(Checkpoint checkpoint) {
         this(checkpoint, Loops.best());
@@ -216,7 +233,8 @@ public final class BlasLlama implements LanguageModel {
     /**
      * {@code out [rows, n] = beta·out + in [rows, k] · Wᵀ}. A few rows go through GEMV, one call per row: measured here,
      * OpenBLAS's GEMM with one row streamed the 32000 × 512 LM head at 15 GB/s, its GEMV at 44 GB/s; from about
-     * {@value #GEMV_ROWS} rows on, GEMM's reuse of each weight row wins.
+     * {@value #GEMV_ROWS} rows on, GEMM's reuse of each weight row wins: {@link PanelGemm} up to {@value #PANEL_ROWS}
+     * rows where the weight has panels, OpenBLAS's GEMM otherwise.
      */
     private void matmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
         if (loops.isSimd() && rows > GEMV_ROWS && rows <= PANEL_ROWS && panelMatmul(s, in, rows, w, out, beta)) {
@@ -406,8 +424,11 @@ public final class BlasLlama implements LanguageModel {
         }
         int half = batch / 2;
         ForkJoinTask<?> rest = ForkJoinPool.commonPool().submit(() -> attendSimd(l, kc, s, s.heads[1], half, batch, time));
-        attendSimd(l, kc, s, s.heads[0], 0, half, time);
-        rest.join();
+        try {
+            attendSimd(l, kc, s, s.heads[0], 0, half, time);
+        } finally {
+            rest.join(); // the other half writes into this scratch: never leave it running
+        }
     }
 
     /** Multiply-adds of a step's attention from which its rows are split between two threads. */

@@ -3,6 +3,8 @@ package io.github.mubench.tensor.model;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Which inference implementation runs: {@code vector} ({@link BlasLlama} with its element-wise loops on the Vector API,
@@ -18,9 +20,33 @@ public final class Kernels {
     private Kernels() {
     }
 
-    /** The inference model over {@code checkpoint} that this process is configured to use. */
+    /** A model made for a checkpoint, and the kernel choice it was made under. */
+    private record Made(String choice, LanguageModel model) {
+    }
+
+    /**
+     * One model per checkpoint while the checkpoint is reachable: a {@link BlasLlama} packs float32 weights for the
+     * Vector API the first time a batch needs them, which callers that ask per request (judges) should not repeat.
+     */
+    private static final Map<Checkpoint, Made> MADE = new WeakHashMap<>();
+
+    /**
+     * The inference model over {@code checkpoint} that this process is configured to use: the same instance for the
+     * same checkpoint and kernel choice (models are safe to share; each caller's state lives in its {@link KvCache}).
+     */
     public static LanguageModel inference(Checkpoint checkpoint) {
         String choice = System.getProperty(PROPERTY, "").toLowerCase(Locale.ROOT);
+        synchronized (MADE) {
+            Made made = MADE.get(checkpoint);
+            if (made == null || !made.choice().equals(choice)) {
+                made = new Made(choice, make(checkpoint, choice));
+                MADE.put(checkpoint, made);
+            }
+            return made.model();
+        }
+    }
+
+    private static LanguageModel make(Checkpoint checkpoint, String choice) {
         boolean cpu = Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT).contains("cpu");
         if ((choice.equals("blas") || choice.equals("vector")) && !cpu) {
             throw new IllegalArgumentException(PROPERTY + "=" + choice + " runs on ND4J's CPU backend only");

@@ -21,7 +21,10 @@ final class PanelGemm {
     private static final int LANES = F.length();
     /** Output columns per panel: two vectors. */
     static final int WIDTH = 2 * LANES;
-    /** Input rows per register tile: 8 rows × 2 vectors of sums, 2 of weights and a broadcast fit AVX-512's 32 registers. */
+    /**
+     * Input rows per register tile: 8 rows × 2 vectors of sums, 2 of weights and a broadcast fit AVX-512's 32 registers
+     * (AVX2 has 16, where the tile spills; not measured on such a machine).
+     */
     static final int TILE_ROWS = 8;
     /** Multiply-adds from which a product is split between two threads (measured: below, the hand-off costs more). */
     static final long PARALLEL_MACS = 1L << 22;
@@ -76,8 +79,11 @@ final class PanelGemm {
         }
         int half = count / 2;
         ForkJoinTask<?> rest = ForkJoinPool.commonPool().submit(() -> multiply(in, rows, k, panels, out, ldOut, half, count));
-        multiply(in, rows, k, panels, out, ldOut, 0, half);
-        rest.join();
+        try {
+            multiply(in, rows, k, panels, out, ldOut, 0, half);
+        } finally {
+            rest.join(); // the other half writes into the caller's output: never leave it running
+        }
     }
 
     /** {@link #multiply} over panels {@code [first, end)} on this thread. */

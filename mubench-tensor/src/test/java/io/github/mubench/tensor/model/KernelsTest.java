@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,14 @@ class KernelsTest {
         assertSame(Loops.SIMD, assertInstanceOf(BlasLlama.class, with("vector")).loops());
         assertSame(Loops.SCALAR, assertInstanceOf(BlasLlama.class, with("BLAS")).loops());
         assertInstanceOf(Llama.class, with("nd4j"));
+    }
+
+    @Test
+    void oneCheckpointGetsOneModelPerChoice() {
+        LanguageModel first = with("vector");
+        assertSame(first, Kernels.inference(checkpoint), "asked again: the same model, its packed weights with it");
+        assertSame(first, Kernels.inference(new Checkpoint(checkpoint.config(), checkpoint.weights())), "an equal checkpoint");
+        assertNotSame(first, with("blas"), "another choice makes another model");
     }
 
     @Test

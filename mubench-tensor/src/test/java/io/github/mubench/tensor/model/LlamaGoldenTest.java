@@ -14,13 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LlamaGoldenTest {
     private static final double TOL = 1e-4;
 
+    /** Floats of packed weights for {@code vector-partly-packed}: about four of a fixture's 32-wide matrices. */
+    private static final long PARTLY_PACKED = 5000;
+
     /**
      * Every fixture architecture on every inference implementation ({@link Kernels}' names), {@code vector-offheap}:
      * the Vector API path with a cache too large for its heap budget, off-heap, so attention on BLAS, and
-     * {@code vector-unpacked}: the Vector API path with no heap for packed weights, whose products stay with BLAS.
+     * {@code vector-unpacked}: the Vector API path with no heap for packed weights, whose products stay with BLAS, and
+     * {@code vector-partly-packed}: heap for a few of the fixtures' matrices only (the first ones used pack, the rest stay
+     * with BLAS).
      */
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
-        return Fixture.all().stream().flatMap(name -> java.util.stream.Stream.of("nd4j", "blas", "vector", "vector-offheap", "vector-unpacked")
+        return Fixture.all().stream().flatMap(name -> java.util.stream.Stream.of("nd4j", "blas", "vector", "vector-offheap", "vector-unpacked", "vector-partly-packed")
                 .map(kernel -> org.junit.jupiter.params.provider.Arguments.of(name, kernel)));
     }
 
@@ -30,6 +35,7 @@ class LlamaGoldenTest {
             case "vector" -> new BlasLlama(c, Loops.simd());
             case "vector-offheap" -> new BlasLlama(c, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd(), 0, Long.MAX_VALUE);
             case "vector-unpacked" -> new BlasLlama(c, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd(), Long.MAX_VALUE, 0);
+            case "vector-partly-packed" -> new BlasLlama(c, BlasKvCache.Scratch.BLOCK_FLOATS, Loops.simd(), Long.MAX_VALUE, PARTLY_PACKED);
             default -> new Llama(c);
         };
     }
@@ -91,6 +97,40 @@ class LlamaGoldenTest {
     void batchedDecodingMatchesPyTorchOnEveryRow(String name, int batch, String kernel) {
         Fixture f = new Fixture(name);
         decodeStepByStep(f, model(kernel, f.checkpoint()), batch, name + " batch " + batch + " " + kernel);
+    }
+
+    /**
+     * A prefill of more rows than the fixture has (an odd number), all positions at once: enough attention work that
+     * the Vector API splits the rows between two threads ({@link BlasLlama#PARALLEL_ATTENTION}); every row gives
+     * PyTorch's logits at its real positions.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"llama", "mistral"})
+    void aWidePrefillSplitBetweenThreadsMatchesPyTorchOnEveryRow(String name) {
+        Fixture f = new Fixture(name);
+        LanguageModel model = model("vector", f.checkpoint());
+        int[][] tokens = f.tokens();
+        boolean[][] valid = f.valid();
+        int b = tokens.length, t = tokens[0].length, batch = 13;
+        LlamaConfig c = f.checkpoint().config();
+        assertTrue((long) batch * t * t * c.numHeads() * c.headDim() >= BlasLlama.PARALLEL_ATTENTION, "enough work to split");
+        int[][] wide = new int[batch][];
+        boolean[][] wideValid = new boolean[batch][];
+        for (int r = 0; r < batch; r++) {
+            wide[r] = tokens[r % b];
+            wideValid[r] = valid[r % b];
+        }
+        INDArray logits = model.forward(wide, wideValid, model.newCache(batch, t), false), expected = f.ref("logits");
+        for (int r = 0; r < batch; r++) {
+            for (int step = 0; step < t; step++) {
+                if (valid[r % b][step]) {
+                    double diff = expected.get(org.nd4j.linalg.indexing.NDArrayIndex.point(r % b), org.nd4j.linalg.indexing.NDArrayIndex.point(step))
+                            .sub(logits.get(org.nd4j.linalg.indexing.NDArrayIndex.point(r), org.nd4j.linalg.indexing.NDArrayIndex.point(step)))
+                            .amaxNumber().doubleValue();
+                    assertTrue(diff < TOL, name + " row " + r + " position " + step + " differs by " + diff);
+                }
+            }
+        }
     }
 
     /**
