@@ -44,7 +44,7 @@ final class BlasKvCache extends KvCache {
         rowStride = headStride * c.numKvHeads();
         layerStride = rowStride * batch;
         if (onHeap) {
-            heapStride = capacity + HEAP_PADDING;
+            heapStride = capacity + VECTOR_PADDING;
             heapKeys = new float[c.numLayers()][batch * kvHeads][c.headDim() * heapStride];
             heapValues = new float[c.numLayers()][batch * kvHeads][c.headDim() * heapStride];
             keys = values = null;
@@ -65,17 +65,37 @@ final class BlasKvCache extends KvCache {
     }
 
     /**
-     * Zeros after each heap row of keys or values: one vector of the widest kind (2048 bits), so that scores and mixes
-     * run in whole vectors past the last slot.
+     * Floats in one vector of the widest kind (2048 bits): the zeros after each heap row of keys or values, and after a
+     * row of scores, so that scores and mixes run in whole vectors past the last slot.
      */
-    static final int HEAP_PADDING = 64;
+    static final int VECTOR_PADDING = 64;
 
     /** Floats a cache of {@code batch × capacity} tokens takes on the heap, keys and values together. */
     static long heapFloats(LlamaConfig c, int batch, int capacity) {
-        return 2L * c.numLayers() * batch * c.numKvHeads() * c.headDim() * (capacity + (long) HEAP_PADDING);
+        return 2L * c.numLayers() * batch * c.numKvHeads() * c.headDim() * (capacity + (long) VECTOR_PADDING);
     }
 
-    /** Whether keys and values are on the heap ({@link #heapKeys}) rather than off it ({@link #keys(int)}). */
+    /**
+     * Writes one slot's key and value of {@code (layer, row, kvHead)}: {@code headDim} floats each of {@code k} and
+     * {@code v} from {@code from}, into row {@code i} of the transposed block for element {@code i}.
+     */
+    void store(int layer, int row, int head, int slot, FloatBuffer k, FloatBuffer v, int from, int headDim) {
+        if (onHeap()) {
+            float[] keys = heapKeys(layer, row, head), values = heapValues(layer, row, head);
+            for (int i = 0, at = slot; i < headDim; i++, at += heapStride) {
+                keys[at] = k.get(from + i);
+                values[at] = v.get(from + i);
+            }
+        } else {
+            FloatBuffer keys = keyLayers[layer], values = valueLayers[layer];
+            for (int i = 0, at = inLayer(row, head) + slot; i < headDim; i++, at += capacity()) {
+                keys.put(at, k.get(from + i));
+                values.put(at, v.get(from + i));
+            }
+        }
+    }
+
+    /** Whether keys and values are on the heap ({@link #heapKeys}) rather than off it ({@link #keys}, for BLAS). */
     boolean onHeap() {
         return heapKeys != null;
     }
@@ -90,7 +110,7 @@ final class BlasKvCache extends KvCache {
         return heapValues[layer][row * kvHeads + head];
     }
 
-    /** Floats from one heap row of keys or values to the next: the capacity and {@link #HEAP_PADDING}. */
+    /** Floats from one heap row of keys or values to the next: the capacity and {@link #VECTOR_PADDING}. */
     int heapStride() {
         return heapStride;
     }
@@ -118,18 +138,8 @@ final class BlasKvCache extends KvCache {
     }
 
     /** Offset of {@code (row, kvHead)}'s {@code [headDim, capacity]} block in its layer's buffers. */
-    int inLayer(int row, int head) {
+    private int inLayer(int row, int head) {
         return (int) (row * rowStride + head * headStride);
-    }
-
-    /** Layer {@code l}'s keys. */
-    FloatBuffer keys(int l) {
-        return keyLayers[l];
-    }
-
-    /** Layer {@code l}'s values. */
-    FloatBuffer values(int l) {
-        return valueLayers[l];
     }
 
     /** Scratch buffers for {@code n} token rows of {@code time} positions each (grown when needed, reused otherwise). */
@@ -187,8 +197,7 @@ final class BlasKvCache extends KvCache {
             gate = new FloatPointer(rows * (long) c.intermediateSize());
             up = new FloatPointer(rows * (long) c.intermediateSize());
             scores = keys == null ? null : new FloatPointer((long) time * slots);
-            // a score row's padding for whole vectors (SimdLoops.scores): at most 64 floats, a 2048-bit vector
-            int longest = Math.max(slots + 64, Math.max(c.hiddenSize(), c.intermediateSize()));
+            int longest = Math.max(slots + VECTOR_PADDING, Math.max(c.hiddenSize(), c.intermediateSize()));
             row = new float[longest];
             row2 = new float[longest];
             heads = new Heads[]{new Heads(c.headDim(), longest), new Heads(c.headDim(), longest)};
@@ -227,7 +236,6 @@ final class BlasKvCache extends KvCache {
             }
             return lastLogits;
         }
-
 
         /** {@code a}, or a new array at least twice as long when it is shorter than {@code n}. */
         private static float[] atLeast(float[] a, int n) {

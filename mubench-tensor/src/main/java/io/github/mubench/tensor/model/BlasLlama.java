@@ -61,7 +61,7 @@ public final class BlasLlama implements LanguageModel {
                 if (!refused) {
                     try {
                         float[] packed = new float[(int) length];
-                        PanelGemm.pack(w.rows().asBuffer(), w.n(), w.k(), packed, new float[w.k()]);
+                        PanelGemm.pack(w.rows().asBuffer(), w.n(), w.k(), packed);
                         panels = packed;
                     } finally {
                         if (panels == null) {
@@ -355,21 +355,8 @@ public final class BlasLlama implements LanguageModel {
                 int r = b * time + t, pos = positions[b][t];
                 rope(q, r * qd, h, pos);
                 rope(k, r * kvd, kvh, pos);
-                for (int g = 0; g < kvh; g++) { // transposed: element i of the slot's key is in row i of its block
-                    int from = r * kvd + g * hd, slot = start + t;
-                    if (kc.onHeap()) {
-                        float[] keys = kc.heapKeys(l, b, g), values = kc.heapValues(l, b, g);
-                        for (int i = 0, at = slot; i < hd; i++, at += kc.heapStride()) {
-                            keys[at] = k.get(from + i);
-                            values[at] = v.get(from + i);
-                        }
-                    } else {
-                        FloatBuffer keys = kc.keys(l), values = kc.values(l);
-                        for (int i = 0, at = kc.inLayer(b, g) + slot; i < hd; i++, at += kc.capacity()) {
-                            keys.put(at, k.get(from + i));
-                            values.put(at, v.get(from + i));
-                        }
-                    }
+                for (int g = 0; g < kvh; g++) {
+                    kc.store(l, b, g, start + t, k, v, r * kvd + g * hd, hd);
                 }
             }
         }

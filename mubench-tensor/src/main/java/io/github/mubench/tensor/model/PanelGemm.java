@@ -44,9 +44,10 @@ final class PanelGemm {
 
     /**
      * Rows {@code [0, n)} of the row-major {@code [n, k]} matrix {@code w} packed into {@code panels} (of
-     * {@link #packedLength} floats, rows past {@code n} left zero), through the heap row {@code row} (k floats).
+     * {@link #packedLength} floats, rows past {@code n} left zero).
      */
-    static void pack(FloatBuffer w, int n, int k, float[] panels, float[] row) {
+    static void pack(FloatBuffer w, int n, int k, float[] panels) {
+        float[] row = new float[k];
         for (int j = 0; j < n; j++) {
             w.get((int) ((long) j * k), row, 0, k);
             packRow(row, 0, j, k, panels);

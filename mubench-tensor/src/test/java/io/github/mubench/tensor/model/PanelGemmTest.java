@@ -41,7 +41,7 @@ class PanelGemmTest {
         for (int[] shape : shapes) {
             int n = shape[0], k = shape[1], width = PanelGemm.panels(n) * PanelGemm.WIDTH;
             float[] w = random(n * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
-            PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels, new float[k]);
+            PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels);
             for (int rows : new int[]{PanelGemm.TILE_ROWS, 3 * PanelGemm.TILE_ROWS}) {
                 float[] in = random(rows * k, random), out = new float[rows * width];
                 PanelGemm.multiply(in, rows, k, panels, n, out, width);
@@ -56,7 +56,7 @@ class PanelGemmTest {
         int rows = 2 * PanelGemm.TILE_ROWS, n = 517, k = 512, width = PanelGemm.panels(n) * PanelGemm.WIDTH;
         assertEquals(true, (long) rows * width * k >= PanelGemm.PARALLEL_MACS, "large enough to be split");
         float[] w = random(n * k, random), in = random(rows * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
-        PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels, new float[k]);
+        PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels);
         float[] out = new float[rows * width];
         PanelGemm.multiply(in, rows, k, panels, n, out, width);
         check(in, rows, w, n, k, out, width);
