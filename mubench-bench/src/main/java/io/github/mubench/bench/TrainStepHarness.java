@@ -53,7 +53,7 @@ public final class TrainStepHarness {
                 g.parameter(e.getKey()).subi(e.getValue().muli(1e-3));
             }
             if (gcEveryStep) {
-                System.gc(); // frees the step's dead off-heap intermediates (see ClosingMemoryManager)
+                System.gc(); // frees the step's dead off-heap intermediates (see LlamaGraph)
             }
             double seconds = (System.nanoTime() - s) / 1e9;
             System.out.printf("{\"event\":\"step\",\"step\":%d,\"seconds\":%.3f,\"rss_mib\":%.0f,\"peak_rss_mib\":%.0f,"

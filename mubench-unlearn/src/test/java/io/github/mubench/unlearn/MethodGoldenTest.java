@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each method's loss and the gradient of every trainable parameter against PyTorch ({@code tools/make_fixtures.py}
- * writes the losses from mu-methods.md): loss within 1e-5, gradients within 1e-4 of the tensor's largest gradient.
+ * writes the losses from mu-methods.md): loss within 1e-5 (relative when above 1), gradients within 1e-4 of the tensor's largest gradient.
  * Then three AdamW steps on the same batch follow torch.optim.AdamW's loss trajectory (1e-4 relative).
  * The two-row batch ({@code unlearn/}) holds a forget row and a retain row (DPO: rejected, chosen); the four-row
  * batch ({@code groups/}) a forget row, a retain row and two random-mismatch rows, or (first three rows) a forget,
@@ -110,7 +110,9 @@ class MethodGoldenTest {
         Case c = golden(name);
         Setup s = Setup.of(c);
         String dir = c.refs() + name + "/";
-        assertEquals(F.ref(dir + "loss").getDouble(0), s.lossValue(), 1e-5, name + " loss");
+        double expectedLoss = F.ref(dir + "loss").getDouble(0);
+        // relative above 1: NPO and DPO multiply float32 log-probability gaps by 2/β = 20
+        assertEquals(expectedLoss, s.lossValue(), 1e-5 * Math.max(1, Math.abs(expectedLoss)), name + " loss");
         Map<String, INDArray> grads = s.graph().gradients(s.feed());
         for (String p : F.checkpoint().weights().asMap().keySet()) {
             INDArray expected = F.ref(dir + "grad/" + p);

@@ -6,7 +6,6 @@ import io.github.mubench.tensor.model.AttentionMask;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.ModelWeights;
 import io.github.mubench.tensor.model.Rope;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -32,10 +31,13 @@ import java.util.function.Predicate;
  * SameDiff 1.0.0-M2.1 cannot differentiate through {@code gather}, so the token embedding is looked up eagerly into
  * the {@code input_embeds} variable and its gradient scatter-added back into the embedding's gradient.
  * <p>
- * Memory: ND4J frees native memory only when the Java wrappers are collected, so a training loop should call
- * {@code System.gc()} between steps; this graph drops SameDiff's execution sessions after each gradient computation
- * so that the step's intermediates are garbage by then (measured on the 56M model, B 4 × T 128: RSS flat at 3.0 GB,
- * against 4.4 GB keeping the sessions and 6.2 GB without collections; see mubench-bench's TrainStepHarness).
+ * Memory: SameDiff M2.1 keeps every intermediate of a gradient computation until the computation ends (1.7 GB of
+ * them on the 56M model at B 4 × T 128), and ND4J frees native memory only when the Java wrappers are collected, so
+ * a training loop should call {@code System.gc()} between steps; this graph drops SameDiff's execution sessions
+ * after each gradient computation so that the step's intermediates are garbage by then (peak RSS 2.5–2.6 GB, flat
+ * over steps, against 4.4 GB keeping the sessions and 6.2 GB without collections; see mubench-bench's
+ * TrainStepHarness). Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see
+ * {@link #rmsNorm}, {@link #rotate} and {@link SparseCrossEntropy}.
  */
 public final class LlamaGraph {
     /** Name of the embedding-lookup variable ({@code [B*T, d]}). */
@@ -51,6 +53,8 @@ public final class LlamaGraph {
     private final List<SDVariable> hidden = new ArrayList<>();
     private final SDVariable logits, logProbs, tokenLogprobs, meanNll, labelMask;
     private final Rope rope;
+    /** Constant {@code [hd, hd]}: see {@link #rotateHalfMatrix}. */
+    private final SDVariable rotateHalf;
     private SDVariable loss;
     private boolean backwardBuilt;
     private final LoraConfig lora;
@@ -91,19 +95,19 @@ public final class LlamaGraph {
         this.embed = weights.get(EMBED, c.vocabSize(), d).dup();
         SDVariable x = sd.var(INPUT_EMBEDS, DataType.FLOAT, (long) batch * time, d);
         SDVariable mask = sd.placeHolder("attention_mask", DataType.FLOAT, batch, 1, 1, time, time);
-        SDVariable cos = sd.placeHolder("cos", DataType.FLOAT, batch, 1, time, hd);
-        SDVariable sin = sd.placeHolder("sin", DataType.FLOAT, batch, 1, time, hd);
-        SDVariable labelsOneHot = sd.placeHolder("labels_one_hot", DataType.FLOAT, (long) batch * time, c.vocabSize());
+        long rows = (long) batch * time;
+        SDVariable cosQ = sd.placeHolder("cos_q", DataType.FLOAT, rows, q), sinQ = sd.placeHolder("sin_q", DataType.FLOAT, rows, q);
+        SDVariable cosK = sd.placeHolder("cos_k", DataType.FLOAT, rows, kv), sinK = sd.placeHolder("sin_k", DataType.FLOAT, rows, kv);
+        SDVariable labels = sd.placeHolder("labels", DataType.INT32, rows);
+        rotateHalf = sd.constant("rotate_half", rotateHalfMatrix(c.headDim()));
         labelMask = sd.placeHolder("label_mask", DataType.FLOAT, (long) batch * time);
         SDVariable invCount = sd.placeHolder("inverse_label_count", DataType.FLOAT);
 
         for (int l = 0; l < c.numLayers(); l++) {
             SDVariable a = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.ATTN_NORM), d));
-            SDVariable qh = heads(linear(a, weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d), h);
-            SDVariable kh = heads(linear(a, weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d), kvh);
+            SDVariable qh = heads(rotate(linear(a, weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d), h, cosQ, sinQ), h);
+            SDVariable kh = heads(rotate(linear(a, weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d), kvh, cosK, sinK), kvh);
             SDVariable vh = heads(linear(a, weights, TensorNames.layer(l, TensorNames.V_PROJ), kv, d), kvh);
-            qh = rotate(qh, cos, sin);
-            kh = rotate(kh, cos, sin);
             // GQA without copies: the rep query heads of a KV head are stacked along time.
             SDVariable grouped = qh.reshape(batch, kvh, (long) rep * time, hd);
             SDVariable scores = sd.mmul(grouped, kh, false, true, false).mul(1.0 / Math.sqrt(hd));
@@ -123,8 +127,8 @@ public final class LlamaGraph {
         SDVariable head = c.tieWordEmbeddings() ? tiedEmbedding() : param(weights, TensorNames.LM_HEAD, c.vocabSize(), d);
         logits = sd.identity("logits", sd.mmul(normed, head, false, true, false));
         logProbs = sd.identity("log_probs", sd.nn.logSoftmax(logits)); // the explicit-dim overload breaks gradients in M2.1
-        SDVariable logp = logProbs;
-        tokenLogprobs = sd.identity("token_logprobs", logp.mul(labelsOneHot).sum(1).mul(labelMask));
+        SDVariable nll = SparseCrossEntropy.of(sd, logits, labels);
+        tokenLogprobs = sd.identity("token_logprobs", nll.neg().mul(labelMask));
         meanNll = sd.identity("mean_nll", tokenLogprobs.sum().mul(invCount).neg());
 
         this.trainable = new java.util.LinkedHashSet<>();
@@ -186,9 +190,15 @@ public final class LlamaGraph {
         return y.add(low.mul(lora.scale()));
     }
 
+    /**
+     * {@code x / rms(x) · gain}, with the per-row scale and the gain joined into one {@code [B*T, d]} factor by an
+     * outer product (a rank-1 GEMM): M2.1's backward of a broadcasting multiply is slow (4 ms for one 512 × 512
+     * activation here, as long as a GEMM on the same rows), a same-shape multiply's takes ~0.1 ms.
+     */
     private SDVariable rmsNorm(SDVariable x, SDVariable gain) {
         SDVariable meanSquare = x.mul(x).mean(true, 1);
-        return x.mul(sd.math.rsqrt(meanSquare.add(config.rmsNormEps()))).mul(gain);
+        SDVariable inverseRms = sd.math.rsqrt(meanSquare.add(config.rmsNormEps()));
+        return x.mul(sd.mmul(inverseRms, gain.reshape(1, config.hiddenSize())));
     }
 
     /** {@code [B*T, n*hd]} → {@code [B, n, T, hd]}. */
@@ -196,12 +206,26 @@ public final class LlamaGraph {
         return x.reshape(batch, time, n, config.headDim()).permute(0, 2, 1, 3);
     }
 
-    private SDVariable rotate(SDVariable x, SDVariable cos, SDVariable sin) {
-        long half = config.headDim() / 2;
-        SDVariable first = x.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(0L, half));
-        SDVariable second = x.get(SDIndex.all(), SDIndex.all(), SDIndex.all(), SDIndex.interval(half, (long) config.headDim()));
-        SDVariable rotated = sd.concat(3, second.neg(), first);
+    /**
+     * RoPE on {@code x [B*T, n*hd]} with tables of the same shape (no broadcasting, for the same reason as in
+     * {@link #rmsNorm}); {@code rotateHalf} is one GEMM per head row against a constant signed permutation, which
+     * costs less than slicing, negating and concatenating the halves and their backward.
+     */
+    private SDVariable rotate(SDVariable x, int n, SDVariable cos, SDVariable sin) {
+        long rows = (long) batch * time, hd = config.headDim();
+        SDVariable rotated = sd.mmul(x.reshape(rows * n, hd), rotateHalf).reshape(rows, n * hd);
         return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    /** {@code R} with {@code [a, b]·R = [−b, a]} over the two halves of a head. */
+    private static INDArray rotateHalfMatrix(int headDim) {
+        int half = headDim / 2;
+        float[] r = new float[headDim * headDim];
+        for (int j = 0; j < half; j++) {
+            r[(j + half) * headDim + j] = -1f;
+            r[j * headDim + j + half] = 1f;
+        }
+        return Nd4j.create(r, new long[]{headDim, headDim}, 'c');
     }
 
     /** The graph, for methods that build their own loss terms on its outputs. */
@@ -344,7 +368,7 @@ public final class LlamaGraph {
                     + " does not fit a graph built for " + batch + "x" + time);
         }
         int[] flat = new int[batch * time];
-        float[] oneHot = new float[batch * time * config.vocabSize()];
+        int[] labelIds = new int[batch * time];
         float[] labelMask = new float[batch * time];
         int count = 0;
         for (int b = 0; b < batch; b++) {
@@ -356,7 +380,7 @@ public final class LlamaGraph {
                     if (label < 0 || label >= config.vocabSize()) {
                         throw new IllegalArgumentException("label " + label + " outside the vocabulary of " + config.vocabSize());
                     }
-                    oneHot[i * config.vocabSize() + label] = 1f;
+                    labelIds[i] = label;
                     labelMask[i] = 1f;
                     count++;
                 }
@@ -366,13 +390,22 @@ public final class LlamaGraph {
         INDArray[] cosSin = rope.tables(AttentionMask.positions(valid));
         Map<String, INDArray> feed = new HashMap<>();
         feed.put("attention_mask", AttentionMask.of(valid, time, time, config.slidingWindow()));
-        feed.put("cos", cosSin[0]);
-        feed.put("sin", cosSin[1]);
-        feed.put("labels_one_hot", Nd4j.create(oneHot, new long[]{(long) batch * time, config.vocabSize()}, 'c'));
+        int h = config.numHeads(), kvh = config.numKvHeads();
+        feed.put("cos_q", perHead(cosSin[0], h));
+        feed.put("sin_q", perHead(cosSin[1], h));
+        feed.put("cos_k", perHead(cosSin[0], kvh));
+        feed.put("sin_k", perHead(cosSin[1], kvh));
+        feed.put("labels", Nd4j.createFromArray(labelIds));
         feed.put("label_mask", Nd4j.create(labelMask, new long[]{(long) batch * time}, 'c'));
         feed.put("inverse_label_count", Nd4j.scalar(count == 0 ? 0f : 1f / count));
         lastIds = flat;
         return feed;
+    }
+
+    /** A RoPE table {@code [B, 1, T, hd]} repeated for {@code n} heads, as {@code [B*T, n*hd]}. */
+    private INDArray perHead(INDArray table, int n) {
+        long hd = config.headDim();
+        return table.reshape(batch, time, 1, hd).broadcast(batch, time, n, hd).dup('c').reshape((long) batch * time, n * hd);
     }
 
     /** Runs the forward pass and returns the named outputs. */
