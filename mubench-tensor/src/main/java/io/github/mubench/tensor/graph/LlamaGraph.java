@@ -57,6 +57,8 @@ public final class LlamaGraph {
     private final SDVariable rotateHalf;
     private SDVariable loss;
     private boolean backwardBuilt;
+    /** Frees the gradient computation's intermediates early; set with the backward graph. */
+    private EarlyRelease release;
     private final LoraConfig lora;
     private java.util.SplittableRandom loraInit;
     /** Token ids of the batch last fed, for scattering the lookup gradient into the embedding. */
@@ -302,6 +304,8 @@ public final class LlamaGraph {
                 System.setOut(stdout);
             }
         }
+        release = new EarlyRelease(sd.getFunction("grad"));
+        sd.addListeners(release); // SameDiff runs the gradient function with the listeners of the graph it came from
         backwardBuilt = true;
     }
 
@@ -428,9 +432,28 @@ public final class LlamaGraph {
      */
     public INDArray inputEmbeddingGradient(Map<String, INDArray> feed) {
         buildBackward();
-        INDArray g = sd.calculateGradients(feed, List.of(INPUT_EMBEDS)).get(INPUT_EMBEDS);
+        release.begin(gradientNames(List.of(INPUT_EMBEDS)), feed.values());
+        INDArray g;
+        try {
+            g = sd.calculateGradients(feed, List.of(INPUT_EMBEDS)).get(INPUT_EMBEDS);
+        } finally {
+            release.end();
+        }
         dropSessions();
         return g;
+    }
+
+    /** The gradient function's names for the gradients of {@code variables}. */
+    private List<String> gradientNames(List<String> variables) {
+        List<String> names = new ArrayList<>();
+        for (String v : variables) {
+            names.add(v);
+            SDVariable gradient = sd.getVariable(v).gradient();
+            if (gradient != null) {
+                names.add(gradient.name());
+            }
+        }
+        return names;
     }
 
     /**
@@ -460,12 +483,19 @@ public final class LlamaGraph {
         }
         Map<String, INDArray> values = Map.of();
         Map<String, INDArray> g;
-        if (outputs.length == 0) {
-            g = sd.calculateGradients(feed, wanted);
-        } else {
-            var both = sd.calculateGradientsAndOutputs(feed, List.of(outputs), wanted);
-            g = both.getGradients();
-            values = both.getOutputs();
+        List<String> results = new ArrayList<>(gradientNames(wanted));
+        results.addAll(List.of(outputs));
+        release.begin(results, feed.values());
+        try {
+            if (outputs.length == 0) {
+                g = sd.calculateGradients(feed, wanted);
+            } else {
+                var both = sd.calculateGradientsAndOutputs(feed, List.of(outputs), wanted);
+                g = both.getGradients();
+                values = both.getOutputs();
+            }
+        } finally {
+            release.end();
         }
         dropSessions();
         Map<String, INDArray> out = new LinkedHashMap<>();
