@@ -72,11 +72,18 @@ public final class AdamW implements Optimizer {
             INDArray g = e.getValue().reshape(p.shape());
             INDArray mk = m.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
             INDArray vk = v.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
-            mk.muli(beta1).addi(g.mul(1 - beta1));
-            vk.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+            // temporaries are closed at once: left to the garbage collector (the Java heap barely grows, so it seldom
+            // runs), those of all parameters of a step would be alive together, up to four copies of the model's size
+            try (INDArray scaled = g.mul(1 - beta1)) {
+                mk.muli(beta1).addi(scaled);
+            }
+            try (INDArray squared = g.mul(g)) {
+                vk.muli(beta2).addi(squared.muli(1 - beta2));
+            }
             p.muli(1 - stepLr * weightDecay);
-            INDArray denom = Transforms.sqrt(vk.div(c2), false).addi(eps);
-            p.subi(mk.div(c1).divi(denom).muli(stepLr));
+            try (INDArray denom = Transforms.sqrt(vk.div(c2), false).addi(eps); INDArray update = mk.div(c1)) {
+                p.subi(update.divi(denom).muli(stepLr));
+            }
         }
     }
 

@@ -21,7 +21,9 @@ public record Sgd(double learningRate) implements Optimizer {
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double lr) {
         for (var e : grads.entrySet()) {
             INDArray p = params.get(e.getKey());
-            p.subi(e.getValue().reshape(p.shape()).mul(lr));
+            try (INDArray update = e.getValue().reshape(p.shape()).mul(lr)) { // closed at once, see AdamW
+                p.subi(update);
+            }
         }
     }
 }
