@@ -32,12 +32,12 @@ import java.util.function.Predicate;
  * the {@code input_embeds} variable and its gradient scatter-added back into the embedding's gradient.
  * <p>
  * Memory: SameDiff M2.1 keeps every intermediate of a gradient computation until the computation ends (1.7 GB of
- * them on the 56M model at B 4 × T 128), and ND4J frees native memory only when the Java wrappers are collected, so
- * a training loop should call {@code System.gc()} between steps; this graph drops SameDiff's execution sessions
- * after each gradient computation so that the step's intermediates are garbage by then (peak RSS 2.5–2.6 GB, flat
- * over steps, against 4.4 GB keeping the sessions and 6.2 GB without collections; see mubench-bench's
- * TrainStepHarness). Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see
- * {@link #rmsNorm}, {@link #rotate} and {@link SparseCrossEntropy}.
+ * them on the 56M model at B 4 × T 128); {@link EarlyRelease} frees each once its last reader has run. ND4J frees
+ * native memory only when the Java wrappers are collected, so a training loop should call {@code System.gc()}
+ * between steps; this graph drops SameDiff's execution sessions after each gradient computation so that what is left
+ * of the step is garbage by then (peak RSS 1.94–1.97 GB, flat over steps; see mubench-bench's TrainStepHarness).
+ * Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see {@link #rmsNorm},
+ * {@link #rotate} and {@link SparseCrossEntropy}.
  */
 public final class LlamaGraph {
     /** Name of the embedding-lookup variable ({@code [B*T, d]}). */
