@@ -42,6 +42,7 @@ final class EarlyRelease extends BaseListener {
     private final Map<String, Long> allocationOf = new HashMap<>();
     private final Map<Long, DataBuffer> buffers = new HashMap<>();
     private final Map<String, Integer> unread = new HashMap<>();
+    private long freedBytes;
 
     /** Watches {@code graph}, the gradient function a {@link LlamaGraph} runs. */
     EarlyRelease(SameDiff graph) {
@@ -64,6 +65,7 @@ final class EarlyRelease extends BaseListener {
         }
         feed.forEach(a -> pinned.add(allocation(a.data())));
         unread.putAll(readers);
+        freedBytes = 0;
         armed = true;
     }
 
@@ -76,6 +78,11 @@ final class EarlyRelease extends BaseListener {
         allocationOf.clear();
         buffers.clear();
         unread.clear();
+    }
+
+    /** Bytes freed early in the computation last begun. */
+    long freedBytes() {
+        return freedBytes;
     }
 
     @Override
@@ -121,6 +128,7 @@ final class EarlyRelease extends BaseListener {
             liveIn.remove(key);
             DataBuffer buffer = buffers.remove(key);
             if (buffer.closeable() && !buffer.wasClosed()) {
+                freedBytes += buffer.length() * buffer.getElementSize();
                 buffer.close();
             }
         }
