@@ -7,7 +7,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
-import org.nd4j.autodiff.samediff.internal.Variable;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -29,6 +28,10 @@ import java.util.Set;
  * all ops reading it have run and it is not a result the caller asked for; values in the memory of a parameter, a
  * constant or a fed placeholder never die, so views and aliases (a reshaped gain, an identity) keep what they share.
  * Ops that never run (not needed for the results) leave their inputs alive until the end, as before.
+ * <p>
+ * M2.1 holds every intermediate because it turns its session's array cache off for gradient functions, so the
+ * session itself never releases one. This listener assumes every op runs at most once per computation (no control
+ * flow; the constructor refuses graphs with any) and one computation at a time (not thread-safe).
  */
 final class EarlyRelease extends BaseListener {
     private final SameDiff graph;
@@ -47,15 +50,23 @@ final class EarlyRelease extends BaseListener {
     /** Watches {@code graph}, the gradient function a {@link LlamaGraph} runs. */
     EarlyRelease(SameDiff graph) {
         this.graph = graph;
-        for (Variable v : graph.getVariables().values()) {
-            if (v.getOutputOfOp() != null && v.getInputsForOp() != null) {
-                readers.put(v.getName(), new LinkedHashSet<>(v.getInputsForOp()).size());
+        for (SameDiffOp op : graph.getOps().values()) {
+            if (CONTROL_FLOW.contains(op.getOp().opName())) {
+                throw new IllegalArgumentException("early release needs each op to run once; the graph has " + op.getName());
+            }
+            if (op.getInputsToOp() != null) {
+                for (String input : new LinkedHashSet<>(op.getInputsToOp())) {
+                    readers.merge(input, 1, Integer::sum);
+                }
             }
         }
     }
 
+    private static final Set<String> CONTROL_FLOW = Set.of("enter", "exit", "next_iteration", "switch", "merge", "loop_cond");
+
     /** Arms it for one computation that returns {@code results} and is fed {@code feed}. */
     void begin(Collection<String> results, Collection<INDArray> feed) {
+        end();
         kept.addAll(results);
         for (SDVariable v : graph.variables()) {
             VariableType t = v.getVariableType();
@@ -92,11 +103,11 @@ final class EarlyRelease extends BaseListener {
 
     @Override
     public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext context, INDArray[] outputs) {
-        if (!armed) {
+        if (!armed || sd != graph) {
             return;
         }
         for (int i = 0; i < outputs.length && i < op.getOutputsOfOp().size(); i++) {
-            if (outputs[i] == null) {
+            if (outputs[i] == null || outputs[i].isEmpty()) {
                 continue;
             }
             String name = op.getOutputsOfOp().get(i);

@@ -32,12 +32,14 @@ import java.util.function.Predicate;
  * the {@code input_embeds} variable and its gradient scatter-added back into the embedding's gradient.
  * <p>
  * Memory: SameDiff M2.1 keeps every intermediate of a gradient computation until the computation ends (1.7 GB of
- * them on the 56M model at B 4 × T 128); {@link EarlyRelease} frees each once its last reader has run. ND4J frees
+ * them in this graph on the 56M model at B 4 × T 128); {@link EarlyRelease} frees each once its last reader has run. ND4J frees
  * native memory only when the Java wrappers are collected, so a training loop should call {@code System.gc()}
  * between steps; this graph drops SameDiff's execution sessions after each gradient computation so that what is left
  * of the step is garbage by then (peak RSS 1.94–1.97 GB, flat over steps; see mubench-bench's TrainStepHarness).
  * Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see {@link #rmsNorm},
  * {@link #rotate} and {@link SparseCrossEntropy}.
+ * <p>
+ * Not thread-safe: one thread at a time per graph.
  */
 public final class LlamaGraph {
     /** Name of the embedding-lookup variable ({@code [B*T, d]}). */
@@ -53,7 +55,7 @@ public final class LlamaGraph {
     private final List<SDVariable> hidden = new ArrayList<>();
     private final SDVariable logits, logProbs, tokenLogprobs, meanNll, labelMask;
     private final Rope rope;
-    /** Constant {@code [hd, hd]}: see {@link #rotateHalfMatrix}. */
+    /** Constant {@code [hd, hd]}: see {@link Rope#rotateHalfMatrix}. */
     private final SDVariable rotateHalf;
     private SDVariable loss;
     private boolean backwardBuilt;
@@ -101,7 +103,7 @@ public final class LlamaGraph {
         SDVariable cosQ = sd.placeHolder("cos_q", DataType.FLOAT, rows, q), sinQ = sd.placeHolder("sin_q", DataType.FLOAT, rows, q);
         SDVariable cosK = sd.placeHolder("cos_k", DataType.FLOAT, rows, kv), sinK = sd.placeHolder("sin_k", DataType.FLOAT, rows, kv);
         SDVariable labels = sd.placeHolder("labels", DataType.INT32, rows);
-        rotateHalf = sd.constant("rotate_half", rotateHalfMatrix(c.headDim()));
+        rotateHalf = sd.constant("rotate_half", Rope.rotateHalfMatrix(c.headDim()));
         labelMask = sd.placeHolder("label_mask", DataType.FLOAT, (long) batch * time);
         SDVariable invCount = sd.placeHolder("inverse_label_count", DataType.FLOAT);
 
@@ -210,24 +212,13 @@ public final class LlamaGraph {
 
     /**
      * RoPE on {@code x [B*T, n*hd]} with tables of the same shape (no broadcasting, for the same reason as in
-     * {@link #rmsNorm}); {@code rotateHalf} is one GEMM per head row against a constant signed permutation, which
-     * costs less than slicing, negating and concatenating the halves and their backward.
+     * {@link #rmsNorm}); {@code rotateHalf} is one GEMM of {@code x} viewed as {@code [B*T*n, hd]} against a constant
+     * signed permutation, which costs less than slicing, negating and concatenating the halves and their backward.
      */
     private SDVariable rotate(SDVariable x, int n, SDVariable cos, SDVariable sin) {
         long rows = (long) batch * time, hd = config.headDim();
         SDVariable rotated = sd.mmul(x.reshape(rows * n, hd), rotateHalf).reshape(rows, n * hd);
         return x.mul(cos).add(rotated.mul(sin));
-    }
-
-    /** {@code R} with {@code [a, b]·R = [−b, a]} over the two halves of a head. */
-    private static INDArray rotateHalfMatrix(int headDim) {
-        int half = headDim / 2;
-        float[] r = new float[headDim * headDim];
-        for (int j = 0; j < half; j++) {
-            r[(j + half) * headDim + j] = -1f;
-            r[j * headDim + j + half] = 1f;
-        }
-        return Nd4j.create(r, new long[]{headDim, headDim}, 'c');
     }
 
     /** The graph, for methods that build their own loss terms on its outputs. */
@@ -432,14 +423,14 @@ public final class LlamaGraph {
      */
     public INDArray inputEmbeddingGradient(Map<String, INDArray> feed) {
         buildBackward();
-        release.begin(gradientNames(List.of(INPUT_EMBEDS)), feed.values());
         INDArray g;
         try {
+            release.begin(gradientNames(List.of(INPUT_EMBEDS)), feed.values());
             g = sd.calculateGradients(feed, List.of(INPUT_EMBEDS)).get(INPUT_EMBEDS);
         } finally {
             release.end();
+            dropSessions();
         }
-        dropSessions();
         return g;
     }
 
@@ -485,8 +476,8 @@ public final class LlamaGraph {
         Map<String, INDArray> g;
         List<String> results = new ArrayList<>(gradientNames(wanted));
         results.addAll(List.of(outputs));
-        release.begin(results, feed.values());
         try {
+            release.begin(results, feed.values());
             if (outputs.length == 0) {
                 g = sd.calculateGradients(feed, wanted);
             } else {
@@ -496,8 +487,8 @@ public final class LlamaGraph {
             }
         } finally {
             release.end();
+            dropSessions();
         }
-        dropSessions();
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String n : trainable) {
             if (!n.equals(EMBED)) {

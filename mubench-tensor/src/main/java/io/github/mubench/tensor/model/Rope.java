@@ -73,6 +73,20 @@ public final class Rope {
         return new INDArray[]{Nd4j.create(cos, shape, 'c'), Nd4j.create(sin, shape, 'c')};
     }
 
+    /**
+     * {@code R [headDim, headDim]} with {@code [a, b]·R = [−b, a]} over the two halves of a head: rotate-half as a
+     * product, for graphs where a GEMM is cheaper than slicing and concatenating.
+     */
+    public static INDArray rotateHalfMatrix(int headDim) {
+        int half = headDim / 2;
+        float[] r = new float[headDim * headDim];
+        for (int j = 0; j < half; j++) {
+            r[(j + half) * headDim + j] = -1f;
+            r[j * headDim + j + half] = 1f;
+        }
+        return Nd4j.create(r, new long[]{headDim, headDim}, 'c');
+    }
+
     /** Applies the rotation to {@code x [B, heads, T, headDim]}. */
     public static INDArray apply(INDArray x, INDArray cos, INDArray sin) {
         long hd = x.size(3), half = hd / 2;

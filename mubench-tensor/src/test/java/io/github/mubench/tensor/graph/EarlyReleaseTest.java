@@ -30,7 +30,7 @@ class EarlyReleaseTest {
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, 2, 3);
         SDVariable c = sd.constant("c", Nd4j.linspace(1.0, 8.0, 8, DataType.FLOAT).reshape(2, 4));
         SDVariable h = sd.math.tanh(sd.mmul(x, weight)).mul(c);
-        SDVariable same = sd.identity(h);
+        SDVariable same = sd.identity("same", h);
         SDVariable alias = sd.identity(weight); // ND4J's identity returns its input's memory
         SDVariable loss = same.mul(same).sum().add(sd.math.tanh(alias.reshape(4, 3)).sum(1).sum());
         sd.setLossVariables(loss.name());
@@ -43,17 +43,19 @@ class EarlyReleaseTest {
         INDArray w = Nd4j.linspace(-1.0, 1.0, 12, DataType.FLOAT).reshape(3, 4);
         INDArray x = Nd4j.linspace(-0.5, 0.7, 6, DataType.FLOAT).reshape(2, 3);
         Map<String, INDArray> feed = Map.of("x", x);
-        INDArray expected = graph(w).calculateGradients(feed, List.of("w")).get("w");
+        var reference = graph(w).calculateGradientsAndOutputs(feed, List.of("same"), List.of("w"));
+        INDArray expected = reference.getGradients().get("w"), expectedSame = reference.getOutputs().get("same");
 
         SameDiff sd = graph(w);
         EarlyRelease release = new EarlyRelease(sd.getFunction("grad"));
         sd.addListeners(release);
         for (int run = 0; run < 3; run++) { // repeated: nothing the next run needs was freed by the last
-            release.begin(List.of("w", sd.getVariable("w").gradient().name()), feed.values());
-            INDArray actual = sd.calculateGradients(feed, List.of("w")).get("w");
+            release.begin(List.of("same", "w", sd.getVariable("w").gradient().name()), feed.values());
+            var both = sd.calculateGradientsAndOutputs(feed, List.of("same"), List.of("w")); // "same" aliases h
             long freed = release.freedBytes();
             release.end();
-            assertEquals(expected, actual, "run " + run);
+            assertEquals(expected, both.getGradients().get("w"), "run " + run);
+            assertEquals(expectedSame, both.getOutputs().get("same"), "requested output, run " + run);
             assertTrue(freed > 0, "intermediates freed in run " + run);
         }
         assertEquals(w, sd.getVariable("w").getArr(), "the parameter is intact");
