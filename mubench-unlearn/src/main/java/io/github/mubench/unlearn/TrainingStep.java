@@ -59,10 +59,7 @@ final class TrainingStep {
                 values.merge(name, pass.outputs().get(name).getDouble(0) / accumulation, Double::sum);
             }
             if (grads == null) {
-                grads = new LinkedHashMap<>();
-                for (var g : pass.gradients().entrySet()) {
-                    grads.put(g.getKey(), g.getValue().dup());
-                }
+                grads = new LinkedHashMap<>(pass.gradients()); // each has memory of its own (LlamaGraph#gradients)
             } else {
                 for (var g : pass.gradients().entrySet()) {
                     grads.get(g.getKey()).addi(g.getValue());

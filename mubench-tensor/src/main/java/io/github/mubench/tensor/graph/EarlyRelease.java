@@ -145,7 +145,8 @@ final class EarlyRelease extends BaseListener {
         }
     }
 
-    private long allocation(DataBuffer data) {
+    /** The native allocation {@code data} lies in (views and wrappers resolved to their root buffer). */
+    static long allocation(DataBuffer data) {
         return root(data).addressPointer().address();
     }
 

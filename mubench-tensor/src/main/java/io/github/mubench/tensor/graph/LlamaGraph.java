@@ -410,7 +410,8 @@ public final class LlamaGraph {
 
     /**
      * Gradients of the loss with respect to every trainable parameter, for the batch last passed to {@link #feed}.
-     * The embedding's gradient gathers its use as LM head (when tied) and its lookups.
+     * The embedding's gradient gathers its use as LM head (when tied) and its lookups. Each gradient has memory of
+     * its own, shared with nothing else: the caller may change it in place.
      */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
         return gradientsAndOutputs(feed).gradients();
@@ -490,9 +491,14 @@ public final class LlamaGraph {
             dropSessions();
         }
         Map<String, INDArray> out = new LinkedHashMap<>();
+        java.util.Set<Long> owned = new java.util.HashSet<>();
         for (String n : trainable) {
             if (!n.equals(EMBED)) {
-                out.put(n, g.get(n));
+                // SameDiff may hand out one memory for two results (an identity's backward): copy such a gradient,
+                // so that callers may scale or accumulate each in place
+                INDArray gradient = g.get(n);
+                boolean ownsItsMemory = !gradient.isView() && owned.add(EarlyRelease.allocation(gradient.data()));
+                out.put(n, ownsItsMemory ? gradient : gradient.dup());
             }
         }
         if (embedTrainable) {
