@@ -6,8 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 
 /**
  * {@link BlasLlama}'s cache: keys and values laid out {@code [layer][row][kvHead][headDim][slot]} (transposed), so that a
@@ -162,7 +160,7 @@ final class BlasKvCache extends KvCache {
          * copies, several times faster than the same loops over direct buffers.
          */
         final float[] row, row2;
-        /** What the Vector API's attention works in: one per thread, rows split between two (see {@link Heads}). */
+        /** What the Vector API's attention works in: one per {@link Workers} thread (see {@link Heads}). */
         final Heads[] heads;
         /** Movable views for BLAS arguments at offsets (a new pointer per call would cost more than small calls do). */
         final FloatPointer qAt, keysAt, valuesAt, attAt;
@@ -200,7 +198,10 @@ final class BlasKvCache extends KvCache {
             int longest = Math.max(slots + VECTOR_PADDING, Math.max(c.hiddenSize(), c.intermediateSize()));
             row = new float[longest];
             row2 = new float[longest];
-            heads = new Heads[]{new Heads(c.headDim(), longest), new Heads(c.headDim(), longest)};
+            heads = new Heads[Workers.threads()];
+            for (int i = 0; i < heads.length; i++) {
+                heads[i] = new Heads(c.headDim(), longest);
+            }
             qAt = new FloatPointer(q);
             attAt = new FloatPointer(att);
             keysAt = keys == null ? null : new FloatPointer(keys);
@@ -244,7 +245,7 @@ final class BlasKvCache extends KvCache {
 
         /**
          * Elements {@code [from, from + count)} of {@code weight} as float32 into {@link #block}; a large block is
-         * converted in two halves at once (another core; the conversion, not the product, is what takes the time).
+         * split between {@link Workers} (the conversion, not the product, is what takes the time).
          */
         void convert(Loops loops, HalfTensor weight, long from, int count) {
             if (block == null) {
@@ -252,11 +253,14 @@ final class BlasKvCache extends KvCache {
                 blockHeap = new float[blockCapacity];
                 blockBits = new short[blockCapacity];
             }
-            int split = count >= PARALLEL_CONVERT ? count / 2 : count;
-            ForkJoinTask<?> rest = split < count ? ForkJoinPool.commonPool().submit(() -> convert(loops, weight, from, split, count - split)) : null;
-            convert(loops, weight, from, 0, split);
-            if (rest != null) {
-                rest.join();
+            int parts = count < PARALLEL_CONVERT ? 1 : Workers.threads();
+            if (parts == 1) {
+                convert(loops, weight, from, 0, count);
+            } else {
+                Workers.run(parts, part -> {
+                    int at = (int) ((long) part * count / parts);
+                    convert(loops, weight, from, at, (int) ((long) (part + 1) * count / parts) - at);
+                });
             }
         }
 
@@ -265,7 +269,7 @@ final class BlasKvCache extends KvCache {
             block.asBuffer().put(at, blockHeap, at, count);
         }
 
-        /** Floats from which a block's conversion is split between two threads. */
+        /** Floats from which a block's conversion is split between {@link Workers}. */
         private static final int PARALLEL_CONVERT = 1 << 16;
 
         /** The heap arrays one thread's Vector API attention runs on. */

@@ -10,8 +10,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
@@ -249,6 +247,7 @@ public final class BlasLlama implements LanguageModel {
 
     /** {@code out [rows, n] (row stride ldOut) = beta·out + in [rows, k] · W [n, k]ᵀ} with W float32 in place. */
     private static void product(FloatPointer in, int rows, FloatPointer w, int n, int k, int ldOut, FloatPointer out, float beta) {
+        Workers.rest(); // OpenBLAS's threads take the cores
         if (rows <= GEMV_ROWS) {
             for (int r = 0; r < rows; r++) {
                 cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, 1f, w, k, r == 0 ? in : in.getPointer((long) r * k), 1,
@@ -374,6 +373,7 @@ public final class BlasLlama implements LanguageModel {
         int capacity = kc.capacity();
         float scale = (float) (1.0 / Math.sqrt(hd));
         FloatBuffer scores = s.scores.asBuffer();
+        Workers.rest(); // OpenBLAS's threads take the cores
         for (int b = 0; b < batch; b++) {
             for (int head = 0; head < h; head++) {
                 long qOff = (long) b * time * qd + (long) head * hd, kOff = kc.offset(l, b, head / rep);
@@ -399,26 +399,21 @@ public final class BlasLlama implements LanguageModel {
     /**
      * Attention of every row and head over the heap cache into {@code s.att}, on the Vector API: each query's scores
      * and mix read its KV head's keys and values in place and cover only the slots it may see (a causal prefill skips
-     * the half that BLAS would compute and mask). Rows are split between two threads when there is enough work:
-     * unlike OpenBLAS's products, which run on two threads of their own, these loops would otherwise leave a core
+     * the half that BLAS would compute and mask). Batch rows are split between {@link Workers} when there is enough
+     * work: unlike OpenBLAS's products, which run on threads of their own, these loops would otherwise leave cores
      * idle.
      */
     private void attendSimd(int l, BlasKvCache kc, BlasKvCache.Scratch s, int batch, int time) {
         long work = (long) batch * time * kc.length() * c.numHeads() * c.headDim();
-        if (batch < 2 || work < PARALLEL_ATTENTION) {
+        int parts = work < PARALLEL_ATTENTION ? 1 : Math.min(batch, s.heads.length);
+        if (parts == 1) {
             attendSimd(l, kc, s, s.heads[0], 0, batch, time);
-            return;
-        }
-        int half = batch / 2;
-        ForkJoinTask<?> rest = ForkJoinPool.commonPool().submit(() -> attendSimd(l, kc, s, s.heads[1], half, batch, time));
-        try {
-            attendSimd(l, kc, s, s.heads[0], 0, half, time);
-        } finally {
-            rest.join(); // the other half writes into this scratch: never leave it running
+        } else {
+            Workers.run(parts, part -> attendSimd(l, kc, s, s.heads[part], part * batch / parts, (part + 1) * batch / parts, time));
         }
     }
 
-    /** Multiply-adds of a step's attention from which its rows are split between two threads. */
+    /** Multiply-adds of a step's attention from which its rows are split between {@link Workers}. */
     static final long PARALLEL_ATTENTION = 1L << 14;
 
     /** {@link #attendSimd} for rows {@code [first, end)}, on the heap arrays {@code w}. */

@@ -101,7 +101,7 @@ class LlamaGoldenTest {
 
     /**
      * A prefill of more rows than the fixture has (an odd number), all positions at once: enough attention work that
-     * the Vector API splits the rows between two threads ({@link BlasLlama#PARALLEL_ATTENTION}); every row gives
+     * the Vector API splits the rows between {@link Workers} ({@link BlasLlama#PARALLEL_ATTENTION}); every row gives
      * PyTorch's logits at its real positions.
      */
     @ParameterizedTest

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link PanelGemm} against products summed in double: widths that end inside a panel, depths of 1 and odd sizes,
- * several tiles of rows, and a product large enough to be split between two threads.
+ * several tiles of rows, and a product large enough to be split between {@link Workers}.
  */
 class PanelGemmTest {
     private static float[] random(int length, SplittableRandom random) {
@@ -51,7 +51,7 @@ class PanelGemmTest {
     }
 
     @Test
-    void aProductSplitBetweenTwoThreadsEqualsSumsInDouble() {
+    void aProductSplitBetweenWorkersEqualsSumsInDouble() {
         SplittableRandom random = new SplittableRandom(13);
         int rows = 2 * PanelGemm.TILE_ROWS, n = 517, k = 512, width = PanelGemm.panels(n) * PanelGemm.WIDTH;
         assertEquals(true, (long) rows * width * k >= PanelGemm.PARALLEL_MACS, "large enough to be split");
