@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * Inference speed of one model shape, as JSON lines: greedy decoding at batch 1 (ms/token) and larger batches (ms/step, tok/s),
- * prefill (tokens/s) and scoring-shaped forward passes, after an unreported warm-up pass of
- * {@value #WARM_UP_TOKENS} new tokens at each batch size; with {@code --export FILE} the same random weights are
+ * prefill (tokens/s) and scoring-shaped forward passes, after unreported warm-up
+ * passes of {@value #WARM_UP_TOKENS} new tokens, for at least {@value #WARM_UP_SECONDS} s at each batch size; with {@code --export FILE} the same random weights are
  * first written in llama2.c's format for the peer run. The kernel is the process's ({@code -Dmubench.cpu.kernels}).
  * <p>
  * Usage: {@code DecodeHarness SHAPE [new_tokens=256] [repeats=3] [--batches 1,16] [--export FILE]}; SHAPE is
@@ -53,8 +53,11 @@ public final class DecodeHarness {
                 + "\"weight_mib\":%.0f}%n", shape, kernel, Roofline.gemmGflops(2048), Roofline.readGBps(1024), 4.0 * matmulParams / (1 << 20));
         int flag = Arrays.asList(args).indexOf("--batches");
         int[] batches = flag < 0 ? new int[]{1, 16} : Arrays.stream(args[flag + 1].split(",")).mapToInt(Integer::parseInt).toArray();
-        for (int batch : batches) { // warm-up, not reported: the JIT compiles the Vector API code in the first second
-            gen.generateIds(prompts(batch, c), GenerationConfig.greedy(WARM_UP_TOKENS).withStopAtEos(false));
+        for (int batch : batches) { // warm-up, not reported: the JIT compiles the Vector API code in the first seconds
+            long start = System.nanoTime();
+            do {
+                gen.generateIds(prompts(batch, c), GenerationConfig.greedy(WARM_UP_TOKENS).withStopAtEos(false));
+            } while (System.nanoTime() - start < WARM_UP_SECONDS * 1_000_000_000L);
         }
         for (int r = 0; r < repeats; r++) {
             for (int batch : batches) {
@@ -84,8 +87,15 @@ public final class DecodeHarness {
         }
     }
 
-    /** New tokens per row of the unreported warm-up pass at each batch size. */
+    /** New tokens per row of an unreported warm-up pass. */
     static final int WARM_UP_TOKENS = 32;
+
+    /**
+     * Warm-up passes at each batch size are repeated for at least this long: on a 2-core Zen 3 VM the JIT took several
+     * seconds to compile the Vector API code, and with one 32-token pass the first two of four stories260K repeats at
+     * batch 64 ran at 5.3–5.4 ms a step, the last two at 2.9.
+     */
+    static final int WARM_UP_SECONDS = 5;
 
     /** {@code batch} prompts: one token at batch 1, else two, the second differing between rows. */
     private static List<int[]> prompts(int batch, LlamaConfig c) {
