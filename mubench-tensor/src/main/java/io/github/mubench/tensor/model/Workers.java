@@ -14,7 +14,10 @@ import java.util.function.IntConsumer;
  * whose helper is busy (another caller's split) runs on the caller, so concurrent callers never wait on each other.
  */
 final class Workers {
-    /** How long an idle helper spins before it sleeps: a decoding step's products come microseconds apart. */
+    /**
+     * How long a helper spins after its last part before it sleeps: a decoding step's products come microseconds
+     * apart.
+     */
     static final long SPIN_NANOS = 200_000;
 
     private Workers() {
@@ -26,17 +29,22 @@ final class Workers {
     }
 
     /**
-     * {@code part.accept(i)} for every {@code i < parts}, at once where helpers are free; rethrows the first failure
-     * after every part has ended (parts write into the caller's arrays: none is left running).
+     * {@code part.accept(i)} for every {@code i < parts}, at once where helpers are free; after every part has ended
+     * (parts write into the caller's arrays: none is left running), rethrows one failure if any part failed (one that
+     * ran on this thread before one that ran on a helper).
      */
     static void run(int parts, IntConsumer part) {
         Helper[] helpers = parts > 1 ? Pool.HELPERS : new Helper[0];
         Task[] handed = new Task[parts];
-        for (int i = 1; i < parts && i - 1 < helpers.length; i++) {
-            Task task = new Task(part, i);
-            handed[i] = helpers[i - 1].offer(task) ? task : null;
-        }
         Throwable failure = null;
+        try {
+            for (int i = 1; i < parts && i - 1 < helpers.length; i++) {
+                Task task = new Task(part, i);
+                handed[i] = helpers[i - 1].offer(task) ? task : null;
+            }
+        } catch (Throwable t) { // out of memory for a task: the parts not handed run here, the handed ones are awaited
+            failure = t;
+        }
         for (int i = 0; i < parts; i++) {
             if (handed[i] == null) {
                 try {
@@ -73,7 +81,8 @@ final class Workers {
     }
 
     /**
-     * Sends spinning helpers to sleep now: called before a call into OpenBLAS, whose own threads would otherwise share
+     * Asks idle helpers to sleep now instead of spinning out their {@link #SPIN_NANOS}: each does at its next check,
+     * a fraction of a microsecond later. Called before a call into OpenBLAS, whose own threads would otherwise share
      * the cores with helpers that have nothing to do.
      */
     static void rest() {
@@ -100,7 +109,7 @@ final class Workers {
         }
     }
 
-    /** The helpers, started the first time a split runs. */
+    /** The helpers, started the first time {@link Workers} is used (a split, or {@link #threads()}). */
     private static final class Pool {
         static final Helper[] HELPERS = start(Runtime.getRuntime().availableProcessors() - 1);
 
@@ -159,17 +168,17 @@ final class Workers {
                         }
                     }
                     slot.compareAndSet(task, null); // free before done: the caller's next split may hand this helper a part at once
+                    idleSince = System.nanoTime(); // before done: a rest() its caller asks for right after counts
                     if (mine) {
                         task.done = true;
                     }
-                    idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince > SPIN_NANOS || restRequested - idleSince > 0) {
                     sleeping = true;
                     if (slot.get() == null) {
                         LockSupport.park(this);
+                        Thread.interrupted(); // a part's stray interrupt must not make every later park return at once
                     }
-                    sleeping = false;
-                    idleSince = System.nanoTime();
+                    sleeping = false; // idleSince stays: woken with nothing to do (a part taken back), it sleeps again
                 } else {
                     Thread.onSpinWait();
                 }

@@ -11,11 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link Workers}: every part runs exactly once and has ended when the call returns (a slow part included), a failure
- * comes back to the caller only after every part ended, and callers on several threads at once each get their own
- * parts run, with no deadlock when the helpers are busy with another caller's.
+ * comes back to the caller only after every part ended, a sleeping helper wakes for the next split, and callers on
+ * several threads at once each get their own parts run once, with no deadlock when the helpers are busy with another
+ * caller's.
  */
 @Timeout(60)
 class WorkersTest {
@@ -62,6 +64,30 @@ class WorkersTest {
         }
     }
 
+    /**
+     * A helper that went to sleep (idle longer than it spins, or sent to sleep by {@link Workers#rest()}) wakes for
+     * the next split and runs its part: a stale slot or a lost wake-up would leave every part to the caller, which
+     * the tests above cannot see.
+     */
+    @Test
+    void aSleepingHelperWakesAndRunsItsPart() {
+        assumeTrue(Workers.threads() > 1, "one core: no helper");
+        for (boolean rested : new boolean[]{false, true}) {
+            for (int round = 0; round < 3; round++) {
+                sleep(5); // longer than a helper spins
+                if (rested) {
+                    Workers.rest();
+                }
+                String[] ranOn = new String[2];
+                Workers.run(2, i -> {
+                    ranOn[i] = Thread.currentThread().getName();
+                    sleep(i == 0 ? 50 : 0); // time for the helper to wake and claim part 1
+                });
+                assertTrue(ranOn[1].startsWith("mubench-worker-"), "part 1 ran on " + ranOn[1] + (rested ? " after rest()" : ""));
+            }
+        }
+    }
+
     @Test
     void callersOnSeveralThreadsEachGetTheirOwnParts() throws InterruptedException {
         int callers = 4, calls = 2000, parts = Workers.threads() + 1;
@@ -71,11 +97,15 @@ class WorkersTest {
             int caller = t;
             Thread thread = new Thread(() -> {
                 for (int call = 0; call < calls; call++) {
+                    AtomicIntegerArray runs = new AtomicIntegerArray(parts);
                     int[] out = new int[parts];
                     int base = caller * calls + call;
-                    Workers.run(parts, i -> out[i] = base + i);
+                    Workers.run(parts, i -> {
+                        out[i] = base + i;
+                        runs.incrementAndGet(i);
+                    });
                     for (int i = 0; i < parts; i++) {
-                        failures[caller] += out[i] == base + i ? 0 : 1;
+                        failures[caller] += out[i] == base + i && runs.get(i) == 1 ? 0 : 1;
                     }
                 }
             });
@@ -86,7 +116,7 @@ class WorkersTest {
             thread.join();
         }
         for (int t = 0; t < callers; t++) {
-            assertEquals(0, failures[t], "caller " + t + ": parts not run or not visible when its call returned");
+            assertEquals(0, failures[t], "caller " + t + ": parts not run exactly once or not visible when its call returned");
         }
     }
 }
