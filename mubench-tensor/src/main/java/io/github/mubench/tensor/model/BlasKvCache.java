@@ -254,14 +254,7 @@ final class BlasKvCache extends KvCache {
                 blockBits = new short[blockCapacity];
             }
             int parts = count < PARALLEL_CONVERT ? 1 : Workers.threads();
-            if (parts == 1) {
-                convert(loops, weight, from, 0, count);
-            } else {
-                Workers.run(parts, part -> {
-                    int at = (int) ((long) part * count / parts);
-                    convert(loops, weight, from, at, (int) ((long) (part + 1) * count / parts) - at);
-                });
-            }
+            Workers.split(count, parts, (part, first, end) -> convert(loops, weight, from, first, end - first));
         }
 
         private void convert(Loops loops, HalfTensor weight, long from, int at, int count) {

@@ -406,11 +406,7 @@ public final class BlasLlama implements LanguageModel {
     private void attendSimd(int l, BlasKvCache kc, BlasKvCache.Scratch s, int batch, int time) {
         long work = (long) batch * time * kc.length() * c.numHeads() * c.headDim();
         int parts = work < PARALLEL_ATTENTION ? 1 : Math.min(batch, s.heads.length);
-        if (parts == 1) {
-            attendSimd(l, kc, s, s.heads[0], 0, batch, time);
-        } else {
-            Workers.run(parts, part -> attendSimd(l, kc, s, s.heads[part], part * batch / parts, (part + 1) * batch / parts, time));
-        }
+        Workers.split(batch, parts, (part, first, end) -> attendSimd(l, kc, s, s.heads[part], first, end, time));
     }
 
     /** Multiply-adds of a step's attention from which its rows are split between {@link Workers}. */

@@ -78,11 +78,7 @@ final class PanelGemm {
     static void multiply(float[] in, int rows, int k, float[] panels, int n, float[] out, int ldOut) {
         int count = panels(n);
         int parts = (long) rows * count * WIDTH * k < PARALLEL_MACS ? 1 : Math.min(count, Workers.threads());
-        if (parts == 1) {
-            multiply(in, rows, k, panels, out, ldOut, 0, count);
-        } else {
-            Workers.run(parts, part -> multiply(in, rows, k, panels, out, ldOut, part * count / parts, (part + 1) * count / parts));
-        }
+        Workers.split(count, parts, (part, first, end) -> multiply(in, rows, k, panels, out, ldOut, first, end));
     }
 
     /** {@link #multiply} over panels {@code [first, end)} on this thread. */

@@ -1,6 +1,7 @@
 package io.github.mubench.tensor.model;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
@@ -78,6 +79,36 @@ final class Workers {
         if (failure != null) {
             throw new IllegalStateException(failure);
         }
+    }
+
+    /** A range {@code [from, to)} of a split loop, run on the thread that uses scratch number {@code part}. */
+    @FunctionalInterface
+    interface Range {
+        void run(int part, int from, int to);
+    }
+
+    /** Chunks per thread that {@link #split} cuts a loop into. */
+    static final int CHUNKS_PER_THREAD = 4;
+
+    /**
+     * {@code [0, count)} on up to {@code parts} threads ({@link #run}) in chunks of about
+     * {@code count / (CHUNKS_PER_THREAD · parts)}, each thread taking the next chunk when done with one: a helper that
+     * starts late or is slowed does fewer chunks rather than hold up the caller (with fixed halves, the caller of a
+     * 56M model's batch-16 products spent a fifth as long waiting for its helper as multiplying). Each chunk is run
+     * once; {@code part} numbers the thread, so that each can use scratch of its own.
+     */
+    static void split(int count, int parts, Range range) {
+        if (parts <= 1 || count <= 1) {
+            range.run(0, 0, count);
+            return;
+        }
+        int chunk = Math.max(1, count / (CHUNKS_PER_THREAD * parts));
+        AtomicInteger next = new AtomicInteger();
+        run(parts, part -> {
+            for (int from; (from = next.getAndAdd(chunk)) < count; ) {
+                range.run(part, from, Math.min(count, from + chunk));
+            }
+        });
     }
 
     /**

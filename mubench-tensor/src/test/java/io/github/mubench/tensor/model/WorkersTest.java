@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@link Workers}: every part runs exactly once and has ended when the call returns (a slow part included), a failure
+ * {@link Workers}: every part runs exactly once and has ended when the call returns (a slow part included), a split
+ * covers every index once with each part number on one thread, a failure
  * comes back to the caller only after every part ended, a sleeping helper wakes for the next split, and callers on
  * several threads at once each get their own parts run once, with no deadlock when the helpers are busy with another
  * caller's.
@@ -43,6 +44,31 @@ class WorkersTest {
             for (int i = 0; i < parts; i++) {
                 assertEquals(1, runs.get(i), "part " + i + " of " + parts);
                 assertEquals(i + 1, written[i], "part " + i + " of " + parts + " had not ended");
+            }
+        }
+    }
+
+    @Test
+    void aSplitCoversEveryIndexOnceWithEachThreadsOwnPartNumber() {
+        for (int count : new int[]{0, 1, 2, 3, 7, 16, 1000}) {
+            for (int parts : new int[]{1, 2, Workers.threads() + 2}) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(Math.max(1, count));
+                String[] threadOfPart = new String[parts];
+                boolean[] clash = new boolean[1];
+                Workers.split(count, parts, (part, from, to) -> {
+                    synchronized (threadOfPart) { // a part number is one thread's: its scratch is that thread's alone
+                        String name = Thread.currentThread().getName();
+                        clash[0] |= threadOfPart[part] != null && !threadOfPart[part].equals(name);
+                        threadOfPart[part] = name;
+                    }
+                    for (int i = from; i < to; i++) {
+                        runs.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < count; i++) {
+                    assertEquals(1, runs.get(i), "index " + i + " of " + count + " on " + parts + " parts");
+                }
+                assertTrue(!clash[0], "one part number on two threads, " + count + " on " + parts + " parts");
             }
         }
     }
