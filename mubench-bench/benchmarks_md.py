@@ -53,7 +53,7 @@ read = statistics.median([r["read_gbps"] for r in rows if "read_gbps" in r])
 print("# Benchmarks\n")
 print("Regenerate with `mubench-bench/decode-compare.sh PATH_TO_LLAMA2C_CHECKOUT [shapes...]` (a few minutes per "
       "shape; the peer is skipped without a checkout). 256 new tokens, greedy, random weights (stories260K: its own); "
-      "medians of 3 repeats after unreported warm-up passes (32 new tokens each, for at least 5 s at each batch size), the range in brackets; "
+      "medians of 3 repeats after an unreported warm-up (one prefill, then passes of 32 new tokens for at least 5 s at each batch size), the range in brackets; "
       "everything in one session.\n")
 print(f"Machine: {cpu()}, {os.cpu_count()} cores, {int(mem) // 1024 // 1024} GiB; {java}; llama2.c `run.c` built with "
       f"`gcc -Ofast -march=native -fopenmp`, `OMP_NUM_THREADS={threads}`.\n")

@@ -6,7 +6,6 @@ import io.github.mubench.tensor.generate.GenerationConfig;
 import io.github.mubench.tensor.generate.Generator;
 import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.Kernels;
-import io.github.mubench.tensor.model.KvCache;
 import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.RandomWeights;
@@ -18,8 +17,8 @@ import java.util.List;
 
 /**
  * Inference speed of one model shape, as JSON lines: greedy decoding at batch 1 (ms/token) and larger batches (ms/step, tok/s),
- * prefill (tokens/s) and scoring-shaped forward passes, after unreported warm-up
- * passes of {@value #WARM_UP_TOKENS} new tokens, for at least {@value #WARM_UP_SECONDS} s at each batch size; with {@code --export FILE} the same random weights are
+ * prefill (tokens/s) and scoring-shaped forward passes, after an unreported warm-up (one prefill, then
+ * passes of {@value #WARM_UP_TOKENS} new tokens for at least {@value #WARM_UP_SECONDS} s at each batch size); with {@code --export FILE} the same random weights are
  * first written in llama2.c's format for the peer run. The kernel is the process's ({@code -Dmubench.cpu.kernels}).
  * <p>
  * Usage: {@code DecodeHarness SHAPE [new_tokens=256] [repeats=3] [--batches 1,16] [--export FILE]}; SHAPE is
@@ -53,7 +52,20 @@ public final class DecodeHarness {
                 + "\"weight_mib\":%.0f}%n", shape, kernel, Roofline.gemmGflops(2048), Roofline.readGBps(1024), 4.0 * matmulParams / (1 << 20));
         int flag = Arrays.asList(args).indexOf("--batches");
         int[] batches = flag < 0 ? new int[]{1, 16} : Arrays.stream(args[flag + 1].split(",")).mapToInt(Integer::parseInt).toArray();
-        for (int batch : batches) { // warm-up, not reported: the JIT compiles the Vector API code in the first seconds
+        int len = Math.min(256, c.maxPositionEmbeddings());
+        int[][] tokens = new int[8][len];
+        boolean[][] valid = new boolean[8][len];
+        for (int b = 0; b < 8; b++) {
+            for (int t = 0; t < len; t++) {
+                tokens[b][t] = 1 + (b * 31 + t * 7) % (c.vocabSize() - 1);
+                valid[b][t] = true;
+            }
+        }
+        Runnable prefill = () -> model.forward(tokens, valid, model.newCache(8, len), false);
+        // warm-up, not reported: the JIT compiles the Vector API code in the first seconds, and the first prefill (a
+        // path decoding never takes) sends the decoding code back to be compiled again
+        prefill.run();
+        for (int batch : batches) {
             long start = System.nanoTime();
             do {
                 gen.generateIds(prompts(batch, c), GenerationConfig.greedy(WARM_UP_TOKENS).withStopAtEos(false));
@@ -68,21 +80,9 @@ public final class DecodeHarness {
                         shape, kernel, params, batch, 1000 * time / newTokens, 1000 * time / newTokens / batch,
                         batch * newTokens / time, batch * newTokens * 2.0 * matmulParams / time / 1e9, Meters.rssMiB());
             }
-            int len = Math.min(256, c.maxPositionEmbeddings());
-            int[][] tokens = new int[8][len];
-            boolean[][] valid = new boolean[8][len];
-            for (int b = 0; b < 8; b++) {
-                for (int t = 0; t < len; t++) {
-                    tokens[b][t] = 1 + (b * 31 + t * 7) % (c.vocabSize() - 1);
-                    valid[b][t] = true;
-                }
-            }
-            double prefill = seconds(() -> {
-                KvCache cache = model.newCache(8, len);
-                model.forward(tokens, valid, cache, false);
-            });
+            double prefillTime = seconds(prefill::run);
             System.out.printf("{\"event\":\"prefill\",\"shape\":\"%s\",\"kernel\":\"%s\",\"batch\":8,\"length\":%d,\"tokens_per_s\":%.1f,"
-                    + "\"gflops\":%.1f}%n", shape, kernel, len, 8 * len / prefill, 8.0 * len * 2 * matmulParams / prefill / 1e9);
+                    + "\"gflops\":%.1f}%n", shape, kernel, len, 8 * len / prefillTime, 8.0 * len * 2 * matmulParams / prefillTime / 1e9);
             System.gc();
         }
     }
@@ -91,9 +91,10 @@ public final class DecodeHarness {
     static final int WARM_UP_TOKENS = 32;
 
     /**
-     * Warm-up passes at each batch size are repeated for at least this long: on a 2-core Zen 3 VM the JIT took several
-     * seconds to compile the Vector API code, and with one 32-token pass the first two of four stories260K repeats at
-     * batch 64 ran at 5.3–5.4 ms a step, the last two at 2.9.
+     * Warm-up passes at each batch size are repeated for at least this long, after one prefill: on a 2-core Zen 3 VM
+     * the JIT took several seconds to compile the Vector API code, and with one 32-token pass the first two of four
+     * stories260K repeats at batch 64 ran at 5.3–5.4 ms a step, the last two at 2.9; the first prefill made the JIT
+     * drop and recompile the decoding methods (the repeat after it: 6.1 ms, the next 3.0).
      */
     static final int WARM_UP_SECONDS = 5;
 
