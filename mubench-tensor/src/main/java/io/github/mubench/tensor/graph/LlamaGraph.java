@@ -37,7 +37,7 @@ import java.util.function.Predicate;
  * between steps; this graph drops SameDiff's execution sessions after each gradient computation so that what is left
  * of the step is garbage by then (peak RSS 1.94–1.97 GB, flat over steps; see mubench-bench's TrainStepHarness).
  * Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see {@link #rmsNorm},
- * {@link #rotate} and {@link SparseCrossEntropy}.
+ * {@link #rotate} and {@link LabelLogprobHead}.
  * <p>
  * Not thread-safe: one thread at a time per graph.
  */
@@ -54,6 +54,8 @@ public final class LlamaGraph {
     private final INDArray embed;
     private final List<SDVariable> hidden = new ArrayList<>();
     private final SDVariable logits, logProbs, tokenLogprobs, meanNll, labelMask;
+    /** The label log-probabilities' path: head and softmax outside SameDiff. */
+    private final LabelLogprobHead labelHead;
     private final Rope rope;
     /** Constant {@code [hd, hd]}: see {@link Rope#rotateHalfMatrix}. */
     private final SDVariable rotateHalf;
@@ -102,7 +104,6 @@ public final class LlamaGraph {
         long rows = (long) batch * time;
         SDVariable cosQ = sd.placeHolder("cos_q", DataType.FLOAT, rows, q), sinQ = sd.placeHolder("sin_q", DataType.FLOAT, rows, q);
         SDVariable cosK = sd.placeHolder("cos_k", DataType.FLOAT, rows, kv), sinK = sd.placeHolder("sin_k", DataType.FLOAT, rows, kv);
-        SDVariable labels = sd.placeHolder("labels", DataType.INT32, rows);
         rotateHalf = sd.constant("rotate_half", Rope.rotateHalfMatrix(c.headDim()));
         labelMask = sd.placeHolder("label_mask", DataType.FLOAT, (long) batch * time);
         SDVariable invCount = sd.placeHolder("inverse_label_count", DataType.FLOAT);
@@ -131,8 +132,9 @@ public final class LlamaGraph {
         SDVariable head = c.tieWordEmbeddings() ? tiedEmbedding() : param(weights, TensorNames.LM_HEAD, c.vocabSize(), d);
         logits = sd.identity("logits", sd.mmul(normed, head, false, true, false));
         logProbs = sd.identity("log_probs", sd.nn.logSoftmax(logits)); // the explicit-dim overload breaks gradients in M2.1
-        SDVariable nll = SparseCrossEntropy.of(sd, logits, labels);
-        tokenLogprobs = sd.identity("token_logprobs", nll.neg().mul(labelMask));
+        labelHead = new LabelLogprobHead(sd, normed, () -> parameter(headName()), (int) rows, d);
+        sd.addListeners(labelHead);
+        tokenLogprobs = sd.identity("token_logprobs", labelHead.logprobs().mul(labelMask));
         meanNll = sd.identity("mean_nll", tokenLogprobs.sum().mul(invCount).neg());
 
         this.trainable = new java.util.LinkedHashSet<>();
@@ -149,6 +151,11 @@ public final class LlamaGraph {
             sd.convertToConstants(frozen.stream().map(sd::getVariable).toList());
         }
         loss = meanNll;
+    }
+
+    /** The head weight's name: the embedding when tied. */
+    private String headName() {
+        return config.tieWordEmbeddings() ? EMBED : TensorNames.LM_HEAD;
     }
 
     private SDVariable tiedEmbedding() {
@@ -390,7 +397,7 @@ public final class LlamaGraph {
         feed.put("sin_q", perHead(cosSin[1], h));
         feed.put("cos_k", perHead(cosSin[0], kvh));
         feed.put("sin_k", perHead(cosSin[1], kvh));
-        feed.put("labels", Nd4j.createFromArray(labelIds));
+        labelHead.setLabels(labelIds);
         feed.put("label_mask", Nd4j.create(labelMask, new long[]{(long) batch * time}, 'c'));
         feed.put("inverse_label_count", Nd4j.scalar(count == 0 ? 0f : 1f / count));
         lastIds = flat;
@@ -435,6 +442,16 @@ public final class LlamaGraph {
         return g;
     }
 
+    /** Whether the loss depends on variable {@code name} (after {@link #buildBackward}). */
+    private boolean hasGradient(String name) {
+        return sd.getVariable(name).gradient() != null;
+    }
+
+    /** {@code a + b} in {@code a}'s memory where both exist, else whichever exists (or null). */
+    private static INDArray sum(INDArray a, INDArray b) {
+        return a == null ? b : b == null ? a : a.addi(b);
+    }
+
     /** The gradient function's names for the gradients of {@code variables}. */
     private List<String> gradientNames(List<String> variables) {
         List<String> names = new ArrayList<>();
@@ -465,13 +482,17 @@ public final class LlamaGraph {
         buildBackward();
         List<String> wanted = new ArrayList<>();
         for (String n : trainable) {
-            if (!n.equals(EMBED) || config.tieWordEmbeddings()) {
-                wanted.add(n);
+            if ((!n.equals(EMBED) || config.tieWordEmbeddings()) && hasGradient(n)) {
+                wanted.add(n); // the head is not on the graph's path when the loss reads only label log-probabilities
             }
         }
         boolean embedTrainable = trainable.contains(EMBED);
         if (embedTrainable) {
             wanted.add(INPUT_EMBEDS);
+        }
+        boolean headViaLabels = trainable.contains(headName()) && hasGradient(labelHead.offsetName());
+        if (headViaLabels) {
+            wanted.add(labelHead.offsetName());
         }
         Map<String, INDArray> values = Map.of();
         Map<String, INDArray> g;
@@ -490,6 +511,7 @@ public final class LlamaGraph {
             release.end();
             dropSessions();
         }
+        INDArray headGradient = headViaLabels ? labelHead.weightGradient(g.get(labelHead.offsetName())) : null;
         Map<String, INDArray> out = new LinkedHashMap<>();
         java.util.Set<Long> owned = new java.util.HashSet<>();
         for (String n : trainable) {
@@ -497,12 +519,16 @@ public final class LlamaGraph {
                 // SameDiff may hand out one memory for two results (an identity's backward): copy such a gradient,
                 // so that callers may scale or accumulate each in place
                 INDArray gradient = g.get(n);
-                boolean ownsItsMemory = !gradient.isView() && owned.add(EarlyRelease.allocation(gradient.data()));
-                out.put(n, ownsItsMemory ? gradient : gradient.dup());
+                boolean ownsItsMemory = gradient != null && !gradient.isView() && owned.add(EarlyRelease.allocation(gradient.data()));
+                INDArray own = gradient == null ? null : ownsItsMemory ? gradient : gradient.dup();
+                out.put(n, n.equals(headName()) ? sum(own, headGradient) : own);
             }
         }
         if (embedTrainable) {
-            INDArray eg = config.tieWordEmbeddings() ? g.get(EMBED).dup() : Nd4j.zeros(DataType.FLOAT, embed.shape());
+            INDArray eg = config.tieWordEmbeddings() ? sum(g.containsKey(EMBED) ? g.get(EMBED).dup() : null, headGradient) : null;
+            if (eg == null) {
+                eg = Nd4j.zeros(DataType.FLOAT, embed.shape());
+            }
             INDArray lookups = g.get(INPUT_EMBEDS);
             for (int i = 0; i < lastIds.length; i++) {
                 eg.getRow(lastIds[i]).addi(lookups.getRow(i));
