@@ -412,6 +412,7 @@ public final class LlamaGraph {
 
     /** Runs the forward pass and returns the named outputs. */
     public Map<String, INDArray> output(Map<String, INDArray> feed, String... names) {
+        Nd4jRuntime.configure(); // for this thread
         return sd.output(feed, names);
     }
 
@@ -430,6 +431,7 @@ public final class LlamaGraph {
      * with respect to one-hot token inputs, by which GCG ranks token swaps.
      */
     public INDArray inputEmbeddingGradient(Map<String, INDArray> feed) {
+        Nd4jRuntime.configure(); // for this thread
         buildBackward();
         INDArray g;
         try {
@@ -479,6 +481,7 @@ public final class LlamaGraph {
      * training step runs the forward once.
      */
     public GradientsAndOutputs gradientsAndOutputs(Map<String, INDArray> feed, String... outputs) {
+        Nd4jRuntime.configure(); // for this thread
         buildBackward();
         List<String> wanted = new ArrayList<>();
         for (String n : trainable) {
