@@ -1,5 +1,7 @@
 package io.github.mubench.tensor.graph;
 
+import io.github.mubench.tensor.model.SoftmaxRows;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Operation;
@@ -11,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.nio.FloatBuffer;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +29,8 @@ import java.util.function.Supplier;
  * <p>
  * Why: M2.1's fused sparse cross-entropy and its gradient run on one thread (0.5 s a step for the 56M model at
  * B 4 × T 128, with the head's products in SameDiff another 0.4 s); here the step has three BLAS products over the
- * vocabulary and a few element-wise passes, and SameDiff holds no vocabulary-sized array on this path.
+ * vocabulary (as PyTorch's has) and one softmax pass over both cores ({@link SoftmaxRows}), and SameDiff holds no
+ * vocabulary-sized array on this path.
  * The full distribution ({@link LlamaGraph#logProbs}, for KL terms) keeps its own path through SameDiff, whose head
  * gradient is then added to this one.
  */
@@ -92,12 +95,7 @@ final class LabelLogprobHead extends BaseListener {
             probs = Nd4j.create(DataType.FLOAT, rows, w.size(0));
         }
         Nd4j.gemm(hidden, w, probs, false, true, 1.0, 0.0);
-        INDArray max = probs.max(1);
-        probs.subiColumnVector(max);
-        Transforms.exp(probs, false);
-        INDArray sum = probs.sum(1);
-        probs.diviColumnVector(sum);
-        INDArray logSumExp = Transforms.log(sum, false).addi(max);
+        INDArray logSumExp = softmaxRows(probs);
         INDArray labelRows = Nd4j.pullRows(w, 1, labels);
         INDArray labelLogits = hidden.mul(labelRows).sum(1);
         INDArray d = labelRows.subi(Nd4j.gemm(probs, w, false, false));
@@ -105,18 +103,34 @@ final class LabelLogprobHead extends BaseListener {
         offset.getArr().assign(labelLogits.subi(logSumExp).subi(hidden.mul(d).sum(1)));
     }
 
+    /** Softmax of each row in place, in blocks of rows that a {@link java.nio.FloatBuffer} can address; the rows' log-sum-exp. */
+    private static INDArray softmaxRows(INDArray logits) {
+        int count = (int) logits.size(0), width = (int) logits.size(1), block = Math.max(1, BLOCK_FLOATS / width);
+        FloatPointer all = new FloatPointer(logits.data().addressPointer());
+        float[] logSumExp = new float[count];
+        for (int first = 0; first < count; first += block) {
+            int rows = Math.min(block, count - first);
+            FloatBuffer buffer = new FloatPointer(all).position((long) first * width).limit((long) (first + rows) * width).asBuffer();
+            double[] part = SoftmaxRows.inPlace(buffer, rows, width);
+            for (int r = 0; r < rows; r++) {
+                logSumExp[first + r] = (float) part[r];
+            }
+        }
+        return Nd4j.createFromArray(logSumExp);
+    }
+
+    /** Floats a block of {@link #softmaxRows} spans at most (a direct buffer addresses under 2 GB). */
+    private static final int BLOCK_FLOATS = 1 << 28;
+
     /**
      * {@code dLoss/dW} along this path ({@code [V, d]}, memory of its own) for the last pass, given
      * {@code logprobGradient}, the loss's gradient with respect to {@link #offsetName()}.
      */
     INDArray weightGradient(INDArray logprobGradient) {
         INDArray weighted = hidden.mulColumnVector(logprobGradient.reshape(rows, 1));
-        INDArray gradient = Nd4j.gemm(probs, weighted, true, false).negi();
-        for (int t = 0; t < rows; t++) {
-            if (logprobGradient.getFloat(t) != 0f) {
-                gradient.getRow(labels[t]).addi(weighted.getRow(t));
-            }
-        }
+        INDArray gradient = Nd4j.createUninitialized(DataType.FLOAT, probs.size(1), hidden.size(1));
+        Nd4j.gemm(probs, weighted, gradient, true, false, -1.0, 0.0);
+        RowSums.add(gradient, labels, weighted); // rows without a label add zeros
         return gradient;
     }
 }

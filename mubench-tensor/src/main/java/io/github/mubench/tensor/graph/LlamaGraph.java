@@ -532,10 +532,7 @@ public final class LlamaGraph {
             if (eg == null) {
                 eg = Nd4j.zeros(DataType.FLOAT, embed.shape());
             }
-            INDArray lookups = g.get(INPUT_EMBEDS);
-            for (int i = 0; i < lastIds.length; i++) {
-                eg.getRow(lastIds[i]).addi(lookups.getRow(i));
-            }
+            RowSums.add(eg, lastIds, g.get(INPUT_EMBEDS));
             out.put(EMBED, eg);
         }
         return new GradientsAndOutputs(out, values);
