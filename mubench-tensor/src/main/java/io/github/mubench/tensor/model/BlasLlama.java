@@ -511,12 +511,7 @@ public final class BlasLlama implements LanguageModel {
                 row[j] += AttentionMask.MASKED;
             }
         }
-        float max = loops.max(row, from, to); // NaN wins
-        double sum = loops.expShifted(row, from, to, max); // exactly 0 at −∞
-        float inv = (float) (1.0 / sum);
-        for (int j = from; j < to; j++) {
-            row[j] *= inv;
-        }
+        loops.softmax(row, from, to);
         Arrays.fill(row, 0, from, 0f);
         Arrays.fill(row, to, slots, 0f);
     }

@@ -63,6 +63,20 @@ final class Loops {
         return max;
     }
 
+    /**
+     * Softmax of {@code a[from..to)} in place (shifted by the maximum: −∞ gives exactly 0, NaN wins); returns
+     * {@code log Σ exp(a[j])} of the values it was given.
+     */
+    double softmax(float[] a, int from, int to) {
+        float max = max(a, from, to);
+        double sum = expShifted(a, from, to, max);
+        float inv = (float) (1.0 / sum);
+        for (int j = from; j < to; j++) {
+            a[j] *= inv;
+        }
+        return max + Math.log(sum);
+    }
+
     /** {@code a[j] = exp(a[j] - shift)} for {@code j} in {@code [from, to)} ({@link FastExp}); returns their sum. */
     double expShifted(float[] a, int from, int to, float shift) {
         if (simd) {
