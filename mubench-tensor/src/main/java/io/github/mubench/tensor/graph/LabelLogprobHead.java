@@ -20,9 +20,11 @@ import java.util.function.Supplier;
 /**
  * The log-probability of each position's label, {@code log softmax(h·Wᵀ)[label]}, computed outside SameDiff and joined
  * to the graph by a stand-in with the same value and the same gradient with respect to the final hidden state
- * {@code h}: {@code h·D + c} per row, where {@code D = W[label] − softmax(h·Wᵀ)·W} and
- * {@code c = logprob − h·D} are filled in (two graph variables, written in place) the moment SameDiff has computed
- * {@code h}, by this listener. {@code d logprob / d h} is exactly {@code D}, so any loss built on the label
+ * {@code h}: {@code (h − H)·D + c} per row, where {@code H} is {@code h}'s value, {@code D = W[label] − softmax(h·Wᵀ)·W}
+ * and {@code c} the log-probability are filled in (graph variables, written in place) the moment SameDiff has computed
+ * {@code h}, by this listener. {@code h − H} is exactly 0, so the value is the log-probability to the last bit (a
+ * stand-in {@code h·D + (logprob − h·D)} rounded at the scale of {@code h·D}, enough to throw off a finite difference
+ * of the loss). {@code d logprob / d h} is exactly {@code D}, so any loss built on the label
  * log-probabilities differentiates correctly through the rest of the graph; the gradient of the head weight {@code W},
  * which SameDiff does not see on this path, is {@link #weightGradient}: {@code Σ_t u_t·(onehot_t − p_t) ⊗ h_t}, with
  * {@code u_t} the loss's gradient with respect to {@code c} (that is, to row {@code t}'s log-probability).
@@ -36,14 +38,14 @@ import java.util.function.Supplier;
  */
 final class LabelLogprobHead extends BaseListener {
     private final String hiddenName;
-    private final SDVariable direction, offset;
+    private final SDVariable direction, offset, value;
     private final Supplier<INDArray> weight;
     private final int rows;
-    /** {@code h·D + c} per row. */
+    /** {@code (h − H)·D + c} per row. */
     private final SDVariable stand;
     private int[] labels;
-    /** The last forward pass's hidden state and softmax, kept for {@link #weightGradient}. */
-    private INDArray hidden, probs;
+    /** The last forward pass's softmax, kept for {@link #weightGradient}. */
+    private INDArray probs;
 
     /**
      * @param hidden the final hidden state {@code [rows, d]} (the output of an op, so that this listener sees it made)
@@ -53,9 +55,10 @@ final class LabelLogprobHead extends BaseListener {
         this.hiddenName = hidden.name();
         this.weight = weight;
         this.rows = rows;
+        this.value = sd.var("label_head_hidden", Nd4j.zeros(DataType.FLOAT, rows, width));
         this.direction = sd.var("label_head_direction", Nd4j.zeros(DataType.FLOAT, rows, width));
         this.offset = sd.var("label_head_offset", Nd4j.zeros(DataType.FLOAT, rows));
-        this.stand = hidden.mul(direction).sum(1).add(offset);
+        this.stand = hidden.sub(value).mul(direction).sum(1).add(offset);
     }
 
     /** Each row's label log-probability ({@code [rows]}), for the labels last {@link #setLabels set}. */
@@ -89,8 +92,7 @@ final class LabelLogprobHead extends BaseListener {
     }
 
     private void forward(INDArray h) {
-        INDArray w = weight.get();
-        hidden = h.dup();
+        INDArray w = weight.get(), hidden = value.getArr().assign(h);
         if (probs == null) {
             probs = Nd4j.create(DataType.FLOAT, rows, w.size(0));
         }
@@ -100,7 +102,7 @@ final class LabelLogprobHead extends BaseListener {
         INDArray labelLogits = hidden.mul(labelRows).sum(1);
         INDArray d = labelRows.subi(Nd4j.gemm(probs, w, false, false));
         direction.getArr().assign(d);
-        offset.getArr().assign(labelLogits.subi(logSumExp).subi(hidden.mul(d).sum(1)));
+        offset.getArr().assign(labelLogits.subi(logSumExp));
     }
 
     /** Softmax of each row in place, in blocks of rows that a {@link java.nio.FloatBuffer} can address; the rows' log-sum-exp. */
@@ -127,7 +129,7 @@ final class LabelLogprobHead extends BaseListener {
      * {@code logprobGradient}, the loss's gradient with respect to {@link #offsetName()}.
      */
     INDArray weightGradient(INDArray logprobGradient) {
-        INDArray weighted = hidden.mulColumnVector(logprobGradient.reshape(rows, 1));
+        INDArray hidden = value.getArr(), weighted = hidden.mulColumnVector(logprobGradient.reshape(rows, 1));
         INDArray gradient = Nd4j.createUninitialized(DataType.FLOAT, probs.size(1), hidden.size(1));
         Nd4j.gemm(probs, weighted, gradient, true, false, -1.0, 0.0);
         RowSums.add(gradient, labels, weighted); // rows without a label add zeros
