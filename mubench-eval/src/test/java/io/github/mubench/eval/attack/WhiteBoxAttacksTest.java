@@ -7,6 +7,8 @@ import io.github.mubench.tensor.Models;
 import io.github.mubench.tensor.graph.LlamaGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,10 @@ class WhiteBoxAttacksTest {
         INDArray embed = graph.parameter("model.embed_tokens.weight");
 
         TargetPrompt.GraphRow input = layout.graphRow(suffix);
-        for (int[] probe : new int[][]{{0, 100}, {2, 300}, {5, 42}}) {
+        // at position 5, the swap the gradient ranks first: a derivative of 1e-3 (token 42, checked before) is below
+        // what a float loss resolves by central difference (the same build gave 0.5% off at eps 1e-2, 8% at 3e-3)
+        int steepest = Nd4j.argMax(Transforms.abs(grad.getRow(5).sub(grad.getDouble(5, suffix[5])))).getInt(0);
+        for (int[] probe : new int[][]{{0, 100}, {2, 300}, {5, steepest}}) {
             int pos = probe[0], v = probe[1], row = layout.before().length + pos;
             INDArray direction = embed.getRow(v).sub(embed.getRow(suffix[pos]));
             double eps = 1e-2;
