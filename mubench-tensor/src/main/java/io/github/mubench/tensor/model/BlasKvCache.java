@@ -210,17 +210,12 @@ final class BlasKvCache extends KvCache {
             blockCapacity = Math.max(blockFloats, Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), (int) qd));
         }
 
-        /** Heap copies of a {@link PanelGemm} product's input (as given and transposed) and output. */
-        private float[] panelIn = new float[0], panelInT = new float[0], panelOut = new float[0];
+        /** Heap copies of a {@link PanelGemm} product's input and output. */
+        private float[] panelIn = new float[0], panelOut = new float[0];
 
         /** A heap array of at least {@code n} floats for a {@link PanelGemm} product's input rows. */
         float[] panelIn(int n) {
             return panelIn = atLeast(panelIn, n);
-        }
-
-        /** A heap array of at least {@code n} floats for a {@link PanelGemm} product's transposed input. */
-        float[] panelInT(int n) {
-            return panelInT = atLeast(panelInT, n);
         }
 
         /** A heap array of at least {@code n} floats for a {@link PanelGemm} product's output rows. */

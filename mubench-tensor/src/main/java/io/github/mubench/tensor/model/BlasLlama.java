@@ -273,7 +273,7 @@ public final class BlasLlama implements LanguageModel {
     }
 
     /**
-     * {@link #matmul} with {@link PanelGemm} on heap copies of the input (as given and transposed) and output. False,
+     * {@link #matmul} with {@link PanelGemm} on heap copies of the input (zero rows up to whole tiles) and output. False,
      * with nothing done, for a weight without panels: 16-bit (packing each converted block in Java, on one thread,
      * made a 126M BF16 step at batch 16 slower than OpenBLAS on the block: 154–178 against 107–165 ms) or refused by
      * the budget.
@@ -283,18 +283,19 @@ public final class BlasLlama implements LanguageModel {
         if (panels == null) {
             return false;
         }
-        int n = w.n(), k = w.k();
-        float[] x = s.panelIn(rows * k), xT = s.panelInT(PanelGemm.paddedRows(rows) * k), y = s.panelOut(rows * n);
+        int n = w.n(), k = w.k(), padded = PanelGemm.paddedRows(rows), width = PanelGemm.panels(n) * PanelGemm.WIDTH;
+        float[] x = s.panelIn(padded * k), y = s.panelOut(padded * width);
         in.asBuffer().get(0, x, 0, rows * k);
-        PanelGemm.multiply(x, rows, k, panels, n, y, n, xT);
+        Arrays.fill(x, rows * k, padded * k, 0f);
+        PanelGemm.multiply(x, padded, k, panels, n, y, width);
         FloatBuffer o = out.asBuffer();
         for (int r = 0; r < rows; r++) {
             if (beta == 0f) {
-                o.put(r * n, y, r * n, n);
+                o.put(r * n, y, r * width, n);
             } else { // the residual: out += product
                 o.get(r * n, s.row, 0, n);
                 for (int j = 0; j < n; j++) {
-                    s.row[j] = beta * s.row[j] + y[r * n + j];
+                    s.row[j] = beta * s.row[j] + y[r * width + j];
                 }
                 o.put(r * n, s.row, 0, n);
             }

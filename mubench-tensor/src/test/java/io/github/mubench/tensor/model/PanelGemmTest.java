@@ -8,9 +8,8 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@link PanelGemm} against products summed in double: widths that end inside a group, depths of 1 and odd sizes,
- * row counts that end inside a tile and several tiles, an output row stride wider than the product, and a product
- * large enough to be split between {@link Workers}.
+ * {@link PanelGemm} against products summed in double: widths that end inside a panel, depths of 1 and odd sizes,
+ * several tiles of rows, and a product large enough to be split between {@link Workers}.
  */
 class PanelGemmTest {
     private static float[] random(int length, SplittableRandom random) {
@@ -38,16 +37,15 @@ class PanelGemmTest {
     @Test
     void productsOfPackedMatricesEqualSumsInDouble() {
         SplittableRandom random = new SplittableRandom(11);
-        int[][] shapes = {{1, 1}, {5, 3}, {37, 64}, {100, 173}, {2 * PanelGemm.COLUMNS, 8}, {PanelGemm.COLUMNS + 1, 1408}};
+        int[][] shapes = {{1, 1}, {5, 3}, {37, 64}, {100, 173}, {2 * PanelGemm.WIDTH, 8}, {PanelGemm.WIDTH + 1, 1408}};
         for (int[] shape : shapes) {
-            int n = shape[0], k = shape[1], ldOut = n + 3;
-            float[] w = random(n * k, random), packed = new float[(int) PanelGemm.packedLength(n, k)];
-            PanelGemm.pack(FloatBuffer.wrap(w), n, k, packed);
-            for (int rows : new int[]{1, PanelGemm.TILE_ROWS - 1, PanelGemm.TILE_ROWS, 2 * PanelGemm.TILE_ROWS + 3}) {
-                float[] in = random(rows * k, random), out = new float[rows * ldOut];
-                float[] inT = random(PanelGemm.paddedRows(rows) * k, random); // stale contents must not matter
-                PanelGemm.multiply(in, rows, k, packed, n, out, ldOut, inT);
-                check(in, rows, w, n, k, out, ldOut);
+            int n = shape[0], k = shape[1], width = PanelGemm.panels(n) * PanelGemm.WIDTH;
+            float[] w = random(n * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
+            PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels);
+            for (int rows : new int[]{PanelGemm.TILE_ROWS, 3 * PanelGemm.TILE_ROWS}) {
+                float[] in = random(rows * k, random), out = new float[rows * width];
+                PanelGemm.multiply(in, rows, k, panels, n, out, width);
+                check(in, rows, w, n, k, out, width);
             }
         }
     }
@@ -55,12 +53,12 @@ class PanelGemmTest {
     @Test
     void aProductSplitBetweenWorkersEqualsSumsInDouble() {
         SplittableRandom random = new SplittableRandom(13);
-        int rows = 16, n = 517, k = 512;
-        assertEquals(true, (long) PanelGemm.paddedRows(rows) * n * k >= PanelGemm.PARALLEL_MACS, "large enough to be split");
-        float[] w = random(n * k, random), in = random(rows * k, random), packed = new float[(int) PanelGemm.packedLength(n, k)];
-        PanelGemm.pack(FloatBuffer.wrap(w), n, k, packed);
-        float[] out = new float[rows * n], inT = new float[PanelGemm.paddedRows(rows) * k];
-        PanelGemm.multiply(in, rows, k, packed, n, out, n, inT);
-        check(in, rows, w, n, k, out, n);
+        int rows = 2 * PanelGemm.TILE_ROWS, n = 517, k = 512, width = PanelGemm.panels(n) * PanelGemm.WIDTH;
+        assertEquals(true, (long) rows * width * k >= PanelGemm.PARALLEL_MACS, "large enough to be split");
+        float[] w = random(n * k, random), in = random(rows * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
+        PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels);
+        float[] out = new float[rows * width];
+        PanelGemm.multiply(in, rows, k, panels, n, out, width);
+        check(in, rows, w, n, k, out, width);
     }
 }
