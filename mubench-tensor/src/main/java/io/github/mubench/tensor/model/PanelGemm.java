@@ -10,10 +10,11 @@ import java.nio.FloatBuffer;
  * output columns {@code [p·WIDTH, (p+1)·WIDTH)} as {@code [k][WIDTH]}, so a product reads each weight once per
  * {@value #TILE_ROWS} input rows, broadcasts one input element at a time and keeps its {@value #TILE_ROWS} × 3 vectors
  * of outputs in registers with no horizontal sums. The tile's 12 sums, 3 weight vectors and one broadcast fill AVX2's 16
- * registers: three multiply-adds per broadcast. Measured on a 2-core AVX2 machine (126M and 56M shapes, weights
- * streamed from memory, two cores): 107–153 GFLOP/s at 16 rows and 123–135 at 8, where the previous tile (8 rows × 2
- * vectors, whose 16 sums spill on AVX2) ran at 57–91 and 76–86. It gives way to OpenBLAS's blocked GEMM only at
- * hundreds of rows. Only loaded where {@link Loops#simdAvailable()}.
+ * registers: three multiply-adds per broadcast. Measured on a 2-core AVX2 machine (one weight of the 126M and 56M
+ * shapes, up to 11 MB, multiplied over and over on two cores): 107–153 GFLOP/s at 16 rows and 123–135 at 8, where the
+ * previous tile (8 rows × 2 vectors, whose 16 sums spill on AVX2) ran at 57–91 and 76–86; inside a decoding step,
+ * with the weights coming from memory, about half that. It gives way to OpenBLAS's blocked GEMM only at hundreds of
+ * rows. Only loaded where {@link Loops#simdAvailable()}.
  */
 final class PanelGemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
