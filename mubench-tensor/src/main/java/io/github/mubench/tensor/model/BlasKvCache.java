@@ -195,6 +195,8 @@ final class BlasKvCache extends KvCache {
             gate = new FloatPointer(rows * (long) c.intermediateSize());
             up = new FloatPointer(rows * (long) c.intermediateSize());
             scores = keys == null ? null : new FloatPointer((long) time * slots);
+            cos = new float[rows * (c.headDim() / 2)];
+            sin = new float[rows * (c.headDim() / 2)];
             int longest = Math.max(slots + VECTOR_PADDING, Math.max(c.hiddenSize(), c.intermediateSize()));
             row = new float[longest];
             row2 = new float[longest];
@@ -208,6 +210,26 @@ final class BlasKvCache extends KvCache {
             valuesAt = keys == null ? null : new FloatPointer(values);
             this.blockFloats = blockFloats;
             blockCapacity = Math.max(blockFloats, Math.max(Math.max(c.hiddenSize(), c.intermediateSize()), (int) qd));
+        }
+
+        /** RoPE's cos and sin of each token row's position, {@code [rows, headDim / 2]} ({@link #rotations}). */
+        final float[] cos, sin;
+
+        /**
+         * Fills {@link #cos} and {@link #sin} for the rows' positions {@code [batch][time]} once per forward pass, for
+         * every layer (computed in each layer, for queries and keys, they were 2 × layers times as many calls).
+         */
+        void rotations(int[][] positions, float[] invFreq) {
+            int half = invFreq.length;
+            for (int b = 0, r = 0; b < positions.length; b++) {
+                for (int t = 0; t < positions[b].length; t++, r++) {
+                    for (int i = 0; i < half; i++) {
+                        float angle = positions[b][t] * invFreq[i];
+                        cos[r * half + i] = (float) Math.cos(angle);
+                        sin[r * half + i] = (float) Math.sin(angle);
+                    }
+                }
+            }
         }
 
         /** Heap copies of a {@link PanelGemm} product's input and output. */

@@ -28,9 +28,29 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
  * cache, output projection, norm, SwiGLU) → final norm → LM head.
  */
 public final class BlasLlama implements LanguageModel {
-    /** The rows of one layer's weights, as BLAS reads them, and its norm gains. */
+    /**
+     * The rows of one layer's weights, as BLAS reads them, its norm gains, and the weights that multiply one input
+     * stacked for one {@link PanelGemm} product each: q/k/v and gate/up.
+     */
     private record Layer(float[] attnNorm, float[] mlpNorm, Weight wq, Weight wk, Weight wv, Weight wo,
-                         float[] bq, float[] bk, float[] bv, Weight gate, Weight up, Weight down) {
+                         float[] bq, float[] bk, float[] bv, Weight gate, Weight up, Weight down, Stack qkv, Stack gateUp) {
+    }
+
+    /**
+     * Weights multiplied by the same input, whose {@link PanelGemm} panels are packed one after another into one
+     * weight (their outputs side by side in a row of the product): one pass over the input rows and one split between
+     * {@link Workers} instead of one per weight. Its packing is null where a part has no panels of its own (16-bit,
+     * or no Vector API); then each part is multiplied alone.
+     */
+    private record Stack(Weight[] parts, Packing packing) {
+        Stack(Weight... parts) {
+            this(parts, Arrays.stream(parts).allMatch(w -> w.packing() != null) ? parts[0].packing().sibling() : null);
+        }
+
+        /** The columns of the stacked product: the parts' rows together. */
+        int n() {
+            return Arrays.stream(parts).mapToInt(Weight::n).sum();
+        }
     }
 
     /**
@@ -42,24 +62,40 @@ public final class BlasLlama implements LanguageModel {
     }
 
     /**
-     * A float32 weight's {@link PanelGemm} panels: packed the first time a product of more than {@value #GEMV_ROWS} rows
-     * needs them (a batch, or a prompt of that many tokens), or never once the model's {@link #packBudget} is spent;
-     * such a weight stays with OpenBLAS. The panels are a copy: weights must not change in place after first use.
+     * The {@link PanelGemm} panels of a float32 weight, or of a {@link Stack} of them: packed the first time a product
+     * of more than {@value #GEMV_ROWS} rows needs them (a batch, or a prompt of that many tokens), or never once the
+     * model's {@link #packBudget} is spent; such a weight stays with OpenBLAS. The panels are a copy: weights must not
+     * change in place after first use.
      */
     private final class Packing {
         private float[] panels;
         private boolean refused;
 
-        /** The weight's panels, or null where they were refused. */
-        synchronized float[] panels(Weight w) {
+        /** A new, empty packing of this model (for a stack of weights). */
+        Packing sibling() {
+            return new Packing();
+        }
+
+        /** The panels of {@code parts} packed one after another (always the same parts), or null where refused. */
+        synchronized float[] panels(Weight... parts) {
             if (panels == null && !refused) {
-                long length = PanelGemm.packedLength(w.n(), w.k());
-                // a direct buffer (the weight's view) holds at most 2³¹ bytes
-                refused = (long) w.n() * w.k() > Integer.MAX_VALUE / Float.BYTES || !reserve(length);
+                long n = 0;
+                boolean fits = true;
+                for (Weight w : parts) {
+                    n += w.n();
+                    // a direct buffer (the weight's view) holds at most 2³¹ bytes
+                    fits &= (long) w.n() * w.k() <= Integer.MAX_VALUE / Float.BYTES;
+                }
+                long length = fits ? PanelGemm.packedLength(Math.toIntExact(n), parts[0].k()) : 0;
+                refused = !fits || !reserve(length);
                 if (!refused) {
                     try {
                         float[] packed = new float[(int) length];
-                        PanelGemm.pack(w.rows().asBuffer(), w.n(), w.k(), packed);
+                        int first = 0;
+                        for (Weight w : parts) {
+                            PanelGemm.pack(w.rows().asBuffer(), w.n(), w.k(), packed, first);
+                            first += w.n();
+                        }
                         panels = packed;
                     } finally {
                         if (panels == null) {
@@ -139,17 +175,18 @@ public final class BlasLlama implements LanguageModel {
         for (int l = 0; l < layers.length; l++) {
             String pq = TensorNames.layer(l, TensorNames.Q_PROJ), pk = TensorNames.layer(l, TensorNames.K_PROJ),
                     pv = TensorNames.layer(l, TensorNames.V_PROJ);
+            Weight wq = weight(w, TensorNames.weight(pq), q, d), wk = weight(w, TensorNames.weight(pk), kv, d),
+                    wv = weight(w, TensorNames.weight(pv), kv, d),
+                    gate = weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.GATE_PROJ)), f, d),
+                    up = weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.UP_PROJ)), f, d);
             layers[l] = new Layer(floats(w.get(TensorNames.layer(l, TensorNames.ATTN_NORM), d)),
-                    floats(w.get(TensorNames.layer(l, TensorNames.MLP_NORM), d)),
-                    weight(w, TensorNames.weight(pq), q, d), weight(w, TensorNames.weight(pk), kv, d),
-                    weight(w, TensorNames.weight(pv), kv, d),
+                    floats(w.get(TensorNames.layer(l, TensorNames.MLP_NORM), d)), wq, wk, wv,
                     weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.O_PROJ)), d, q),
                     c.attentionBias() ? floats(w.get(TensorNames.bias(pq), q)) : null,
                     c.attentionBias() ? floats(w.get(TensorNames.bias(pk), kv)) : null,
                     c.attentionBias() ? floats(w.get(TensorNames.bias(pv), kv)) : null,
-                    weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.GATE_PROJ)), f, d),
-                    weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.UP_PROJ)), f, d),
-                    weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.DOWN_PROJ)), d, f));
+                    gate, up, weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.DOWN_PROJ)), d, f),
+                    new Stack(wq, wk, wv), new Stack(gate, up));
         }
         finalNorm = floats(w.get(TensorNames.FINAL_NORM, d));
         lmHead = c.tieWordEmbeddings() ? embed : weight(w, TensorNames.LM_HEAD, c.vocabSize(), d);
@@ -203,6 +240,7 @@ public final class BlasLlama implements LanguageModel {
         int[] ids = LanguageModel.flatIds(tokens, c.vocabSize());
         int[][] positions = kc.append(valid);
         BlasKvCache.Scratch s = kc.scratch(c, n, time);
+        s.rotations(positions, invFreq);
         FloatBuffer x = s.x.asBuffer(), table = embed.half() == null ? embed.rows().asBuffer() : null;
         for (int i = 0; i < n; i++) {
             if (table != null) {
@@ -213,7 +251,7 @@ public final class BlasLlama implements LanguageModel {
             }
         }
         for (int l = 0; l < layers.length; l++) {
-            attention(l, layers[l], kc, s, batch, time, positions);
+            attention(l, layers[l], kc, s, batch, time);
             feedForward(layers[l], s, n);
         }
         int rows = lastOnly ? batch : n;
@@ -235,7 +273,7 @@ public final class BlasLlama implements LanguageModel {
      * rows where the weight has panels, OpenBLAS's GEMM otherwise.
      */
     private void matmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
-        if (loops.isSimd() && rows > GEMV_ROWS && rows <= PANEL_ROWS && panelMatmul(s, in, rows, w, out, beta)) {
+        if (panelRows(rows) && panelMatmul(s, in, rows, w, out, beta)) {
             return;
         }
         if (w.half() != null) {
@@ -272,35 +310,82 @@ public final class BlasLlama implements LanguageModel {
         }
     }
 
+    /** Whether a product of {@code rows} rows goes to {@link PanelGemm} (where its weight has panels). */
+    private boolean panelRows(int rows) {
+        return loops.isSimd() && rows > GEMV_ROWS && rows <= PANEL_ROWS;
+    }
+
     /**
-     * {@link #matmul} with {@link PanelGemm} on heap copies of the input (zero rows up to whole tiles) and output. False,
-     * with nothing done, for a weight without panels: 16-bit (packing each converted block in Java, on one thread,
-     * made a 126M BF16 step at batch 16 slower than OpenBLAS on the block: 154–178 against 107–165 ms) or refused by
-     * the budget.
+     * {@link #matmul} with {@link PanelGemm} ({@link #panelProduct}). False, with nothing done, for a weight without
+     * panels: 16-bit (packing each converted block in Java, on one thread, made a 126M BF16 step at batch 16 slower
+     * than OpenBLAS on the block: 154–178 against 107–165 ms) or refused by the budget.
      */
     private boolean panelMatmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
-        float[] panels = w.packing() == null ? null : w.packing().panels(w);
-        if (panels == null) {
+        float[] y = panelProduct(s, in, rows, w.packing(), w);
+        if (y == null) {
             return false;
         }
-        int n = w.n(), k = w.k(), padded = PanelGemm.paddedRows(rows), width = PanelGemm.panels(n) * PanelGemm.WIDTH;
+        int n = w.n(), width = PanelGemm.paddedColumns(n);
+        if (beta == 0f) {
+            columns(y, width, rows, 0, n, out);
+            return true;
+        }
+        FloatBuffer o = out.asBuffer();
+        for (int r = 0; r < rows; r++) { // the residual: out += product
+            o.get(r * n, s.row, 0, n);
+            for (int j = 0; j < n; j++) {
+                s.row[j] = beta * s.row[j] + y[r * width + j];
+            }
+            o.put(r * n, s.row, 0, n);
+        }
+        return true;
+    }
+
+    /**
+     * {@code in [rows, k] · Wᵀ} for {@code W} the {@code parts} stacked, with {@link PanelGemm} on a heap copy of the
+     * input (zero rows up to whole tiles): the scratch's array of rows {@link PanelGemm#paddedColumns} apart, or null,
+     * with nothing done, where {@code packing} has no panels.
+     */
+    private static float[] panelProduct(BlasKvCache.Scratch s, FloatPointer in, int rows, Packing packing, Weight... parts) {
+        float[] panels = packing == null ? null : packing.panels(parts);
+        if (panels == null) {
+            return null;
+        }
+        int n = 0, k = parts[0].k(), padded = PanelGemm.paddedRows(rows);
+        for (Weight w : parts) {
+            n += w.n();
+        }
+        int width = PanelGemm.paddedColumns(n);
         float[] x = s.panelIn(padded * k), y = s.panelOut(padded * width);
         in.asBuffer().get(0, x, 0, rows * k);
         Arrays.fill(x, rows * k, padded * k, 0f);
         PanelGemm.multiply(x, padded, k, panels, n, y, width);
+        return y;
+    }
+
+    /** {@code out [rows, n] = y[:, from..from + n)} for {@code y} of rows {@code width} apart. */
+    private static void columns(float[] y, int width, int rows, int from, int n, FloatPointer out) {
         FloatBuffer o = out.asBuffer();
         for (int r = 0; r < rows; r++) {
-            if (beta == 0f) {
-                o.put(r * n, y, r * width, n);
-            } else { // the residual: out += product
-                o.get(r * n, s.row, 0, n);
-                for (int j = 0; j < n; j++) {
-                    s.row[j] = beta * s.row[j] + y[r * width + j];
-                }
-                o.put(r * n, s.row, 0, n);
+            o.put(r * n, y, r * width + from, n);
+        }
+    }
+
+    /**
+     * {@code outs[i] = in · partᵢᵀ} for the stack's parts: one {@link PanelGemm} product where the stack has panels
+     * and the rows go there, else one {@link #matmul} a part.
+     */
+    private void matmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Stack stack, FloatPointer... outs) {
+        float[] y = panelRows(rows) ? panelProduct(s, in, rows, stack.packing(), stack.parts()) : null;
+        Weight[] parts = stack.parts();
+        int width = PanelGemm.paddedColumns(stack.n());
+        for (int i = 0, from = 0; i < parts.length; from += parts[i++].n()) {
+            if (y == null) {
+                matmul(s, in, rows, parts[i], outs[i], 0f);
+            } else {
+                columns(y, width, rows, from, parts[i].n(), outs[i]);
             }
         }
-        return true;
     }
 
     /** {@code view} (made over its buffer) pointed at element {@code offset}. */
@@ -333,16 +418,14 @@ public final class BlasLlama implements LanguageModel {
     }
 
     /** {@code x += attention(norm(x))} for one layer, writing this step's keys and values into the cache. */
-    private void attention(int l, Layer layer, BlasKvCache kc, BlasKvCache.Scratch s, int batch, int time, int[][] positions) {
+    private void attention(int l, Layer layer, BlasKvCache kc, BlasKvCache.Scratch s, int batch, int time) {
         int n = batch * time, d = c.hiddenSize(), h = c.numHeads(), kvh = c.numKvHeads(), hd = c.headDim(), rep = h / kvh;
         int qd = h * hd, kvd = kvh * hd, slots = kc.length(), start = slots - time;
         FloatBuffer x = s.x.asBuffer(), xb = s.xb.asBuffer();
         for (int r = 0; r < n; r++) {
             rmsNorm(x, r, xb, r, layer.attnNorm(), s.row);
         }
-        matmul(s, s.xb, n, layer.wq(), s.q, 0f);
-        matmul(s, s.xb, n, layer.wk(), s.k, 0f);
-        matmul(s, s.xb, n, layer.wv(), s.v, 0f);
+        matmul(s, s.xb, n, layer.qkv(), s.q, s.k, s.v);
         FloatBuffer q = s.q.asBuffer(), k = s.k.asBuffer(), v = s.v.asBuffer();
         if (layer.bq() != null) {
             addBias(q, n, layer.bq());
@@ -351,9 +434,9 @@ public final class BlasLlama implements LanguageModel {
         }
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < time; t++) {
-                int r = b * time + t, pos = positions[b][t];
-                rope(q, r * qd, h, pos);
-                rope(k, r * kvd, kvh, pos);
+                int r = b * time + t;
+                rope(q, r * qd, h, s, r);
+                rope(k, r * kvd, kvh, s, r);
                 for (int g = 0; g < kvh; g++) {
                     kc.store(l, b, g, start + t, k, v, r * kvd + g * hd, hd);
                 }
@@ -448,12 +531,14 @@ public final class BlasLlama implements LanguageModel {
         }
     }
 
-    /** Rotate-half RoPE (HF's layout) of {@code heads} consecutive head vectors starting at {@code base}. */
-    private void rope(FloatBuffer y, int base, int heads, int position) {
+    /**
+     * Rotate-half RoPE (HF's layout) of {@code heads} consecutive head vectors starting at {@code base}, at the position
+     * of token row {@code r} ({@link BlasKvCache.Scratch#rotations}).
+     */
+    private void rope(FloatBuffer y, int base, int heads, BlasKvCache.Scratch s, int r) {
         int hd = c.headDim(), half = hd / 2;
         for (int i = 0; i < half; i++) {
-            float angle = position * invFreq[i];
-            float cos = (float) Math.cos(angle), sin = (float) Math.sin(angle);
+            float cos = s.cos[r * half + i], sin = s.sin[r * half + i];
             for (int head = 0; head < heads; head++) {
                 int at = base + head * hd + i;
                 float a = y.get(at), b = y.get(at + half);
@@ -523,15 +608,25 @@ public final class BlasLlama implements LanguageModel {
         for (int r = 0; r < n; r++) {
             rmsNorm(x, r, xb, r, layer.mlpNorm(), s.row);
         }
-        matmul(s, s.xb, n, layer.gate(), s.gate, 0f);
-        matmul(s, s.xb, n, layer.up(), s.up, 0f);
-        FloatBuffer g = s.gate.asBuffer(), u = s.up.asBuffer();
-        float[] gr = s.row, ur = s.row2;
-        for (int r = 0; r < n; r++) {
-            g.get(r * f, gr, 0, f);
-            u.get(r * f, ur, 0, f);
-            loops.siluTimes(gr, ur, f);
-            g.put(r * f, gr, 0, f);
+        FloatBuffer g = s.gate.asBuffer();
+        float[] y = panelRows(n) ? panelProduct(s, s.xb, n, layer.gateUp().packing(), layer.gateUp().parts()) : null;
+        if (y != null) { // gate and up side by side in each row of y
+            int width = PanelGemm.paddedColumns(2 * f);
+            for (int r = 0; r < n; r++) {
+                loops.siluTimes(y, r * width, y, r * width + f, f);
+                g.put(r * f, y, r * width, f);
+            }
+        } else {
+            matmul(s, s.xb, n, layer.gate(), s.gate, 0f);
+            matmul(s, s.xb, n, layer.up(), s.up, 0f);
+            FloatBuffer u = s.up.asBuffer();
+            float[] gr = s.row, ur = s.row2;
+            for (int r = 0; r < n; r++) {
+                g.get(r * f, gr, 0, f);
+                u.get(r * f, ur, 0, f);
+                loops.siluTimes(gr, 0, ur, 0, f);
+                g.put(r * f, gr, 0, f);
+            }
         }
         matmul(s, s.gate, n, layer.down(), s.x, 1f); // residual
     }

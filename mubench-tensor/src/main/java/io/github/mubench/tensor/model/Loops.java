@@ -91,14 +91,14 @@ final class Loops {
         return sum;
     }
 
-    /** {@code gate[i] = silu(gate[i]) · up[i]} for {@code i < n}. */
-    void siluTimes(float[] gate, float[] up, int n) {
+    /** {@code gate[g + i] = silu(gate[g + i]) · up[u + i]} for {@code i < n}. */
+    void siluTimes(float[] gate, int g, float[] up, int u, int n) {
         if (simd) {
-            SimdLoops.siluTimes(gate, up, n);
+            SimdLoops.siluTimes(gate, g, up, u, n);
             return;
         }
         for (int i = 0; i < n; i++) {
-            gate[i] = gate[i] / (1f + FastExp.exp(-gate[i])) * up[i];
+            gate[g + i] = gate[g + i] / (1f + FastExp.exp(-gate[g + i])) * up[u + i];
         }
     }
 

@@ -47,14 +47,15 @@ final class PanelGemm {
     }
 
     /**
-     * Rows {@code [0, n)} of the row-major {@code [n, k]} matrix {@code w} packed into {@code panels} (of
-     * {@link #packedLength} floats, rows past {@code n} left zero).
+     * The row-major {@code [n, k]} matrix {@code w} packed into {@code panels} as its rows {@code [first, first + n)}:
+     * matrices packed one after another this way are one product's weight (their outputs side by side in a row).
+     * {@code panels} holds {@link #packedLength} floats of all rows together; rows no matrix fills stay zero.
      */
-    static void pack(FloatBuffer w, int n, int k, float[] panels) {
+    static void pack(FloatBuffer w, int n, int k, float[] panels, int first) {
         float[] row = new float[k];
         for (int j = 0; j < n; j++) {
             w.get((int) ((long) j * k), row, 0, k);
-            packRow(row, 0, j, k, panels);
+            packRow(row, 0, first + j, k, panels);
         }
     }
 
@@ -64,6 +65,11 @@ final class PanelGemm {
         for (int i = 0; i < k; i++) {
             panels[base + i * WIDTH] = row[at + i];
         }
+    }
+
+    /** {@code n} columns rounded up to whole panels: the least row stride of {@link #multiply}'s output. */
+    static int paddedColumns(int n) {
+        return panels(n) * WIDTH;
     }
 
     /** {@code rows} rounded up to whole tiles: the rows {@link #multiply} reads and writes. */
@@ -118,16 +124,23 @@ final class PanelGemm {
             b3 = v.fma(x, b3);
             c3 = z.fma(x, c3);
         }
+        // stored here, not through a helper method taking the vectors: C2 sometimes compiled such a helper's stores
+        // without their intrinsic (boxing every sum), which made whole runs 1.5x slower (2 of 4 JVMs on one probe)
         int o = m * ldOut + p * WIDTH;
-        store(a0, b0, c0, out, o);
-        store(a1, b1, c1, out, o += ldOut);
-        store(a2, b2, c2, out, o += ldOut);
-        store(a3, b3, c3, out, o + ldOut);
-    }
-
-    private static void store(FloatVector u, FloatVector v, FloatVector z, float[] out, int at) {
-        u.intoArray(out, at);
-        v.intoArray(out, at + LANES);
-        z.intoArray(out, at + 2 * LANES);
+        a0.intoArray(out, o);
+        b0.intoArray(out, o + LANES);
+        c0.intoArray(out, o + 2 * LANES);
+        o += ldOut;
+        a1.intoArray(out, o);
+        b1.intoArray(out, o + LANES);
+        c1.intoArray(out, o + 2 * LANES);
+        o += ldOut;
+        a2.intoArray(out, o);
+        b2.intoArray(out, o + LANES);
+        c2.intoArray(out, o + 2 * LANES);
+        o += ldOut;
+        a3.intoArray(out, o);
+        b3.intoArray(out, o + LANES);
+        c3.intoArray(out, o + 2 * LANES);
     }
 }

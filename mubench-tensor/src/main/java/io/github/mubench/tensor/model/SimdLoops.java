@@ -163,15 +163,15 @@ final class SimdLoops {
         return total;
     }
 
-    /** {@code gate[i] = silu(gate[i]) · up[i]} for {@code i < n}, as {@link Loops#siluTimes}. */
-    static void siluTimes(float[] gate, float[] up, int n) {
+    /** {@code gate[g + i] = silu(gate[g + i]) · up[u + i]} for {@code i < n}, as {@link Loops#siluTimes}. */
+    static void siluTimes(float[] gate, int g, float[] up, int u, int n) {
         int i = 0;
         for (int bound = n - F.length(); i <= bound; i += F.length()) {
-            FloatVector g = FloatVector.fromArray(F, gate, i);
-            g.div(exp(g.neg()).add(1f)).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+            FloatVector x = FloatVector.fromArray(F, gate, g + i);
+            x.div(exp(x.neg()).add(1f)).mul(FloatVector.fromArray(F, up, u + i)).intoArray(gate, g + i);
         }
         for (; i < n; i++) {
-            gate[i] = gate[i] / (1f + FastExp.exp(-gate[i])) * up[i];
+            gate[g + i] = gate[g + i] / (1f + FastExp.exp(-gate[g + i])) * up[u + i];
         }
     }
 

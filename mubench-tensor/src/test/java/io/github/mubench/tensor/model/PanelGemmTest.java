@@ -41,7 +41,7 @@ class PanelGemmTest {
         for (int[] shape : shapes) {
             int n = shape[0], k = shape[1], width = PanelGemm.panels(n) * PanelGemm.WIDTH;
             float[] w = random(n * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
-            PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels);
+            PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels, 0);
             for (int rows : new int[]{PanelGemm.TILE_ROWS, 3 * PanelGemm.TILE_ROWS}) {
                 float[] in = random(rows * k, random), out = new float[rows * width];
                 PanelGemm.multiply(in, rows, k, panels, n, out, width);
@@ -51,12 +51,27 @@ class PanelGemmTest {
     }
 
     @Test
+    void matricesPackedOneAfterAnotherMultiplyAsTheirRowsStacked() {
+        SplittableRandom random = new SplittableRandom(17);
+        int k = 96, rows = 2 * PanelGemm.TILE_ROWS;
+        int[] parts = {PanelGemm.WIDTH + 5, 7, 2 * PanelGemm.WIDTH}; // the second and third start inside a panel
+        int n = parts[0] + parts[1] + parts[2], width = PanelGemm.panels(n) * PanelGemm.WIDTH;
+        float[] stacked = random(n * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
+        for (int first = 0, part = 0; part < parts.length; first += parts[part++]) {
+            PanelGemm.pack(FloatBuffer.wrap(stacked, first * k, parts[part] * k).slice(), parts[part], k, panels, first);
+        }
+        float[] in = random(rows * k, random), out = new float[rows * width];
+        PanelGemm.multiply(in, rows, k, panels, n, out, width);
+        check(in, rows, stacked, n, k, out, width);
+    }
+
+    @Test
     void aProductSplitBetweenWorkersEqualsSumsInDouble() {
         SplittableRandom random = new SplittableRandom(13);
         int rows = 2 * PanelGemm.TILE_ROWS, n = 517, k = 512, width = PanelGemm.panels(n) * PanelGemm.WIDTH;
         assertEquals(true, (long) rows * width * k >= PanelGemm.PARALLEL_MACS, "large enough to be split");
         float[] w = random(n * k, random), in = random(rows * k, random), panels = new float[(int) PanelGemm.packedLength(n, k)];
-        PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels);
+        PanelGemm.pack(FloatBuffer.wrap(w), n, k, panels, 0);
         float[] out = new float[rows * width];
         PanelGemm.multiply(in, rows, k, panels, n, out, width);
         check(in, rows, w, n, k, out, width);

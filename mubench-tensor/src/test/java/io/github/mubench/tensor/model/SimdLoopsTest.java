@@ -81,12 +81,14 @@ class SimdLoopsTest {
             up[i] = (float) random.nextDouble(-3, 3);
         }
         float[] scalar = g.clone(), simd = g.clone();
-        int n = g.length - 7;
-        Loops.SCALAR.siluTimes(scalar, up, n);
-        Loops.SIMD.siluTimes(simd, up, n);
+        int n = g.length - 7, at = 3, upAt = 5; // offsets off a vector's boundary
+        Loops.SCALAR.siluTimes(scalar, at, up, upAt, n);
+        Loops.SIMD.siluTimes(simd, at, up, upAt, n);
         for (int i = 0; i < g.length; i++) {
-            assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(simd[i]), "silu(" + g[i] + ") · " + up[i] + " at " + i);
+            assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(simd[i]), "silu(" + g[i] + ") · up at " + i);
         }
+        assertEquals(g[at - 1], simd[at - 1], "before the range: untouched");
+        assertEquals(g[at] / (1f + FastExp.exp(-g[at])) * up[upAt], scalar[at], "the first element pairs gate[at] with up[upAt]");
     }
 
     /**
