@@ -33,6 +33,9 @@ final class PanelGemm {
      */
     static final long PARALLEL_MACS = 1L << 16;
 
+    /** Chunks per thread a split product's panels are cut into (the last chunk to end is the one the caller waits on). */
+    static final int CHUNKS_PER_THREAD = 16;
+
     private PanelGemm() {
     }
 
@@ -86,7 +89,7 @@ final class PanelGemm {
     static void multiply(float[] in, int rows, int k, float[] panels, int n, float[] out, int ldOut) {
         int count = panels(n);
         int parts = (long) rows * count * WIDTH * k < PARALLEL_MACS ? 1 : Math.min(count, Workers.threads());
-        Workers.split(count, parts, (part, first, end) -> multiply(in, rows, k, panels, out, ldOut, first, end));
+        Workers.split(count, parts, CHUNKS_PER_THREAD, (part, first, end) -> multiply(in, rows, k, panels, out, ldOut, first, end));
     }
 
     /** {@link #multiply} over panels {@code [first, end)} on this thread. */

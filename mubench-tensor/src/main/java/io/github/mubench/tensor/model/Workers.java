@@ -98,11 +98,16 @@ final class Workers {
      * once; {@code part} numbers the thread, so that each can use scratch of its own.
      */
     static void split(int count, int parts, Range range) {
+        split(count, parts, CHUNKS_PER_THREAD, range);
+    }
+
+    /** {@link #split(int, int, Range)} in about {@code chunks} chunks per thread. */
+    static void split(int count, int parts, int chunks, Range range) {
         if (parts <= 1 || count <= 1) {
             range.run(0, 0, count);
             return;
         }
-        int chunk = Math.max(1, count / (CHUNKS_PER_THREAD * parts));
+        int chunk = Math.max(1, count / (chunks * parts));
         AtomicInteger next = new AtomicInteger();
         run(parts, part -> {
             for (int from; (from = next.getAndAdd(chunk)) < count; ) {
