@@ -1,0 +1,133 @@
+package io.github.mubench.bench;
+
+import io.github.mubench.tensor.Models;
+import io.github.mubench.tensor.generate.GenerationConfig;
+import io.github.mubench.tensor.generate.Generator;
+import io.github.mubench.tensor.model.BlasLlama;
+import io.github.mubench.tensor.model.Checkpoint;
+import io.github.mubench.tensor.model.RandomWeights;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Two builds of mubench-tensor decoding side by side in one JVM, alternating pass by pass, as JSON lines: a round's
+ * ratio (B's ms a step over A's) and the medians and quartiles of all rounds. On a shared 2-core VM, separate JVMs
+ * of one build moved ±30% between runs (the host, and the JIT compiling a method one way or another), which hid
+ * changes of 5–10%; within one JVM the builds see the same machine at the same minutes, and the ratio of each round
+ * cancels what moves slowly. Each build's classes are loaded by a class loader of their own (child-first for
+ * {@code io.github.mubench}), with the libraries (ND4J, OpenBLAS) shared; each has its own {@code Workers} threads,
+ * of which the idle build's sleep after {@code Workers.SPIN_NANOS}.
+ * <p>
+ * Usage: {@code BuildCompare SHAPE BATCH NEW_TOKENS ROUNDS CLASSES_A CLASSES_B}, CLASSES_* being mubench-tensor's
+ * compiled classes of each build ({@code mubench-bench/build-compare.sh REV} makes A from a git revision, B from
+ * the working tree); SHAPE is {@code stories260K} or a {@link BenchConfigs#byName} name. Prompts are two tokens a
+ * row, the decoding greedy, after 6 s of warm-up passes of 32 tokens for each build.
+ */
+public final class BuildCompare {
+    private BuildCompare() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String shape = args[0];
+        int batch = Integer.parseInt(args[1]), tokens = Integer.parseInt(args[2]), rounds = Integer.parseInt(args[3]);
+        Object[] decoders = new Object[2];
+        java.lang.reflect.Method[] step = new java.lang.reflect.Method[2];
+        URL bench = BuildCompare.class.getProtectionDomain().getCodeSource().getLocation();
+        for (int v = 0; v < 2; v++) {
+            ClassLoader loader = new ChildFirst(new URL[]{Path.of(args[4 + v]).toUri().toURL(), bench}, BuildCompare.class.getClassLoader());
+            Class<?> decoder = loader.loadClass(Decoder.class.getName());
+            decoders[v] = decoder.getConstructor(String.class, int.class).newInstance(shape, batch);
+            step[v] = decoder.getMethod("msPerStep", int.class);
+        }
+        for (int v = 0; v < 2; v++) {
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < WARM_UP_NANOS) {
+                step[v].invoke(decoders[v], 32);
+            }
+        }
+        List<Double> a = new ArrayList<>(), b = new ArrayList<>(), ratio = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            double[] ms = new double[2];
+            for (int i = 0; i < 2; i++) {
+                int v = r % 2 == 0 ? i : 1 - i; // A first in even rounds, B first in odd ones
+                ms[v] = (Double) step[v].invoke(decoders[v], tokens);
+            }
+            a.add(ms[0]);
+            b.add(ms[1]);
+            ratio.add(ms[1] / ms[0]);
+            System.out.printf("{\"event\":\"build_compare\",\"shape\":\"%s\",\"batch\":%d,\"round\":%d,\"a_ms_per_step\":%.3f,"
+                    + "\"b_ms_per_step\":%.3f,\"ratio\":%.4f}%n", shape, batch, r, ms[0], ms[1], ms[1] / ms[0]);
+        }
+        System.out.printf("{\"event\":\"build_compare_summary\",\"shape\":\"%s\",\"batch\":%d,\"new_tokens\":%d,\"rounds\":%d,"
+                        + "\"a_median_ms\":%.3f,\"b_median_ms\":%.3f,\"ratio_median\":%.4f,\"ratio_q1\":%.4f,\"ratio_q3\":%.4f}%n",
+                shape, batch, tokens, rounds, quantile(a, 0.5), quantile(b, 0.5), quantile(ratio, 0.5), quantile(ratio, 0.25),
+                quantile(ratio, 0.75));
+    }
+
+    /** Warm-up of each build before the rounds: the JIT compiles the Vector API code in the first seconds. */
+    private static final long WARM_UP_NANOS = 6_000_000_000L;
+
+    /** The {@code q} quantile of {@code xs} (nearest rank). */
+    private static double quantile(List<Double> xs, double q) {
+        List<Double> sorted = new ArrayList<>(xs);
+        Collections.sort(sorted);
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
+    }
+
+    /** Loads {@code io.github.mubench} classes from its own URLs first, everything else from the parent. */
+    private static final class ChildFirst extends URLClassLoader {
+        ChildFirst(URL[] urls, ClassLoader parent) {
+            super(urls, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith("io.github.mubench.")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    try {
+                        c = findClass(name);
+                    } catch (ClassNotFoundException notHere) {
+                        return super.loadClass(name, resolve);
+                    }
+                }
+                if (resolve) {
+                    resolveClass(c);
+                }
+                return c;
+            }
+        }
+    }
+
+    /** One build's {@link BlasLlama} and greedy decoding, made and called inside that build's class loader. */
+    public static final class Decoder {
+        private final Generator generator;
+        private final List<int[]> prompts = new ArrayList<>();
+
+        /** The shape's model (random weights of seed 0, or stories260K) and {@code batch} two-token prompts. */
+        public Decoder(String shape, int batch) {
+            Checkpoint checkpoint = shape.equals("stories260K") ? Models.stories260K().checkpoint()
+                    : new Checkpoint(BenchConfigs.byName(shape), RandomWeights.of(BenchConfigs.byName(shape), 0));
+            generator = new Generator(new BlasLlama(checkpoint), null);
+            int vocab = checkpoint.config().vocabSize();
+            for (int i = 0; i < batch; i++) {
+                prompts.add(new int[]{1, 2 + i % (vocab - 2)});
+            }
+        }
+
+        /** Milliseconds a decoding step over {@code tokens} new tokens a row. */
+        public double msPerStep(int tokens) {
+            long start = System.nanoTime();
+            generator.generateIds(prompts, GenerationConfig.greedy(tokens).withStopAtEos(false));
+            return (System.nanoTime() - start) / 1e6 / tokens;
+        }
+    }
+}
