@@ -19,8 +19,8 @@ import java.util.List;
  * ratio (B's ms a step over A's) and the medians and quartiles of all rounds. On a shared 2-core VM, separate JVMs
  * of one build moved ±30% between runs (the host, and the JIT compiling a method one way or another), which hid
  * changes of 5–10%; within one JVM the builds see the same machine at the same minutes, and the ratio of each round
- * cancels what moves slowly. Each build's classes are loaded by a class loader of their own (child-first for
- * {@code io.github.mubench}), with the libraries (ND4J, OpenBLAS) shared; each has its own {@code Workers} threads,
+ * cancels what moves slowly. Each build's classes are loaded by a class loader of their own (only from that build for
+ * {@code io.github.mubench}), with the libraries (ND4J, OpenBLAS) shared, at the working tree's versions; each has its own {@code Workers} threads,
  * of which the idle build's sleep after {@code Workers.SPIN_NANOS}.
  * <p>
  * Usage: {@code BuildCompare SHAPE BATCH NEW_TOKENS ROUNDS CLASSES_A CLASSES_B}, CLASSES_* being mubench-tensor's
@@ -33,14 +33,27 @@ public final class BuildCompare {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length != 6) {
+            throw new IllegalArgumentException("usage: BuildCompare SHAPE BATCH NEW_TOKENS ROUNDS CLASSES_A CLASSES_B");
+        }
         String shape = args[0];
         int batch = Integer.parseInt(args[1]), tokens = Integer.parseInt(args[2]), rounds = Integer.parseInt(args[3]);
+        if (batch < 1 || tokens < 1 || rounds < 1) {
+            throw new IllegalArgumentException("BATCH, NEW_TOKENS and ROUNDS must be at least 1");
+        }
         Object[] decoders = new Object[2];
         java.lang.reflect.Method[] step = new java.lang.reflect.Method[2];
         URL bench = BuildCompare.class.getProtectionDomain().getCodeSource().getLocation();
         for (int v = 0; v < 2; v++) {
-            ClassLoader loader = new ChildFirst(new URL[]{Path.of(args[4 + v]).toUri().toURL(), bench}, BuildCompare.class.getClassLoader());
+            Path classes = Path.of(args[4 + v]);
+            if (!java.nio.file.Files.isRegularFile(classes.resolve(BlasLlama.class.getName().replace('.', '/') + ".class"))) {
+                throw new IllegalArgumentException(classes + " holds no compiled mubench-tensor (no BlasLlama.class)");
+            }
+            ClassLoader loader = new ChildFirst(new URL[]{classes.toUri().toURL(), bench}, BuildCompare.class.getClassLoader());
             Class<?> decoder = loader.loadClass(Decoder.class.getName());
+            if (loader.loadClass(BlasLlama.class.getName()).getClassLoader() != loader) {
+                throw new IllegalStateException("BlasLlama of " + classes + " was not loaded from there");
+            }
             decoders[v] = decoder.getConstructor(String.class, int.class).newInstance(shape, batch);
             step[v] = decoder.getMethod("msPerStep", int.class);
         }
@@ -79,7 +92,11 @@ public final class BuildCompare {
         return sorted.get((int) Math.min(sorted.size() - 1, Math.round(q * (sorted.size() - 1))));
     }
 
-    /** Loads {@code io.github.mubench} classes from its own URLs first, everything else from the parent. */
+    /**
+     * Loads {@code io.github.mubench} classes and resources (stories260K's files) from its own URLs only, everything
+     * else from the parent: a class missing from a build must fail, not come from the parent's (the working tree's)
+     * jar and make both sides the same code.
+     */
     private static final class ChildFirst extends URLClassLoader {
         ChildFirst(URL[] urls, ClassLoader parent) {
             super(urls, parent);
@@ -93,17 +110,19 @@ public final class BuildCompare {
             synchronized (getClassLoadingLock(name)) {
                 Class<?> c = findLoadedClass(name);
                 if (c == null) {
-                    try {
-                        c = findClass(name);
-                    } catch (ClassNotFoundException notHere) {
-                        return super.loadClass(name, resolve);
-                    }
+                    c = findClass(name);
                 }
                 if (resolve) {
                     resolveClass(c);
                 }
                 return c;
             }
+        }
+
+        @Override
+        public URL getResource(String name) {
+            URL own = findResource(name);
+            return own != null ? own : super.getResource(name);
         }
     }
 

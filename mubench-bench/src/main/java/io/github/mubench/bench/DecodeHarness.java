@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * Inference speed of one model shape, as JSON lines: greedy decoding at batch 1 (ms/token) and larger batches (ms/step, tok/s),
- * prefill (tokens/s) and scoring-shaped forward passes, after an unreported warm-up (one prefill, then
+ * prefill (tokens/s) and scoring-shaped forward passes, after an unreported warm-up (twice: one prefill, then
  * passes of {@value #WARM_UP_TOKENS} new tokens for at least {@value #WARM_UP_SECONDS} s at each batch size); with {@code --export FILE} the same random weights are
  * first written in llama2.c's format for the peer run. The kernel is the process's ({@code -Dmubench.cpu.kernels}).
  * <p>
@@ -62,14 +62,17 @@ public final class DecodeHarness {
             }
         }
         Runnable prefill = () -> model.forward(tokens, valid, model.newCache(8, len), false);
-        // warm-up, not reported: the JIT compiles the Vector API code in the first seconds, and the first prefill (a
-        // path decoding never takes) sends the decoding code back to be compiled again
-        prefill.run();
-        for (int batch : batches) {
-            long start = System.nanoTime();
-            do {
-                gen.generateIds(prompts(batch, c), GenerationConfig.greedy(WARM_UP_TOKENS).withStopAtEos(false));
-            } while (System.nanoTime() - start < WARM_UP_SECONDS * 1_000_000_000L);
+        // warm-up, not reported: the JIT compiles the Vector API code in the first seconds, and a prefill (branches
+        // decoding never takes) sends the decoding code back to be compiled again; twice, so that the measured
+        // repeats, which alternate decoding and prefill as an evaluation does, run code compiled for both
+        for (int pass = 0; pass < 2; pass++) {
+            prefill.run();
+            for (int batch : batches) {
+                long start = System.nanoTime();
+                do {
+                    gen.generateIds(prompts(batch, c), GenerationConfig.greedy(WARM_UP_TOKENS).withStopAtEos(false));
+                } while (System.nanoTime() - start < WARM_UP_SECONDS * 1_000_000_000L);
+            }
         }
         for (int r = 0; r < repeats; r++) {
             for (int batch : batches) {
@@ -91,10 +94,12 @@ public final class DecodeHarness {
     static final int WARM_UP_TOKENS = 32;
 
     /**
-     * Warm-up passes at each batch size are repeated for at least this long, after one prefill: on a 2-core Zen 3 VM
-     * the JIT took several seconds to compile the Vector API code, and with one 32-token pass the first two of four
-     * stories260K repeats at batch 64 ran at 5.3–5.4 ms a step, the last two at 2.9; the first prefill made the JIT
-     * drop and recompile the decoding methods (the repeat after it: 6.1 ms, the next 3.0).
+     * Warm-up passes at each batch size are repeated for at least this long, after a prefill, and all of it twice: on a
+     * 2-core Zen 3 VM the JIT took several seconds to compile the Vector API code, and with one 32-token pass the first
+     * two of four stories260K repeats at batch 64 ran at 5.3–5.4 ms a step, the last two at 2.9; the first prefill made
+     * the JIT drop and recompile the decoding methods (the repeat after it: 6.1 ms, the next 3.0). With one prefill
+     * before the decoding warm-up, the first measured prefill still did (the decoding repeat after it 6.8 ms twice,
+     * against 1.5–3.7 for the others; with the second round of warm-up 4.2 and 2.5).
      */
     static final int WARM_UP_SECONDS = 5;
 

@@ -21,7 +21,7 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
  * The Llama-family decoder for inference on the CPU, computed with direct OpenBLAS calls on the weights in place
  * (memory-mapped or not) and plain loops for the small ops, on buffers kept in the cache between steps; with the
  * Vector API ({@link Loops#isSimd()}), products of a few to a few hundred rows run on {@link PanelGemm} over a packed
- * copy of each float32 weight, and attention in Java over a cache on the heap. Eager ND4J
+ * copy of each float32 weight (q/k/v and gate/up each stacked into one), and attention in Java over a cache on the heap. Eager ND4J
  * pays tens of microseconds of bookkeeping per op, a few hundred ops a token; here a step is a handful of GEMM calls
  * per layer and loops over floats. Same architecture, same layout and the same logits as {@link Llama} (tested on
  * every fixture architecture); reads top to bottom like it: embed → per layer (norm, q/k/v, RoPE, attention over the
@@ -29,27 +29,26 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemv;
  */
 public final class BlasLlama implements LanguageModel {
     /**
-     * The rows of one layer's weights, as BLAS reads them, its norm gains, and the weights that multiply one input
-     * stacked for one {@link PanelGemm} product each: q/k/v and gate/up.
+     * One layer's norm gains and weights, as BLAS reads them; the weights that multiply one input stacked for one
+     * {@link PanelGemm} product each: q/k/v and gate/up.
      */
-    private record Layer(float[] attnNorm, float[] mlpNorm, Weight wq, Weight wk, Weight wv, Weight wo,
-                         float[] bq, float[] bk, float[] bv, Weight gate, Weight up, Weight down, Stack qkv, Stack gateUp) {
+    private record Layer(float[] attnNorm, float[] mlpNorm, Stack qkv, Weight wo, float[] bq, float[] bk, float[] bv,
+                         Stack gateUp, Weight down) {
     }
 
     /**
      * Weights multiplied by the same input, whose {@link PanelGemm} panels are packed one after another into one
-     * weight (their outputs side by side in a row of the product): one pass over the input rows and one split between
-     * {@link Workers} instead of one per weight. Its packing is null where a part has no panels of its own (16-bit,
-     * or no Vector API); then each part is multiplied alone.
+     * weight of {@code n} rows (their outputs side by side in a row of the product): one pass over the input rows and
+     * one split between {@link Workers} instead of one per weight. Its packing is null where a part has no panels of
+     * its own (16-bit, or no Vector API); then each part is multiplied alone.
      */
-    private record Stack(Weight[] parts, Packing packing) {
-        Stack(Weight... parts) {
-            this(parts, Arrays.stream(parts).allMatch(w -> w.packing() != null) ? parts[0].packing().sibling() : null);
-        }
-
-        /** The columns of the stacked product: the parts' rows together. */
-        int n() {
-            return Arrays.stream(parts).mapToInt(Weight::n).sum();
+    private record Stack(Weight[] parts, Packing packing, int n) {
+        static Stack of(Weight... parts) {
+            if (Arrays.stream(parts).anyMatch(w -> w.k() != parts[0].k())) {
+                throw new IllegalArgumentException("stacked weights must share their input size");
+            }
+            boolean packable = Arrays.stream(parts).allMatch(w -> w.packing() != null);
+            return new Stack(parts, packable ? parts[0].packing().sibling() : null, Arrays.stream(parts).mapToInt(Weight::n).sum());
         }
     }
 
@@ -180,13 +179,12 @@ public final class BlasLlama implements LanguageModel {
                     gate = weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.GATE_PROJ)), f, d),
                     up = weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.UP_PROJ)), f, d);
             layers[l] = new Layer(floats(w.get(TensorNames.layer(l, TensorNames.ATTN_NORM), d)),
-                    floats(w.get(TensorNames.layer(l, TensorNames.MLP_NORM), d)), wq, wk, wv,
+                    floats(w.get(TensorNames.layer(l, TensorNames.MLP_NORM), d)), Stack.of(wq, wk, wv),
                     weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.O_PROJ)), d, q),
                     c.attentionBias() ? floats(w.get(TensorNames.bias(pq), q)) : null,
                     c.attentionBias() ? floats(w.get(TensorNames.bias(pk), kv)) : null,
                     c.attentionBias() ? floats(w.get(TensorNames.bias(pv), kv)) : null,
-                    gate, up, weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.DOWN_PROJ)), d, f),
-                    new Stack(wq, wk, wv), new Stack(gate, up));
+                    Stack.of(gate, up), weight(w, TensorNames.weight(TensorNames.layer(l, TensorNames.DOWN_PROJ)), d, f));
         }
         finalNorm = floats(w.get(TensorNames.FINAL_NORM, d));
         lmHead = c.tieWordEmbeddings() ? embed : weight(w, TensorNames.LM_HEAD, c.vocabSize(), d);
@@ -378,12 +376,11 @@ public final class BlasLlama implements LanguageModel {
     private void matmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Stack stack, FloatPointer... outs) {
         float[] y = panelRows(rows) ? panelProduct(s, in, rows, stack.packing(), stack.parts()) : null;
         Weight[] parts = stack.parts();
-        int width = PanelGemm.paddedColumns(stack.n());
         for (int i = 0, from = 0; i < parts.length; from += parts[i++].n()) {
             if (y == null) {
                 matmul(s, in, rows, parts[i], outs[i], 0f);
             } else {
-                columns(y, width, rows, from, parts[i].n(), outs[i]);
+                columns(y, PanelGemm.paddedColumns(stack.n()), rows, from, parts[i].n(), outs[i]);
             }
         }
     }
@@ -609,16 +606,16 @@ public final class BlasLlama implements LanguageModel {
             rmsNorm(x, r, xb, r, layer.mlpNorm(), s.row);
         }
         FloatBuffer g = s.gate.asBuffer();
-        float[] y = panelRows(n) ? panelProduct(s, s.xb, n, layer.gateUp().packing(), layer.gateUp().parts()) : null;
+        Stack gateUp = layer.gateUp();
+        float[] y = panelRows(n) ? panelProduct(s, s.xb, n, gateUp.packing(), gateUp.parts()) : null;
         if (y != null) { // gate and up side by side in each row of y
-            int width = PanelGemm.paddedColumns(2 * f);
+            int width = PanelGemm.paddedColumns(gateUp.n()), up = gateUp.parts()[0].n();
             for (int r = 0; r < n; r++) {
-                loops.siluTimes(y, r * width, y, r * width + f, f);
+                loops.siluTimes(y, r * width, y, r * width + up, f);
                 g.put(r * f, y, r * width, f);
             }
         } else {
-            matmul(s, s.xb, n, layer.gate(), s.gate, 0f);
-            matmul(s, s.xb, n, layer.up(), s.up, 0f);
+            matmul(s, s.xb, n, gateUp, s.gate, s.up);
             FloatBuffer u = s.up.asBuffer();
             float[] gr = s.row, ur = s.row2;
             for (int r = 0; r < n; r++) {

@@ -14,14 +14,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LlamaGoldenTest {
     private static final double TOL = 1e-4;
 
-    /** Floats of packed weights for {@code vector-partly-packed}: about four of a fixture's 32-wide matrices. */
+    /**
+     * Floats of packed weights for {@code vector-partly-packed}: a few of a fixture's packings (a q/k/v or gate/up stack,
+     * a single matrix); with AVX2's 24-column panels a stack refused there falls back to its parts, one of them packed.
+     */
     private static final long PARTLY_PACKED = 5000;
 
     /**
      * Every fixture architecture on every inference implementation ({@link Kernels}' names), {@code vector-offheap}:
      * the Vector API path with a cache too large for its heap budget, off-heap, so attention on BLAS, and
      * {@code vector-unpacked}: the Vector API path with no heap for packed weights, whose products stay with BLAS, and
-     * {@code vector-partly-packed}: heap for a few of the fixtures' matrices only (the first ones used pack, the rest stay
+     * {@code vector-partly-packed}: heap for a few of the fixtures' packings only (the first ones used pack, the rest stay
      * with BLAS).
      */
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
