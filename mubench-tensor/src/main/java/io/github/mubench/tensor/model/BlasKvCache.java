@@ -8,12 +8,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.FloatBuffer;
 
 /**
- * {@link BlasLlama}'s cache: keys and values laid out {@code [layer][row][kvHead][headDim][slot]} (transposed), so that a
- * query's scores are {@code headDim} multiply-adds along contiguous slots for the Vector API and a row's keys of one
- * head are a {@code [headDim, capacity]} matrix for BLAS; plus the forward pass's scratch buffers, kept between steps
- * (decoding allocates nothing). Where the Vector API computes attention the cache is on the heap, one array per
- * {@code (layer, row, kvHead)} whose rows end in a vector of zeros, read in place; otherwise it is off-heap, one block
- * per layer, for BLAS.
+ * {@link BlasLlama}'s cache of keys and values, transposed so that a query's scores are multiply-adds along slots, plus
+ * the forward pass's scratch buffers, kept between steps (decoding allocates nothing). Where the Vector API computes
+ * attention the cache is on the heap, one array per {@code (layer, row, kvHead)} in {@link SimdLoops#slotAt blocks of
+ * slots}, read in place; otherwise it is off-heap, {@code [layer][row][kvHead][headDim][slot]}, so that a row's keys of
+ * one head are a {@code [headDim, capacity]} matrix for BLAS.
  */
 final class BlasKvCache extends KvCache {
     /** Off-heap keys and values (null on the heap). */
@@ -26,9 +25,9 @@ final class BlasKvCache extends KvCache {
     /** One layer's keys and values as buffers (indexed by int: a whole cache may hold more than 2³¹ bytes). */
     private final FloatBuffer[] keyLayers, valueLayers;
 
-    /** Heap keys and values, {@code [layer][row · kvHeads + kvHead]} of {@code [headDim, heapStride]} (null off-heap). */
+    /** Heap keys and values, {@code [layer][row · kvHeads + kvHead]}, {@link SimdLoops#slotAt blocked} (null off-heap). */
     private final float[][][] heapKeys, heapValues;
-    private final int kvHeads, heapStride;
+    private final int kvHeads;
 
     /**
      * A cache whose scratch converts 16-bit weights about {@code blockFloats} floats at a time, on the heap (for the
@@ -42,14 +41,13 @@ final class BlasKvCache extends KvCache {
         rowStride = headStride * c.numKvHeads();
         layerStride = rowStride * batch;
         if (onHeap) {
-            heapStride = capacity + VECTOR_PADDING;
-            heapKeys = new float[c.numLayers()][batch * kvHeads][c.headDim() * heapStride];
-            heapValues = new float[c.numLayers()][batch * kvHeads][c.headDim() * heapStride];
+            int length = SimdLoops.blockedLength(capacity, c.headDim());
+            heapKeys = new float[c.numLayers()][batch * kvHeads][length];
+            heapValues = new float[c.numLayers()][batch * kvHeads][length];
             keys = values = null;
             keyLayers = valueLayers = null;
             return;
         }
-        heapStride = 0;
         heapKeys = heapValues = null;
         long size = layerStride * c.numLayers();
         keys = new FloatPointer(size);
@@ -63,12 +61,13 @@ final class BlasKvCache extends KvCache {
     }
 
     /**
-     * Floats in one vector of the widest kind (2048 bits): the zeros after each heap row of keys or values, and after a
-     * row of scores, so that scores and mixes run in whole vectors past the last slot.
+     * Floats in one vector of the widest kind (2048 bits): the heap cache's last block of slots may run this far past
+     * the capacity, and a row of scores has this many after its last slot, so that scores and mixes run in whole
+     * vectors.
      */
     static final int VECTOR_PADDING = 64;
 
-    /** Floats a cache of {@code batch × capacity} tokens takes on the heap, keys and values together. */
+    /** Floats a cache of {@code batch × capacity} tokens takes on the heap at most, keys and values together. */
     static long heapFloats(LlamaConfig c, int batch, int capacity) {
         return 2L * c.numLayers() * batch * c.numKvHeads() * c.headDim() * (capacity + (long) VECTOR_PADDING);
     }
@@ -80,7 +79,7 @@ final class BlasKvCache extends KvCache {
     void store(int layer, int row, int head, int slot, FloatBuffer k, FloatBuffer v, int from, int headDim) {
         if (onHeap()) {
             float[] keys = heapKeys(layer, row, head), values = heapValues(layer, row, head);
-            for (int i = 0, at = slot; i < headDim; i++, at += heapStride) {
+            for (int i = 0, at = SimdLoops.slotAt(slot, headDim); i < headDim; i++, at += SimdLoops.LANES) {
                 keys[at] = k.get(from + i);
                 values[at] = v.get(from + i);
             }
@@ -98,19 +97,14 @@ final class BlasKvCache extends KvCache {
         return heapKeys != null;
     }
 
-    /** {@code (layer, row, kvHead)}'s keys on the heap, {@code [headDim, heapStride]}. */
+    /** {@code (layer, row, kvHead)}'s keys on the heap, {@link SimdLoops#slotAt blocked}. */
     float[] heapKeys(int layer, int row, int head) {
         return heapKeys[layer][row * kvHeads + head];
     }
 
-    /** {@code (layer, row, kvHead)}'s values on the heap, {@code [headDim, heapStride]}. */
+    /** {@code (layer, row, kvHead)}'s values on the heap, {@link SimdLoops#slotAt blocked}. */
     float[] heapValues(int layer, int row, int head) {
         return heapValues[layer][row * kvHeads + head];
-    }
-
-    /** Floats from one heap row of keys or values to the next: the capacity and {@link #VECTOR_PADDING}. */
-    int heapStride() {
-        return heapStride;
     }
 
     /** Floats in one layer's keys at most: a buffer's bytes are counted in an int. */

@@ -495,7 +495,7 @@ public final class BlasLlama implements LanguageModel {
     /** {@link #attendSimd} for rows {@code [first, end)}, on the heap arrays {@code w}. */
     private void attendSimd(int l, BlasKvCache kc, BlasKvCache.Scratch s, BlasKvCache.Scratch.Heads w, int first, int end, int time) {
         int h = c.numHeads(), kvh = c.numKvHeads(), hd = c.headDim(), rep = h / kvh, qd = h * hd;
-        int slots = kc.length(), start = slots - time, stride = kc.heapStride();
+        int slots = kc.length(), start = slots - time;
         float scale = (float) (1.0 / Math.sqrt(hd));
         FloatBuffer q = s.q.asBuffer(), att = s.att.asBuffer();
         float[] row = w.scores, qRow = w.q, out = w.out;
@@ -508,10 +508,10 @@ public final class BlasLlama implements LanguageModel {
                         long visible = visible(kc, b, start + t, slots);
                         int from = visible == NOTHING ? 0 : (int) (visible >>> 32), to = visible == NOTHING ? slots : (int) visible;
                         q.get(at, qRow, 0, hd);
-                        SimdLoops.scores(keys, stride, qRow, hd, scale, row, from, to);
+                        SimdLoops.scores(keys, qRow, hd, scale, row, from, to);
                         softmaxRow(row, slots, kc, b, visible);
                         Arrays.fill(row, slots, slots + SimdLoops.LANES, 0f); // the padding the mix reads
-                        SimdLoops.mix(values, stride, row, from, to, hd, out);
+                        SimdLoops.mix(values, row, from, to, hd, out);
                         att.put(at, out, 0, hd);
                     }
                 }

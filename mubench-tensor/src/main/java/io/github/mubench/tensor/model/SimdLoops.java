@@ -13,10 +13,10 @@ import java.nio.ByteOrder;
 /**
  * {@link BlasLlama}'s element-wise loops with the Vector API ({@code jdk.incubator.vector}), which C2 does not
  * vectorise by itself on Java 17: bfloat16 → float32 conversion (a widening shift), a softmax's maximum and the float
- * {@code exp} of softmax and SiLU; and attention's scores and mixes over keys and values stored transposed. Only
+ * {@code exp} of softmax and SiLU; and attention's scores and mixes over keys and values stored in blocks ({@link #slotAt}). Only
  * loaded where {@link Loops#simdAvailable()}. The element-wise methods give bit for bit what their scalar twins in
- * {@link Loops} give (same operations in the same order, no fused multiply-add; a softmax's sum is accumulated in
- * float lanes), tested; scores and mixes use fused multiply-adds and are tested against sums in double.
+ * {@link Loops} give (same operations in the same order, fused multiply-adds only where the twin calls
+ * {@link Math#fma}; a softmax's sum is accumulated in float lanes), tested; scores and mixes use fused multiply-adds and are tested against sums in double.
  */
 final class SimdLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -61,27 +61,42 @@ final class SimdLoops {
         }
     }
 
-    /** Floats in one vector: the padding that {@link #scores} and {@link #mix} may read and write past {@code to}. */
+    /** Floats in one vector, and slots in one block of the {@link #slotAt blocked} keys and values. */
     static final int LANES = F.length();
 
     /**
-     * A query's attention scores: {@code scores[j] = scale · Σ_i q[i] · kt[i·stride + j]} for {@code j} in
-     * {@code [from, to)}, over keys stored transposed ({@code kt}: {@code hd} rows of {@code stride} slots). Whole
-     * vectors only: it reads and writes up to {@link #LANES} − 1 slots past {@code to}, so rows and {@code scores}
-     * need that padding.
+     * Where slot {@code slot}'s first element lies in one KV head's keys or values on the heap, laid out in blocks of
+     * {@link #LANES} slots: a block holds {@code hd} rows of {@code LANES} slots, so element {@code i} of a slot is
+     * {@code i · LANES} further on. A query's keys are then one contiguous stretch of memory that the hardware
+     * prefetcher follows (as {@code [hd][capacity]} rows they were {@code hd} short streams: stories260K decoding at
+     * batch 64 waited on memory twice as long, in a probe).
      */
-    static void scores(float[] kt, int stride, float[] q, int hd, float scale, float[] scores, int from, int to) {
-        int j = from;
-        // four vectors of slots at a time: four independent chains of multiply-adds (one would wait on each add), and
-        // each key row read 4 vectors at a stretch
+    static int slotAt(int slot, int hd) {
+        return (slot / LANES * hd) * LANES + slot % LANES;
+    }
+
+    /** Floats of one KV head's {@link #slotAt blocked} keys or values for {@code capacity} slots: whole blocks. */
+    static int blockedLength(int capacity, int hd) {
+        return (capacity + LANES - 1) / LANES * hd * LANES;
+    }
+
+    /**
+     * A query's attention scores: {@code scores[j] = scale · Σ_i q[i] · k[slotAt(j, hd) + i · LANES]} for {@code j} in
+     * {@code [from, to)}, over {@link #slotAt blocked} keys. Whole blocks only: it also writes the scores of the slots
+     * before {@code from} and after {@code to} in their blocks, so {@code scores} runs to the end of {@code to}'s
+     * block.
+     */
+    static void scores(float[] k, float[] q, int hd, float scale, float[] scores, int from, int to) {
+        int j = from - from % LANES, block = hd * LANES;
+        // four blocks at a time: four independent chains of multiply-adds (one would wait on each add)
         for (; j + 3 * LANES < to; j += 4 * LANES) {
             FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-            for (int i = 0, at = j; i < hd; i++, at += stride) {
+            for (int i = 0, at = j / LANES * block; i < hd; i++, at += LANES) {
                 FloatVector qi = FloatVector.broadcast(F, q[i]);
-                a0 = FloatVector.fromArray(F, kt, at).fma(qi, a0);
-                a1 = FloatVector.fromArray(F, kt, at + LANES).fma(qi, a1);
-                a2 = FloatVector.fromArray(F, kt, at + 2 * LANES).fma(qi, a2);
-                a3 = FloatVector.fromArray(F, kt, at + 3 * LANES).fma(qi, a3);
+                a0 = FloatVector.fromArray(F, k, at).fma(qi, a0);
+                a1 = FloatVector.fromArray(F, k, at + block).fma(qi, a1);
+                a2 = FloatVector.fromArray(F, k, at + 2 * block).fma(qi, a2);
+                a3 = FloatVector.fromArray(F, k, at + 3 * block).fma(qi, a3);
             }
             a0.mul(scale).intoArray(scores, j);
             a1.mul(scale).intoArray(scores, j + LANES);
@@ -90,40 +105,47 @@ final class SimdLoops {
         }
         for (; j < to; j += LANES) {
             FloatVector acc = FloatVector.zero(F);
-            for (int i = 0; i < hd; i++) {
-                acc = FloatVector.fromArray(F, kt, i * stride + j).fma(FloatVector.broadcast(F, q[i]), acc);
+            for (int i = 0, at = j / LANES * block; i < hd; i++, at += LANES) {
+                acc = FloatVector.fromArray(F, k, at).fma(FloatVector.broadcast(F, q[i]), acc);
             }
             acc.mul(scale).intoArray(scores, j);
         }
     }
 
     /**
-     * A query's attention output: {@code out[i] = Σ_j p[j] · vt[i·stride + j]} for {@code j} in {@code [from, to)},
-     * over values stored transposed; whole vectors, so {@code p} must be 0 (and {@code vt} finite) for
-     * {@link #LANES} − 1 slots past {@code to}.
+     * A query's attention output: {@code out[i] = Σ_j p[j] · v[slotAt(j, hd) + i · LANES]} for {@code j} in
+     * {@code [from, to)}, over {@link #slotAt blocked} values. Whole blocks: {@code p} must be 0 (and {@code v}
+     * finite) for the other slots of the blocks of {@code from} and {@code to}.
      */
-    static void mix(float[] vt, int stride, float[] p, int from, int to, int hd, float[] out) {
-        int i = 0;
-        for (; i + 4 <= hd; i += 4) { // four rows at a time: four independent chains, each probability vector read once
-            int b0 = i * stride, b1 = b0 + stride, b2 = b1 + stride, b3 = b2 + stride;
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-            for (int j = from; j < to; j += LANES) {
+    static void mix(float[] v, float[] p, int from, int to, int hd, float[] out) {
+        int first = from - from % LANES, block = hd * LANES, i = 0;
+        // eight rows at a time: eight independent chains, each probability vector read once, a block's rows in order
+        for (; i + 8 <= hd; i += 8) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int j = first, at = first / LANES * block + i * LANES; j < to; j += LANES, at += block) {
                 FloatVector pj = FloatVector.fromArray(F, p, j);
-                a0 = FloatVector.fromArray(F, vt, b0 + j).fma(pj, a0);
-                a1 = FloatVector.fromArray(F, vt, b1 + j).fma(pj, a1);
-                a2 = FloatVector.fromArray(F, vt, b2 + j).fma(pj, a2);
-                a3 = FloatVector.fromArray(F, vt, b3 + j).fma(pj, a3);
+                a0 = FloatVector.fromArray(F, v, at).fma(pj, a0);
+                a1 = FloatVector.fromArray(F, v, at + LANES).fma(pj, a1);
+                a2 = FloatVector.fromArray(F, v, at + 2 * LANES).fma(pj, a2);
+                a3 = FloatVector.fromArray(F, v, at + 3 * LANES).fma(pj, a3);
+                a4 = FloatVector.fromArray(F, v, at + 4 * LANES).fma(pj, a4);
+                a5 = FloatVector.fromArray(F, v, at + 5 * LANES).fma(pj, a5);
+                a6 = FloatVector.fromArray(F, v, at + 6 * LANES).fma(pj, a6);
+                a7 = FloatVector.fromArray(F, v, at + 7 * LANES).fma(pj, a7);
             }
             out[i] = a0.reduceLanes(VectorOperators.ADD);
             out[i + 1] = a1.reduceLanes(VectorOperators.ADD);
             out[i + 2] = a2.reduceLanes(VectorOperators.ADD);
             out[i + 3] = a3.reduceLanes(VectorOperators.ADD);
+            out[i + 4] = a4.reduceLanes(VectorOperators.ADD);
+            out[i + 5] = a5.reduceLanes(VectorOperators.ADD);
+            out[i + 6] = a6.reduceLanes(VectorOperators.ADD);
+            out[i + 7] = a7.reduceLanes(VectorOperators.ADD);
         }
         for (; i < hd; i++) {
-            int base = i * stride;
             FloatVector acc = FloatVector.zero(F);
-            for (int j = from; j < to; j += LANES) {
-                acc = FloatVector.fromArray(F, vt, base + j).fma(FloatVector.fromArray(F, p, j), acc);
+            for (int j = first, at = first / LANES * block + i * LANES; j < to; j += LANES, at += block) {
+                acc = FloatVector.fromArray(F, v, at).fma(FloatVector.fromArray(F, p, j), acc);
             }
             out[i] = acc.reduceLanes(VectorOperators.ADD);
         }
@@ -175,18 +197,25 @@ final class SimdLoops {
         }
     }
 
-    /** {@link FastExp#exp} lane by lane. */
+    /**
+     * {@link FastExp#exp} lane by lane. The clamps are compares and blends, not {@code max}/{@code min}, whose
+     * {@link Math#max} semantics (NaN, −0) cost several instructions each on AVX2; NaN lanes are put back at the end
+     * (the exponent addition would not keep them NaN).
+     */
     private static FloatVector exp(FloatVector x) {
         VectorMask<Float> underflow = x.compare(VectorOperators.LT, FastExp.MIN_ARG), overflow = x.compare(VectorOperators.GT, FastExp.MAX_ARG);
-        FloatVector y = x.max(FastExp.MIN_ARG).min(FastExp.MAX_ARG); // NaN stays NaN (max and min keep it)
-        FloatVector shifted = y.mul(FastExp.LOG2E).add(FastExp.ROUNDER), n = shifted.sub(FastExp.ROUNDER);
+        FloatVector y = x.blend(FastExp.MIN_ARG, underflow).blend(FastExp.MAX_ARG, overflow);
+        FloatVector shifted = y.fma(FastExp.LOG2E, FastExp.ROUNDER), n = shifted.sub(FastExp.ROUNDER);
         IntVector e = shifted.reinterpretAsInts().sub(Float.floatToRawIntBits(FastExp.ROUNDER));
-        FloatVector r = y.sub(n.mul(FastExp.LN2_HI)).sub(n.mul(FastExp.LN2_LO));
-        FloatVector p = r.mul(1f / 720).add(1f / 120).mul(r).add(1f / 24).mul(r).add(1f / 6).mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
-        // 2^n as 2^⌊n/2⌋ · 2^⌈n/2⌉, both normal for every n here (−126..128): the product is rounded once, as FastExp's
-        IntVector half = e.lanewise(VectorOperators.ASHR, 1);
-        FloatVector low = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector high = e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(low).mul(high).blend(0f, underflow).blend(Float.POSITIVE_INFINITY, overflow);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -FastExp.LN2_HI), y);
+        r = n.fma(FloatVector.broadcast(F, -FastExp.LN2_LO), r);
+        FloatVector p = r.fma(1f / 720, 1f / 120);
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(F, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f));
+        FloatVector scaled = p.reinterpretAsInts().add(e.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
+        return scaled.blend(0f, underflow).blend(Float.POSITIVE_INFINITY, overflow).blend(x, x.test(VectorOperators.IS_NAN));
     }
 }

@@ -92,51 +92,63 @@ class SimdLoopsTest {
     }
 
     /**
-     * Scores and mixes over transposed keys and values against sums in double, on ranges that end inside a vector; the
-     * rows carry the vector of padding the methods require (zeros), and probabilities past the range are 0.
+     * Scores and mixes over blocked keys and values against sums in double, on ranges that start and end inside a
+     * block; scores outside the range may be written, probabilities outside it are 0, and the layout is
+     * {@link SimdLoops#slotAt}'s: element {@code i} of slot {@code j} at {@code slotAt(j, hd) + i · LANES}.
      */
     @Test
     void attentionScoresAndMixesEqualDoubleSums() {
         SplittableRandom random = new SplittableRandom(11);
-        for (int hd : new int[]{8, 64, 5}) {
-            int slots = 150, stride = slots + SimdLoops.LANES;
-            float[] kt = new float[hd * stride], vt = new float[hd * stride], q = new float[hd];
+        for (int hd : new int[]{8, 64, 5, 12}) {
+            int slots = 150, lanes = SimdLoops.LANES, length = SimdLoops.blockedLength(slots, hd);
+            assertEquals(((slots + lanes - 1) / lanes) * lanes * hd, length);
+            float[] k = new float[length], v = new float[length], q = new float[hd];
+            double[][] kd = new double[hd][slots], vd = new double[hd][slots];
             for (int i = 0; i < hd; i++) {
                 q[i] = (float) random.nextDouble(-1, 1);
                 for (int j = 0; j < slots; j++) {
-                    kt[i * stride + j] = (float) random.nextDouble(-1, 1);
-                    vt[i * stride + j] = (float) random.nextDouble(-1, 1);
+                    k[SimdLoops.slotAt(j, hd) + i * lanes] = (float) (kd[i][j] = (float) random.nextDouble(-1, 1));
+                    v[SimdLoops.slotAt(j, hd) + i * lanes] = (float) (vd[i][j] = (float) random.nextDouble(-1, 1));
                 }
             }
             for (int[] range : new int[][]{{0, slots}, {17, slots}, {3, 40}, {10, 11}, {5, 5}}) {
                 int from = range[0], to = range[1];
-                float[] scores = new float[stride], out = new float[hd], p = new float[stride];
+                float[] scores = new float[slots + BlasKvCache.VECTOR_PADDING], out = new float[hd], p = new float[scores.length];
                 for (int j = from; j < to; j++) {
                     p[j] = (float) random.nextDouble(0, 1);
                 }
-                java.util.Arrays.fill(scores, 42f);
-                SimdLoops.scores(kt, stride, q, hd, 0.125f, scores, from, to);
-                SimdLoops.mix(vt, stride, p, from, to, hd, out);
-                for (int j = 0; j < to; j++) {
-                    double want = 42;
-                    if (j >= from) {
-                        want = 0;
-                        for (int i = 0; i < hd; i++) {
-                            want += (double) q[i] * kt[i * stride + j];
-                        }
-                        want *= 0.125;
+                SimdLoops.scores(k, q, hd, 0.125f, scores, from, to);
+                SimdLoops.mix(v, p, from, to, hd, out);
+                for (int j = from; j < to; j++) {
+                    double want = 0;
+                    for (int i = 0; i < hd; i++) {
+                        want += (double) q[i] * kd[i][j];
                     }
-                    assertEquals(want, scores[j], 1e-5, "hd " + hd + " score " + j + " of [" + from + ", " + to + ")");
+                    assertEquals(want * 0.125, scores[j], 1e-5, "hd " + hd + " score " + j + " of [" + from + ", " + to + ")");
                 }
                 for (int i = 0; i < hd; i++) {
                     double want = 0;
                     for (int j = from; j < to; j++) {
-                        want += (double) p[j] * vt[i * stride + j];
+                        want += (double) p[j] * vd[i][j];
                     }
                     assertEquals(want, out[i], 1e-5, "hd " + hd + " output " + i + " of [" + from + ", " + to + ")");
                 }
             }
         }
+    }
+
+    @Test
+    void blocksHoldEverySlotsElementsOnceAndInOrder() {
+        int hd = 3, lanes = SimdLoops.LANES, slots = 2 * lanes + 1;
+        boolean[] used = new boolean[SimdLoops.blockedLength(slots, hd)];
+        for (int j = 0; j < slots; j++) {
+            for (int i = 0; i < hd; i++) {
+                int at = SimdLoops.slotAt(j, hd) + i * lanes;
+                assertTrue(!used[at], "slot " + j + " element " + i + " shares " + at);
+                used[at] = true;
+            }
+        }
+        assertEquals(hd * lanes + 1, SimdLoops.slotAt(lanes + 1, hd), "slot LANES + 1 is the second of the second block");
     }
 
     @Test
