@@ -283,15 +283,17 @@ final class BlasKvCache extends KvCache {
 
         /** The heap arrays one thread's Vector API attention runs on. */
         static final class Heads {
-            /** One query's head vector and its attention output. */
-            final float[] q, out;
-            /** One query's scores, then probabilities, over the slots (and a vector of padding). */
-            final float[] scores;
+            /** Two queries' head vectors (a pair of query heads of one KV head). */
+            final float[][] q;
+            /** One query's attention output. */
+            final float[] out;
+            /** Two queries' scores, then probabilities, over the slots (and a vector of padding). */
+            final float[][] scores;
 
             Heads(int headDim, int slots) {
-                q = new float[headDim];
+                q = new float[2][headDim];
                 out = new float[headDim];
-                scores = new float[slots];
+                scores = new float[2][slots];
             }
         }
     }

@@ -492,27 +492,37 @@ public final class BlasLlama implements LanguageModel {
     /** Multiply-adds of a step's attention from which its rows are split between {@link Workers}. */
     static final long PARALLEL_ATTENTION = 1L << 14;
 
-    /** {@link #attendSimd} for rows {@code [first, end)}, on the heap arrays {@code w}. */
+    /**
+     * {@link #attendSimd} for rows {@code [first, end)}, on the heap arrays {@code w}. The query heads of one KV head
+     * go two at a time through the scores, which then read each key once for both.
+     */
     private void attendSimd(int l, BlasKvCache kc, BlasKvCache.Scratch s, BlasKvCache.Scratch.Heads w, int first, int end, int time) {
         int h = c.numHeads(), kvh = c.numKvHeads(), hd = c.headDim(), rep = h / kvh, qd = h * hd;
         int slots = kc.length(), start = slots - time;
         float scale = (float) (1.0 / Math.sqrt(hd));
         FloatBuffer q = s.q.asBuffer(), att = s.att.asBuffer();
-        float[] row = w.scores, qRow = w.q, out = w.out;
         for (int b = first; b < end; b++) {
             for (int g = 0; g < kvh; g++) {
                 float[] keys = kc.heapKeys(l, b, g), values = kc.heapValues(l, b, g);
-                for (int head = g * rep; head < (g + 1) * rep; head++) {
-                    for (int t = 0; t < time; t++) {
-                        int at = (b * time + t) * qd + head * hd;
-                        long visible = visible(kc, b, start + t, slots);
-                        int from = visible == NOTHING ? 0 : (int) (visible >>> 32), to = visible == NOTHING ? slots : (int) visible;
-                        q.get(at, qRow, 0, hd);
-                        SimdLoops.scores(keys, qRow, hd, scale, row, from, to);
-                        softmaxRow(row, slots, kc, b, visible);
-                        Arrays.fill(row, slots, slots + SimdLoops.LANES, 0f); // the padding the mix reads
-                        SimdLoops.mix(values, row, from, to, hd, out);
-                        att.put(at, out, 0, hd);
+                for (int t = 0; t < time; t++) {
+                    long visible = visible(kc, b, start + t, slots);
+                    int from = visible == NOTHING ? 0 : (int) (visible >>> 32), to = visible == NOTHING ? slots : (int) visible;
+                    for (int head = g * rep; head < (g + 1) * rep; head += 2) {
+                        int heads = Math.min(2, (g + 1) * rep - head), at = (b * time + t) * qd + head * hd;
+                        q.get(at, w.q[0], 0, hd);
+                        if (heads == 2) {
+                            q.get(at + hd, w.q[1], 0, hd);
+                            SimdLoops.scores(keys, w.q[0], w.q[1], hd, scale, w.scores[0], w.scores[1], from, to);
+                        } else {
+                            SimdLoops.scores(keys, w.q[0], hd, scale, w.scores[0], from, to);
+                        }
+                        for (int i = 0; i < heads; i++) {
+                            float[] row = w.scores[i];
+                            softmaxRow(row, slots, kc, b, visible);
+                            Arrays.fill(row, slots, slots + SimdLoops.LANES, 0f); // the padding the mix reads
+                            SimdLoops.mix(values, row, from, to, hd, w.out);
+                            att.put(at + i * hd, w.out, 0, hd);
+                        }
                     }
                 }
             }

@@ -113,6 +113,41 @@ final class SimdLoops {
     }
 
     /**
+     * {@link #scores} of two queries over the same keys (two query heads of one KV head, under grouped-query
+     * attention) into {@code scores} and {@code scores2}: each key vector is loaded once for both, two blocks at a time
+     * (four chains). In a probe (stories260K's shape, 130 slots) a pair took 190–370 ns where two single calls took
+     * 310–530.
+     */
+    static void scores(float[] k, float[] q, float[] q2, int hd, float scale, float[] scores, float[] scores2, int from, int to) {
+        int j = from - from % LANES, block = hd * LANES;
+        for (; j + LANES < to; j += 2 * LANES) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
+            for (int i = 0, at = j / LANES * block; i < hd; i++, at += LANES) {
+                FloatVector k0 = FloatVector.fromArray(F, k, at), k1 = FloatVector.fromArray(F, k, at + block);
+                FloatVector qi = FloatVector.broadcast(F, q[i]), ri = FloatVector.broadcast(F, q2[i]);
+                a0 = k0.fma(qi, a0);
+                a1 = k1.fma(qi, a1);
+                b0 = k0.fma(ri, b0);
+                b1 = k1.fma(ri, b1);
+            }
+            a0.mul(scale).intoArray(scores, j);
+            a1.mul(scale).intoArray(scores, j + LANES);
+            b0.mul(scale).intoArray(scores2, j);
+            b1.mul(scale).intoArray(scores2, j + LANES);
+        }
+        if (j < to) { // one block left
+            FloatVector a = FloatVector.zero(F), b = a;
+            for (int i = 0, at = j / LANES * block; i < hd; i++, at += LANES) {
+                FloatVector kv = FloatVector.fromArray(F, k, at);
+                a = kv.fma(FloatVector.broadcast(F, q[i]), a);
+                b = kv.fma(FloatVector.broadcast(F, q2[i]), b);
+            }
+            a.mul(scale).intoArray(scores, j);
+            b.mul(scale).intoArray(scores2, j);
+        }
+    }
+
+    /**
      * A query's attention output: {@code out[i] = Σ_j p[j] · v[slotAt(j, hd) + i · LANES]} for {@code j} in
      * {@code [from, to)}, over {@link #slotAt blocked} values. Whole blocks: {@code p} must be 0 (and {@code v}
      * finite) for the other slots of the blocks of {@code from} and {@code to}.

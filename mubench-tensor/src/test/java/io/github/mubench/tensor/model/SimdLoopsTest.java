@@ -92,7 +92,7 @@ class SimdLoopsTest {
     }
 
     /**
-     * Scores and mixes over blocked keys and values against sums in double, on ranges that start and end inside a
+     * Scores (of one query, and of two at once) and mixes over blocked keys and values against sums in double, on ranges that start and end inside a
      * block; scores outside the range may be written, probabilities outside it are 0, and the layout is
      * {@link SimdLoops#slotAt}'s: element {@code i} of slot {@code j} at {@code slotAt(j, hd) + i · LANES}.
      */
@@ -117,14 +117,23 @@ class SimdLoopsTest {
                 for (int j = from; j < to; j++) {
                     p[j] = (float) random.nextDouble(0, 1);
                 }
+                float[] q2 = new float[hd], pairFirst = new float[scores.length], pairSecond = new float[scores.length];
+                for (int i = 0; i < hd; i++) {
+                    q2[i] = (float) random.nextDouble(-1, 1);
+                }
                 SimdLoops.scores(k, q, hd, 0.125f, scores, from, to);
+                SimdLoops.scores(k, q, q2, hd, 0.125f, pairFirst, pairSecond, from, to);
                 SimdLoops.mix(v, p, from, to, hd, out);
                 for (int j = from; j < to; j++) {
-                    double want = 0;
+                    double want = 0, want2 = 0;
                     for (int i = 0; i < hd; i++) {
                         want += (double) q[i] * kd[i][j];
+                        want2 += (double) q2[i] * kd[i][j];
                     }
-                    assertEquals(want * 0.125, scores[j], 1e-5, "hd " + hd + " score " + j + " of [" + from + ", " + to + ")");
+                    String where = "hd " + hd + " score " + j + " of [" + from + ", " + to + ")";
+                    assertEquals(want * 0.125, scores[j], 1e-5, where);
+                    assertEquals(want * 0.125, pairFirst[j], 1e-5, "pair's first, " + where);
+                    assertEquals(want2 * 0.125, pairSecond[j], 1e-5, "pair's second, " + where);
                 }
                 for (int i = 0; i < hd; i++) {
                     double want = 0;
