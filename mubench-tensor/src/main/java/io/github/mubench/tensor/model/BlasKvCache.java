@@ -74,7 +74,8 @@ final class BlasKvCache extends KvCache {
 
     /**
      * Writes one slot's key and value of {@code (layer, row, kvHead)}: {@code headDim} floats each of {@code k} and
-     * {@code v} from {@code from}, into row {@code i} of the transposed block for element {@code i}.
+     * {@code v} from {@code from}, element {@code i} into row {@code i} of the slot's block (heap) or of the transposed
+     * {@code [headDim, capacity]} matrix (off-heap).
      */
     void store(int layer, int row, int head, int slot, FloatBuffer k, FloatBuffer v, int from, int headDim) {
         if (onHeap()) {

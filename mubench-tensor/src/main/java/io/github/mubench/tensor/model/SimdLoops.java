@@ -83,8 +83,8 @@ final class SimdLoops {
     /**
      * A query's attention scores: {@code scores[j] = scale · Σ_i q[i] · k[slotAt(j, hd) + i · LANES]} for {@code j} in
      * {@code [from, to)}, over {@link #slotAt blocked} keys. Whole blocks only: it also writes the scores of the slots
-     * before {@code from} and after {@code to} in their blocks, so {@code scores} runs to the end of {@code to}'s
-     * block.
+     * before {@code from} and from {@code to} on in their blocks, so {@code scores} runs to the end of the block of
+     * slot {@code to − 1}.
      */
     static void scores(float[] k, float[] q, int hd, float scale, float[] scores, int from, int to) {
         int j = from - from % LANES, block = hd * LANES;

@@ -111,7 +111,7 @@ class SimdLoopsTest {
                     v[SimdLoops.slotAt(j, hd) + i * lanes] = (float) (vd[i][j] = (float) random.nextDouble(-1, 1));
                 }
             }
-            for (int[] range : new int[][]{{0, slots}, {17, slots}, {3, 40}, {10, 11}, {5, 5}}) {
+            for (int[] range : new int[][]{{0, slots}, {17, slots}, {3, 40}, {10, 11}, {5, 5}, {0, 4 * lanes}, {lanes + 1, 3 * lanes}}) {
                 int from = range[0], to = range[1];
                 float[] scores = new float[slots + BlasKvCache.VECTOR_PADDING], out = new float[hd], p = new float[scores.length];
                 for (int j = from; j < to; j++) {
