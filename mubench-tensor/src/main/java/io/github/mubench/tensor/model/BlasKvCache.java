@@ -61,15 +61,17 @@ final class BlasKvCache extends KvCache {
     }
 
     /**
-     * Floats in one vector of the widest kind (2048 bits): the heap cache's last block of slots may run this far past
-     * the capacity, and a row of scores has this many after its last slot, so that scores and mixes run in whole
-     * vectors.
+     * Floats in one vector of the widest kind (2048 bits): a row of scores has this many after its last slot, so that
+     * scores and mixes run in whole blocks of slots.
      */
     static final int VECTOR_PADDING = 64;
 
-    /** Floats a cache of {@code batch × capacity} tokens takes on the heap at most, keys and values together. */
+    /**
+     * Floats a cache of {@code batch × capacity} tokens takes on the heap, keys and values together (asked only where
+     * the Vector API is loaded: the blocks are its vectors).
+     */
     static long heapFloats(LlamaConfig c, int batch, int capacity) {
-        return 2L * c.numLayers() * batch * c.numKvHeads() * c.headDim() * (capacity + (long) VECTOR_PADDING);
+        return 2L * c.numLayers() * batch * c.numKvHeads() * SimdLoops.blockedLength(capacity, c.headDim());
     }
 
     /**

@@ -13,10 +13,11 @@ import java.nio.ByteOrder;
 /**
  * {@link BlasLlama}'s element-wise loops with the Vector API ({@code jdk.incubator.vector}), which C2 does not
  * vectorise by itself on Java 17: bfloat16 → float32 conversion (a widening shift), a softmax's maximum and the float
- * {@code exp} of softmax and SiLU; and attention's scores and mixes over keys and values stored in blocks ({@link #slotAt}). Only
- * loaded where {@link Loops#simdAvailable()}. The element-wise methods give bit for bit what their scalar twins in
- * {@link Loops} give (same operations in the same order, fused multiply-adds only where the twin calls
- * {@link Math#fma}; a softmax's sum is accumulated in float lanes), tested; scores and mixes use fused multiply-adds and are tested against sums in double.
+ * {@code exp} of softmax and SiLU; and attention's scores and mixes over keys and values stored in blocks
+ * ({@link #slotAt}). Only loaded where {@link Loops#simdAvailable()}. The element-wise methods give bit for bit what
+ * their scalar twins in {@link Loops} give (same operations in the same order, fused multiply-adds only where the twin
+ * calls {@link Math#fma}; a softmax's sum is accumulated in float lanes), tested; scores and mixes use fused
+ * multiply-adds and are tested against sums in double.
  */
 final class SimdLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
