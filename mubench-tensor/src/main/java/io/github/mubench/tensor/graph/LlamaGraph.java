@@ -3,6 +3,7 @@ package io.github.mubench.tensor.graph;
 import io.github.mubench.tensor.model.TensorNames;
 import io.github.mubench.tensor.Nd4jRuntime;
 import io.github.mubench.tensor.model.AttentionMask;
+import io.github.mubench.tensor.model.Kernels;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.ModelWeights;
 import io.github.mubench.tensor.model.Rope;
@@ -56,6 +57,8 @@ public final class LlamaGraph {
     private final SDVariable logits, logProbs, tokenLogprobs, meanNll, labelMask;
     /** The label log-probabilities' path: head and softmax outside SameDiff. */
     private final LabelLogprobHead labelHead;
+    /** The attention cores outside SameDiff where {@link Kernels#onHost()}, else null (SameDiff's ops). */
+    private final OutsideAttention outside;
     private final Rope rope;
     /** Constant {@code [hd, hd]}: see {@link Rope#rotateHalfMatrix}. */
     private final SDVariable rotateHalf;
@@ -96,7 +99,7 @@ public final class LlamaGraph {
         this.rope = new Rope(config);
         LlamaConfig c = config;
         long d = c.hiddenSize(), hd = c.headDim(), q = (long) c.numHeads() * hd, kv = (long) c.numKvHeads() * hd;
-        int h = c.numHeads(), kvh = c.numKvHeads(), rep = c.kvGroups();
+        int h = c.numHeads(), kvh = c.numKvHeads();
 
         this.embed = weights.get(EMBED, c.vocabSize(), d).dup();
         SDVariable x = sd.var(INPUT_EMBEDS, DataType.FLOAT, (long) batch * time, d);
@@ -107,18 +110,17 @@ public final class LlamaGraph {
         rotateHalf = sd.constant("rotate_half", Rope.rotateHalfMatrix(c.headDim()));
         labelMask = sd.placeHolder("label_mask", DataType.FLOAT, (long) batch * time);
         SDVariable invCount = sd.placeHolder("inverse_label_count", DataType.FLOAT);
+        outside = Kernels.onHost() ? new OutsideAttention(batch, time, h, kvh, (int) hd) : null;
+        if (outside != null) {
+            sd.addListeners(outside);
+        }
 
         for (int l = 0; l < c.numLayers(); l++) {
             SDVariable a = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.ATTN_NORM), d));
-            SDVariable qh = heads(rotate(linear(a, weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d), h, cosQ, sinQ), h);
-            SDVariable kh = heads(rotate(linear(a, weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d), kvh, cosK, sinK), kvh);
-            SDVariable vh = heads(linear(a, weights, TensorNames.layer(l, TensorNames.V_PROJ), kv, d), kvh);
-            // GQA without copies: the rep query heads of a KV head are stacked along time.
-            SDVariable grouped = qh.reshape(batch, kvh, (long) rep * time, hd);
-            SDVariable scores = sd.mmul(grouped, kh, false, true, false).mul(1.0 / Math.sqrt(hd));
-            SDVariable probs = sd.nn.softmax(scores.reshape(batch, kvh, rep, time, time).add(mask), -1);
-            SDVariable out = sd.mmul(probs.reshape(batch, kvh, (long) rep * time, time), vh);
-            SDVariable merged = out.reshape(batch, h, time, hd).permute(0, 2, 1, 3).reshape((long) batch * time, q);
+            SDVariable qr = rotate(linear(a, weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d), h, cosQ, sinQ);
+            SDVariable kr = rotate(linear(a, weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d), kvh, cosK, sinK);
+            SDVariable vr = linear(a, weights, TensorNames.layer(l, TensorNames.V_PROJ), kv, d);
+            SDVariable merged = outside != null ? outside.attend(sd, l, qr, kr, vr, q, kv) : attention(qr, kr, vr, mask);
             x = x.add(projection(merged, weights, TensorNames.layer(l, TensorNames.O_PROJ), d, q));
 
             SDVariable m = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.MLP_NORM), d));
@@ -213,6 +215,22 @@ public final class LlamaGraph {
     }
 
     /** {@code [B*T, n*hd]} → {@code [B, n, T, hd]}. */
+    /**
+     * The attention core on SameDiff's ops (the path where {@link OutsideAttention} is off): {@code [B*T, heads*hd]}
+     * from the projections {@code q}, {@code k}, {@code v} (RoPE applied).
+     */
+    private SDVariable attention(SDVariable q, SDVariable k, SDVariable v, SDVariable mask) {
+        LlamaConfig c = config;
+        int h = c.numHeads(), kvh = c.numKvHeads(), rep = c.kvGroups();
+        long hd = c.headDim();
+        // GQA without copies: the rep query heads of a KV head are stacked along time.
+        SDVariable grouped = heads(q, h).reshape(batch, kvh, (long) rep * time, hd), kh = heads(k, kvh), vh = heads(v, kvh);
+        SDVariable scores = sd.mmul(grouped, kh, false, true, false).mul(1.0 / Math.sqrt(hd));
+        SDVariable probs = sd.nn.softmax(scores.reshape(batch, kvh, rep, time, time).add(mask), -1);
+        SDVariable out = sd.mmul(probs.reshape(batch, kvh, (long) rep * time, time), vh);
+        return out.reshape(batch, h, time, hd).permute(0, 2, 1, 3).reshape((long) batch * time, h * hd);
+    }
+
     private SDVariable heads(SDVariable x, int n) {
         return x.reshape(batch, time, n, config.headDim()).permute(0, 2, 1, 3);
     }
@@ -301,6 +319,9 @@ public final class LlamaGraph {
             } finally {
                 System.setOut(stdout);
             }
+        }
+        if (outside != null) {
+            outside.gradientsBuilt(sd);
         }
         release = new EarlyRelease(sd.getFunction("grad"));
         sd.addListeners(release); // SameDiff runs the gradient function with the listeners of the graph it came from
@@ -410,9 +431,17 @@ public final class LlamaGraph {
         return table.reshape(batch, time, 1, hd).broadcast(batch, time, n, hd).dup('c').reshape((long) batch * time, n * hd);
     }
 
+    /** Before a pass over {@code feed}: ND4J's settings for this thread, and the attention mask where it is read outside SameDiff. */
+    private void prepare(Map<String, INDArray> feed) {
+        Nd4jRuntime.configure(); // for this thread
+        if (outside != null) {
+            outside.useMask(feed.get("attention_mask"));
+        }
+    }
+
     /** Runs the forward pass and returns the named outputs. */
     public Map<String, INDArray> output(Map<String, INDArray> feed, String... names) {
-        Nd4jRuntime.configure(); // for this thread
+        prepare(feed);
         return sd.output(feed, names);
     }
 
@@ -431,7 +460,7 @@ public final class LlamaGraph {
      * with respect to one-hot token inputs, by which GCG ranks token swaps.
      */
     public INDArray inputEmbeddingGradient(Map<String, INDArray> feed) {
-        Nd4jRuntime.configure(); // for this thread
+        prepare(feed);
         buildBackward();
         INDArray g;
         try {
@@ -481,7 +510,7 @@ public final class LlamaGraph {
      * training step runs the forward once.
      */
     public GradientsAndOutputs gradientsAndOutputs(Map<String, INDArray> feed, String... outputs) {
-        Nd4jRuntime.configure(); // for this thread
+        prepare(feed);
         buildBackward();
         List<String> wanted = new ArrayList<>();
         for (String n : trainable) {

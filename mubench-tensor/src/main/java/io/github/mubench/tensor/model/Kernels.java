@@ -46,8 +46,20 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Whether this process computes on the host in Java and BLAS where it can: ND4J's CPU backend, and a choice other
+     * than {@code nd4j}. The training graph's attention core follows it too.
+     */
+    public static boolean onHost() {
+        return cpuBackend() && !System.getProperty(PROPERTY, "").equalsIgnoreCase("nd4j");
+    }
+
+    private static boolean cpuBackend() {
+        return Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT).contains("cpu");
+    }
+
     private static LanguageModel make(Checkpoint checkpoint, String choice) {
-        boolean cpu = Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT).contains("cpu");
+        boolean cpu = cpuBackend();
         if ((choice.equals("blas") || choice.equals("vector")) && !cpu) {
             throw new IllegalArgumentException(PROPERTY + "=" + choice + " runs on ND4J's CPU backend only");
         }

@@ -1,6 +1,7 @@
 package io.github.mubench.tensor.graph;
 
 import io.github.mubench.tensor.fixtures.Fixture;
+import io.github.mubench.tensor.model.Kernels;
 import io.github.mubench.tensor.model.Llama;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,9 +23,35 @@ class LlamaGraphGoldenTest {
     @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
     void lossAndAllGradientsMatchPyTorch(String name) {
         Fixture f = new Fixture(name);
+        int[][] tokens = f.tokens();
+        assertMatchesPyTorch(f, new LlamaGraph(f.checkpoint().config(), f.checkpoint().weights(), tokens.length, tokens[0].length, n -> true));
+    }
+
+    /** The same with the attention core on SameDiff's ops (what runs off the CPU backend), not {@link OutsideAttention}. */
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void lossAndAllGradientsMatchPyTorchWithSameDiffsAttention(String name) {
+        Fixture f = new Fixture(name);
+        int[][] tokens = f.tokens();
+        String kept = System.getProperty(Kernels.PROPERTY);
+        System.setProperty(Kernels.PROPERTY, "nd4j");
+        LlamaGraph g;
+        try {
+            g = new LlamaGraph(f.checkpoint().config(), f.checkpoint().weights(), tokens.length, tokens[0].length, n -> true);
+        } finally {
+            if (kept == null) {
+                System.clearProperty(Kernels.PROPERTY);
+            } else {
+                System.setProperty(Kernels.PROPERTY, kept);
+            }
+        }
+        assertMatchesPyTorch(f, g);
+    }
+
+    private static void assertMatchesPyTorch(Fixture f, LlamaGraph g) {
+        String name = f.name;
         var ckpt = f.checkpoint();
         int[][] tokens = f.tokens();
-        LlamaGraph g = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, n -> true);
         Map<String, INDArray> feed = g.feed(tokens, f.valid(), f.labels());
         double loss = g.output(feed, "mean_nll").get("mean_nll").getDouble(0);
         assertEquals(f.ref("loss").getDouble(0), loss, 1e-5, name + " loss");
