@@ -2,6 +2,7 @@ package io.github.mubench.tensor.model;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 
@@ -17,10 +18,13 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
  * permuted; each (row, query head) is two products of {@code [T, hd]} by {@code [hd, T]} and back.
  * <p>
  * Why: SameDiff M2.1 runs the same attention as batched products at 8–10 GFLOP/s and a softmax and its backward at
- * 6–8 ns an element on one thread: 320 ms of a 56M model's 1.9 s training step at B 4 × T 128 (per-op profile); a
- * product per head through OpenBLAS runs near its 2-D speed.
+ * 6–8 ns an element on one thread: 320 ms of a 56M model's 1.9 s training step at B 4 × T 128 (per-op profile);
+ * here the (row, KV head) groups are split between the cores, each with its own small products, about 150 ms.
+ * While it runs, OpenBLAS is held to one thread for the whole process (other callers' products are slower then,
+ * not wrong).
  * <p>
- * All arrays are row-major float memory ({@link #floats}); {@code scores} has room for {@code B·heads·T·T} floats.
+ * All arrays are row-major float memory ({@link #floats}); the probabilities and the backward's scratch hold
+ * {@link #probabilityFloats} floats.
  */
 public final class BlasAttention {
     private final int batch, time, heads, kvHeads, headDim;
@@ -64,34 +68,29 @@ public final class BlasAttention {
      */
     public void forward(FloatPointer q, FloatPointer k, FloatPointer v, float[] mask, FloatPointer probs, FloatPointer out) {
         int qd = heads * headDim, kd = kvHeads * headDim, rep = heads / kvHeads, tt = time * time;
-        Workers.rest(); // OpenBLAS's threads take the cores
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, time, time, headDim, scale,
-                        at(q, rowHead(b, h, qd)), qd, at(k, rowHead(b, h / rep, kd)), kd, 0f, at(probs, (long) (b * heads + h) * tt), time);
-            }
-        }
-        FloatBuffer p = probs.asBuffer();
+        FloatBuffer all = probs.asBuffer();
         float[][] rows = new float[Workers.threads()][time];
-        Workers.split(batch * heads * time, Workers.threads(), (part, from, to) -> {
+        onOneBlasThreadEach(batch * kvHeads, (part, group) -> {
+            int b = group / kvHeads, kv = group % kvHeads;
             float[] row = rows[part];
-            for (int r = from; r < to; r++) {
-                int b = r / (heads * time), t = r % time, maskRow = (b * time + t) * time;
-                p.get(r * time, row, 0, time);
-                for (int j = 0; j < time; j++) {
-                    row[j] += mask[maskRow + j];
+            for (int h = kv * rep; h < (kv + 1) * rep; h++) {
+                long at = (long) (b * heads + h) * tt;
+                FloatPointer p = at(probs, at);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, time, time, headDim, scale,
+                        at(q, rowHead(b, h, qd)), qd, at(k, rowHead(b, kv, kd)), kd, 0f, p, time);
+                for (int t = 0; t < time; t++) {
+                    int from = (int) (at + (long) t * time), maskRow = (b * time + t) * time;
+                    all.get(from, row, 0, time);
+                    for (int j = 0; j < time; j++) {
+                        row[j] += mask[maskRow + j];
+                    }
+                    loops.softmax(row, 0, time);
+                    all.put(from, row, 0, time);
                 }
-                loops.softmax(row, 0, time);
-                p.put(r * time, row, 0, time);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, time, headDim, time, 1f,
+                        p, time, at(v, rowHead(b, kv, kd)), kd, 0f, at(out, rowHead(b, h, qd)), qd);
             }
         });
-        Workers.rest();
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, time, headDim, time, 1f,
-                        at(probs, (long) (b * heads + h) * tt), time, at(v, rowHead(b, h / rep, kd)), kd, 0f, at(out, rowHead(b, h, qd)), qd);
-            }
-        }
     }
 
     /**
@@ -105,43 +104,64 @@ public final class BlasAttention {
     public void backward(FloatPointer q, FloatPointer k, FloatPointer v, FloatPointer probs, FloatPointer dOut,
                          FloatPointer scratch, FloatPointer dq, FloatPointer dk, FloatPointer dv) {
         int qd = heads * headDim, kd = kvHeads * headDim, rep = heads / kvHeads, tt = time * time;
-        Workers.rest();
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                FloatPointer p = at(probs, (long) (b * heads + h) * tt), d = at(dOut, rowHead(b, h, qd));
-                float beta = h % rep == 0 ? 0f : 1f; // the first query head of a KV head writes, the others add
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, time, headDim, time, 1f, p, time, d, qd, beta,
-                        at(dv, rowHead(b, h / rep, kd)), kd);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, time, time, headDim, 1f, d, qd,
-                        at(v, rowHead(b, h / rep, kd)), kd, 0f, at(scratch, (long) (b * heads + h) * tt), time);
-            }
-        }
-        FloatBuffer p = probs.asBuffer(), s = scratch.asBuffer();
+        FloatBuffer pAll = probs.asBuffer(), sAll = scratch.asBuffer();
         float[][] rows = new float[Workers.threads()][2 * time];
-        Workers.split(batch * heads * time, Workers.threads(), (part, from, to) -> {
+        onOneBlasThreadEach(batch * kvHeads, (part, group) -> {
+            int b = group / kvHeads, kv = group % kvHeads;
             float[] row = rows[part];
-            for (int r = from; r < to; r++) {
-                p.get(r * time, row, 0, time);
-                s.get(r * time, row, time, time);
-                float dot = 0;
-                for (int j = 0; j < time; j++) {
-                    dot += row[j] * row[time + j];
+            FloatPointer kh = at(k, rowHead(b, kv, kd)), vh = at(v, rowHead(b, kv, kd));
+            FloatPointer dkh = at(dk, rowHead(b, kv, kd)), dvh = at(dv, rowHead(b, kv, kd));
+            for (int h = kv * rep; h < (kv + 1) * rep; h++) {
+                long at = (long) (b * heads + h) * tt;
+                FloatPointer p = at(probs, at), ds = at(scratch, at), d = at(dOut, rowHead(b, h, qd));
+                float beta = h == kv * rep ? 0f : 1f; // the first query head of a KV head writes, the others add
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, time, headDim, time, 1f, p, time, d, qd, beta, dvh, kd);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, time, time, headDim, 1f, d, qd, vh, kd, 0f, ds, time);
+                for (int t = 0; t < time; t++) {
+                    int from = (int) (at + (long) t * time);
+                    pAll.get(from, row, 0, time);
+                    sAll.get(from, row, time, time);
+                    float dot = 0;
+                    for (int j = 0; j < time; j++) {
+                        dot += row[j] * row[time + j];
+                    }
+                    for (int j = 0; j < time; j++) {
+                        row[time + j] = row[j] * (row[time + j] - dot);
+                    }
+                    sAll.put(from, row, time, time);
                 }
-                for (int j = 0; j < time; j++) {
-                    row[time + j] = row[j] * (row[time + j] - dot);
-                }
-                s.put(r * time, row, time, time);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, time, headDim, time, scale, ds, time, kh, kd, 0f,
+                        at(dq, rowHead(b, h, qd)), qd);
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, time, headDim, time, scale, ds, time,
+                        at(q, rowHead(b, h, qd)), qd, beta, dkh, kd);
             }
         });
-        Workers.rest();
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
-                FloatPointer ds = at(scratch, (long) (b * heads + h) * tt);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, time, headDim, time, scale, ds, time,
-                        at(k, rowHead(b, h / rep, kd)), kd, 0f, at(dq, rowHead(b, h, qd)), qd);
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, time, headDim, time, scale, ds, time,
-                        at(q, rowHead(b, h, qd)), qd, h % rep == 0 ? 0f : 1f, at(dk, rowHead(b, h / rep, kd)), kd);
-            }
+    }
+
+    /** One group's work: {@code part} numbers the thread (for scratch), {@code group} is {@code b·kvHeads + kvHead}. */
+    @FunctionalInterface
+    private interface GroupWork {
+        void run(int part, int group);
+    }
+
+    /**
+     * The groups split between {@link Workers}, each running its small products on its own thread with OpenBLAS held
+     * to one thread meanwhile. Measured inside the 56M training step (8 layers, B 4 × T 128): forward 65 ms and
+     * backward 87 against 126 and 303 with the groups in turn and OpenBLAS's own threads on each product of a few
+     * MFLOP, whose waking and contention with the graph's threads cost more than the products.
+     */
+    private static void onOneBlasThreadEach(int groups, GroupWork work) {
+        var blas = Nd4j.factory().blas();
+        int blasThreads = blas.getMaxThreads();
+        blas.setMaxThreads(1);
+        try {
+            Workers.split(groups, Workers.threads(), (part, from, to) -> {
+                for (int g = from; g < to; g++) {
+                    work.run(part, g);
+                }
+            });
+        } finally {
+            blas.setMaxThreads(blasThreads);
         }
     }
 
