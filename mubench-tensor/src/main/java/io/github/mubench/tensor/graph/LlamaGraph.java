@@ -117,10 +117,11 @@ public final class LlamaGraph {
 
         for (int l = 0; l < c.numLayers(); l++) {
             SDVariable a = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.ATTN_NORM), d));
-            SDVariable qr = rotate(linear(a, weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d), h, cosQ, sinQ);
-            SDVariable kr = rotate(linear(a, weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d), kvh, cosK, sinK);
-            SDVariable vr = linear(a, weights, TensorNames.layer(l, TensorNames.V_PROJ), kv, d);
-            SDVariable merged = outside != null ? outside.attend(sd, l, qr, kr, vr, q, kv) : attention(qr, kr, vr, mask);
+            SDVariable qp = linear(a, weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d);
+            SDVariable kp = linear(a, weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d);
+            SDVariable vp = linear(a, weights, TensorNames.layer(l, TensorNames.V_PROJ), kv, d);
+            SDVariable merged = outside != null ? outside.attend(sd, l, qp, kp, vp, q, kv)
+                    : attention(rotate(qp, h, cosQ, sinQ), rotate(kp, kvh, cosK, sinK), vp, mask);
             x = x.add(projection(merged, weights, TensorNames.layer(l, TensorNames.O_PROJ), d, q));
 
             SDVariable m = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.MLP_NORM), d));
@@ -431,11 +432,11 @@ public final class LlamaGraph {
         return table.reshape(batch, time, 1, hd).broadcast(batch, time, n, hd).dup('c').reshape((long) batch * time, n * hd);
     }
 
-    /** Before a pass over {@code feed}: ND4J's settings for this thread, and the attention mask where it is read outside SameDiff. */
+    /** Before a pass over {@code feed}: ND4J's settings for this thread, and what the attention outside SameDiff reads of it. */
     private void prepare(Map<String, INDArray> feed) {
         Nd4jRuntime.configure(); // for this thread
         if (outside != null) {
-            outside.useMask(feed.get("attention_mask"));
+            outside.useFeed(feed);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.mubench.tensor.graph;
 
 import io.github.mubench.tensor.model.BlasAttention;
+import io.github.mubench.tensor.model.Rope;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
@@ -21,8 +22,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Each layer's attention core ({@code softmax(q·kᵀ/√hd + mask)·v}) computed by {@link BlasAttention} outside SameDiff
- * and joined to the graph by a stand-in, {@code out = O + 0·(q + Σk + Σv)}: {@code O} is a graph variable that this
+ * Each layer's attention core (RoPE on {@code q} and {@code k}, then {@code softmax(q·kᵀ/√hd + mask)·v}) computed by
+ * {@link Rope#rotateRows} and {@link BlasAttention} outside SameDiff and joined to the graph by a stand-in, {@code out = O + 0·(q + Σk + Σv)}: {@code O} is a graph variable that this
  * listener fills the moment SameDiff has made the layer's {@code q}, {@code k} and {@code v} (whose values it copies),
  * and the zero term is exactly 0 but makes the gradients of {@code q}, {@code k} and {@code v} SameDiff ops that run
  * after the gradient of {@code out}. When that gradient is made, this listener computes the attention's backward from
@@ -30,7 +31,8 @@ import java.util.function.Consumer;
  * ones, which the rest of the backward pass then carries on.
  * <p>
  * Why: SameDiff's batched products, softmax and their backward took 17% of a 56M model's training step (see
- * {@link BlasAttention}). The mask comes from the feed of each pass ({@link #useMask}).
+ * {@link BlasAttention}), and RoPE's products and multiplies another 4%. The mask and the rotation's angles come from
+ * the feed of each pass ({@link #useFeed}).
  */
 final class OutsideAttention extends BaseListener {
     private final BlasAttention attention;
@@ -38,7 +40,8 @@ final class OutsideAttention extends BaseListener {
     private final List<Layer> layers = new ArrayList<>();
     /** Output name → what to do with an op's output of that name. */
     private final Map<String, Consumer<INDArray>> hooks = new HashMap<>();
-    private float[] mask;
+    private float[] mask, cos, sin;
+    private final int headDim;
     /** The backward's working memory and results, shared by the layers (one layer's backward runs at a time). */
     private INDArray scratch, dq, dk, dv, dOut;
 
@@ -61,9 +64,15 @@ final class OutsideAttention extends BaseListener {
             this.probs = Nd4j.createUninitialized(DataType.FLOAT, attention.probabilityFloats());
         }
 
-        /** Keeps a copy of one input; once all three are in, computes the output into {@link #value}. */
+        /**
+         * Keeps a copy of one input (rotated, for {@code q} and {@code k}); once all three are in, computes the output
+         * into {@link #value}.
+         */
         void input(INDArray store, INDArray made) {
             store.assign(made);
+            if (store != v) {
+                rotate(store, false);
+            }
             if (++seen == 3) {
                 seen = 0;
                 attention.forward(floats(q), floats(k), floats(v), mask(), floats(probs), floats(value.getArr()));
@@ -80,6 +89,8 @@ final class OutsideAttention extends BaseListener {
             }
             dOut.assign(gradient);
             attention.backward(floats(q), floats(k), floats(v), floats(probs), floats(dOut), floats(scratch), floats(dq), floats(dk), floats(dv));
+            rotate(dq, true); // gradients of the rotated q and k → of q and k as the projections made them
+            rotate(dk, true);
         }
     }
 
@@ -87,11 +98,12 @@ final class OutsideAttention extends BaseListener {
         this.attention = new BlasAttention(batch, time, heads, kvHeads, headDim);
         this.batch = batch;
         this.time = time;
+        this.headDim = headDim;
     }
 
     /**
-     * The attention output {@code [B·T, heads·hd]} of {@code q [B·T, heads·hd]}, {@code k} and {@code v}
-     * {@code [B·T, kvHeads·hd]} (RoPE applied), as a graph variable.
+     * The attention output {@code [B·T, heads·hd]} of the projections {@code q [B·T, heads·hd]}, {@code k} and
+     * {@code v [B·T, kvHeads·hd]} (RoPE not applied: it is applied here), as a graph variable.
      */
     SDVariable attend(SameDiff sd, int layer, SDVariable q, SDVariable k, SDVariable v, long qd, long kd) {
         SDVariable value = sd.var("attention_value_" + layer, Nd4j.zeros(DataType.FLOAT, (long) batch * time, qd));
@@ -126,12 +138,25 @@ final class OutsideAttention extends BaseListener {
         }
     }
 
-    /** The additive mask {@code [B, 1, 1, T, T]} of the passes to come (from their feed). */
-    void useMask(INDArray mask) {
+    /**
+     * The additive mask {@code attention_mask [B, 1, 1, T, T]} and RoPE's tables {@code cos_k}, {@code sin_k}
+     * ({@code [B·T, kvHeads·hd]}) of the passes to come, from their feed ({@link LlamaGraph#feed}).
+     */
+    void useFeed(Map<String, INDArray> feed) {
+        INDArray mask = feed.get("attention_mask"), cos = feed.get("cos_k"), sin = feed.get("sin_k");
+        if (mask == null || cos == null || sin == null) {
+            throw new IllegalArgumentException("the feed lacks attention_mask, cos_k or sin_k: build it with LlamaGraph.feed");
+        }
         if (mask.length() != (long) batch * time * time) {
             throw new IllegalArgumentException("attention mask of " + mask.length() + " values for " + batch + " rows of " + time);
         }
-        this.mask = mask.dup('c').data().asFloat();
+        this.mask = floatsOf(mask);
+        this.cos = floatsOf(cos);
+        this.sin = floatsOf(sin);
+    }
+
+    private static float[] floatsOf(INDArray a) {
+        return a.dup('c').data().asFloat();
     }
 
     private float[] mask() {
@@ -139,6 +164,12 @@ final class OutsideAttention extends BaseListener {
             throw new IllegalStateException("no attention mask: build the feed with LlamaGraph.feed");
         }
         return mask;
+    }
+
+    /** RoPE on every head of {@code x [B·T, n·hd]} in place (or its transpose, for a gradient). */
+    private void rotate(INDArray x, boolean transposed) {
+        int rows = (int) x.size(0), width = (int) x.size(1);
+        Rope.rotateRows(floats(x).asBuffer(), rows, width, headDim, cos, sin, cos.length / rows, transposed);
     }
 
     private static FloatPointer floats(INDArray a) {

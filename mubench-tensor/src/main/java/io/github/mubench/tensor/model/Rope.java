@@ -3,6 +3,8 @@ package io.github.mubench.tensor.model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.FloatBuffer;
+
 /**
  * Rotary position embedding in HF's rotate-half form: {@code x·cos + rotateHalf(x)·sin}, where
  * {@code rotateHalf([a, b]) = [-b, a]} over the two halves of each head.
@@ -85,6 +87,32 @@ public final class Rope {
             r[j * headDim + j + half] = 1f;
         }
         return Nd4j.create(r, new long[]{headDim, headDim}, 'c');
+    }
+
+    /**
+     * Rotates every head of each row of {@code x} ({@code rows × width} floats, row-major, heads of {@code headDim}
+     * side by side) in place: {@code [a, b] → [a·cos − b·sin, b·cos + a·sin]} over a head's two halves, or with
+     * {@code transposed} the transposed rotation {@code [a·cos + b·sin, b·cos − a·sin]}, which carries a gradient of
+     * the rotated values back to the values before. {@code cos} and {@code sin} hold a row's angles in their first
+     * {@code headDim / 2} columns of each row of {@code tableWidth} (a {@link #tables} row repeated per head will do).
+     */
+    public static void rotateRows(FloatBuffer x, int rows, int width, int headDim, float[] cos, float[] sin, int tableWidth,
+                                  boolean transposed) {
+        int half = headDim / 2;
+        float sign = transposed ? -1f : 1f;
+        float[] row = new float[width];
+        for (int r = 0; r < rows; r++) {
+            x.get(r * width, row, 0, width);
+            for (int head = 0; head < width; head += headDim) {
+                for (int i = 0; i < half; i++) {
+                    float a = row[head + i], b = row[head + half + i];
+                    float c = cos[r * tableWidth + i], s = sign * sin[r * tableWidth + i];
+                    row[head + i] = a * c - b * s;
+                    row[head + half + i] = b * c + a * s;
+                }
+            }
+            x.put(r * width, row, 0, width);
+        }
     }
 
     /** Applies the rotation to {@code x [B, heads, T, headDim]}. */
