@@ -57,8 +57,12 @@ public final class LlamaGraph {
     private final SDVariable logits, logProbs, tokenLogprobs, meanNll, labelMask;
     /** The label log-probabilities' path: head and softmax outside SameDiff. */
     private final LabelLogprobHead labelHead;
-    /** The attention cores outside SameDiff where {@link Kernels#onHost()}, else null (SameDiff's ops). */
-    private final OutsideAttention outside;
+    /**
+     * Where {@link Kernels#onHost()}, the computations outside SameDiff (attention cores and SwiGLU gates) and the
+     * attention's shared state; else null (SameDiff's ops).
+     */
+    private final OutsideOps outside;
+    private final OutsideAttention attention;
     private final Rope rope;
     /** Constant {@code [hd, hd]}: see {@link Rope#rotateHalfMatrix}. */
     private final SDVariable rotateHalf;
@@ -110,7 +114,9 @@ public final class LlamaGraph {
         rotateHalf = sd.constant("rotate_half", Rope.rotateHalfMatrix(c.headDim()));
         labelMask = sd.placeHolder("label_mask", DataType.FLOAT, (long) batch * time);
         SDVariable invCount = sd.placeHolder("inverse_label_count", DataType.FLOAT);
-        outside = Kernels.onHost() ? new OutsideAttention(batch, time, h, kvh, (int) hd) : null;
+        outside = Kernels.onHost() ? new OutsideOps() : null;
+        attention = outside != null ? new OutsideAttention(batch, time, h, kvh, (int) hd) : null;
+        INDArray[] gateGradients = outside != null ? OutsideSwiGlu.sharedGradients((int) rows, c.intermediateSize()) : null;
         if (outside != null) {
             sd.addListeners(outside);
         }
@@ -120,14 +126,16 @@ public final class LlamaGraph {
             SDVariable qp = linear(a, weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d);
             SDVariable kp = linear(a, weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d);
             SDVariable vp = linear(a, weights, TensorNames.layer(l, TensorNames.V_PROJ), kv, d);
-            SDVariable merged = outside != null ? outside.attend(sd, l, qp, kp, vp, q, kv)
+            SDVariable merged = outside != null ? attention.attend(outside, sd, l, qp, kp, vp, q, kv)
                     : attention(rotate(qp, h, cosQ, sinQ), rotate(kp, kvh, cosK, sinK), vp, mask);
             x = x.add(projection(merged, weights, TensorNames.layer(l, TensorNames.O_PROJ), d, q));
 
             SDVariable m = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.MLP_NORM), d));
             SDVariable gate = projection(m, weights, TensorNames.layer(l, TensorNames.GATE_PROJ), c.intermediateSize(), d);
             SDVariable up = projection(m, weights, TensorNames.layer(l, TensorNames.UP_PROJ), c.intermediateSize(), d);
-            SDVariable act = gate.mul(sd.nn.sigmoid(gate)).mul(up);
+            SDVariable act = outside != null
+                    ? outside.join(sd, "swiglu_" + l, new OutsideSwiGlu((int) rows, c.intermediateSize(), gateGradients), rows, c.intermediateSize(), gate, up)
+                    : gate.mul(sd.nn.sigmoid(gate)).mul(up);
             x = x.add(projection(act, weights, TensorNames.layer(l, TensorNames.DOWN_PROJ), d, c.intermediateSize()));
             hidden.add(sd.identity("hidden_" + l, x));
         }
@@ -432,17 +440,21 @@ public final class LlamaGraph {
         return table.reshape(batch, time, 1, hd).broadcast(batch, time, n, hd).dup('c').reshape((long) batch * time, n * hd);
     }
 
-    /** Before a pass over {@code feed}: ND4J's settings for this thread, and what the attention outside SameDiff reads of it. */
-    private void prepare(Map<String, INDArray> feed) {
+    /**
+     * Before a pass over {@code feed}: ND4J's settings for this thread, and for the computations outside SameDiff what
+     * the attention reads of the feed and whether a backward pass follows.
+     */
+    private void prepare(Map<String, INDArray> feed, boolean training) {
         Nd4jRuntime.configure(); // for this thread
         if (outside != null) {
-            outside.useFeed(feed);
+            attention.useFeed(feed);
+            outside.training(training);
         }
     }
 
     /** Runs the forward pass and returns the named outputs. */
     public Map<String, INDArray> output(Map<String, INDArray> feed, String... names) {
-        prepare(feed);
+        prepare(feed, false);
         return sd.output(feed, names);
     }
 
@@ -461,7 +473,7 @@ public final class LlamaGraph {
      * with respect to one-hot token inputs, by which GCG ranks token swaps.
      */
     public INDArray inputEmbeddingGradient(Map<String, INDArray> feed) {
-        prepare(feed);
+        prepare(feed, true);
         buildBackward();
         INDArray g;
         try {
@@ -511,7 +523,7 @@ public final class LlamaGraph {
      * training step runs the forward once.
      */
     public GradientsAndOutputs gradientsAndOutputs(Map<String, INDArray> feed, String... outputs) {
-        prepare(feed);
+        prepare(feed, true);
         buildBackward();
         List<String> wanted = new ArrayList<>();
         for (String n : trainable) {

@@ -102,6 +102,29 @@ final class Loops {
         }
     }
 
+    /**
+     * The gradients of {@code silu(g)·u} into {@code row[i]} (with respect to the gate) and {@code row[n + i]} (the up
+     * projection) for {@code i < n}, from {@code g = row[i]}, {@code u = row[n + i]} and the output's gradient
+     * {@code d = row[2n + i]}: with {@code s = σ(g)}, {@code d·u·s·(1 + g·(1 − s))} and {@code d·g·s}.
+     */
+    void siluTimesBackward(float[] row, int n) {
+        if (simd) {
+            SimdLoops.siluTimesBackward(row, n);
+        } else {
+            siluTimesBackwardScalar(row, n, 0);
+        }
+    }
+
+    /** {@link #siluTimesBackward} from element {@code from} on, in plain Java (the vector loop's tail, too). */
+    static void siluTimesBackwardScalar(float[] row, int n, int from) {
+        for (int i = from; i < n; i++) {
+            float g = row[i], u = row[n + i], d = row[2 * n + i];
+            float s = 1f / (1f + FastExp.exp(-g));
+            row[i] = d * u * s * (g * (1f - s) + 1f);
+            row[n + i] = d * g * s;
+        }
+    }
+
     @Override
     public String toString() {
         return simd ? "vector" : "scalar";

@@ -234,6 +234,21 @@ final class SimdLoops {
     }
 
     /**
+     * The gradients of {@code silu(g)·u} into {@code row[i]} (gate) and {@code row[n + i]} (up) from {@code g = row[i]},
+     * {@code u = row[n + i]} and the output's gradient {@code d = row[2n + i]}, as {@link Loops#siluTimesBackward}.
+     */
+    static void siluTimesBackward(float[] row, int n) {
+        int i = 0;
+        for (int bound = n - F.length(); i <= bound; i += F.length()) {
+            FloatVector g = FloatVector.fromArray(F, row, i), u = FloatVector.fromArray(F, row, n + i), d = FloatVector.fromArray(F, row, 2 * n + i);
+            FloatVector s = FloatVector.broadcast(F, 1f).div(exp(g.neg()).add(1f));
+            d.mul(u).mul(s).mul(g.mul(FloatVector.broadcast(F, 1f).sub(s)).add(1f)).intoArray(row, i);
+            d.mul(g).mul(s).intoArray(row, n + i);
+        }
+        Loops.siluTimesBackwardScalar(row, n, i);
+    }
+
+    /**
      * {@link FastExp#exp} lane by lane. The clamps are compares and blends, not {@code max}/{@code min}, whose
      * {@link Math#max} semantics (NaN, −0) cost several instructions each on AVX2; NaN lanes are put back at the end
      * (the exponent addition would not keep them NaN).

@@ -91,6 +91,25 @@ class SimdLoopsTest {
         assertEquals(g[at] / (1f + FastExp.exp(-g[at])) * up[upAt], scalar[at], "the first element pairs gate[at] with up[upAt]");
     }
 
+    @Test
+    void siluTimesBackwardEqualsTheScalarLoopBitForBit() {
+        float[] g = inputs();
+        int n = g.length;
+        SplittableRandom random = new SplittableRandom(13);
+        float[] row = new float[3 * n];
+        for (int i = 0; i < n; i++) {
+            row[i] = g[i];
+            row[n + i] = (float) random.nextDouble(-3, 3);
+            row[2 * n + i] = (float) random.nextDouble(-1, 1);
+        }
+        float[] scalar = row.clone(), simd = row.clone();
+        Loops.SCALAR.siluTimesBackward(scalar, n);
+        Loops.SIMD.siluTimesBackward(simd, n);
+        for (int i = 0; i < 2 * n; i++) {
+            assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(simd[i]), "gradient " + i + " at gate " + g[i % n]);
+        }
+    }
+
     /**
      * Scores (of one query, and of two at once) and mixes over blocked keys and values against sums in double, on ranges that start and end inside a
      * block; scores outside the range may be written, probabilities outside it are 0, and the layout is
