@@ -161,6 +161,7 @@ public final class BlasAttention {
                 }
             });
         } finally {
+            Workers.rest(); // the graph's next op is likely a product on OpenBLAS's threads
             blas.setMaxThreads(blasThreads);
         }
     }

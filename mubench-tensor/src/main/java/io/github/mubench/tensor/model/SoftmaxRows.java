@@ -32,6 +32,7 @@ public final class SoftmaxRows {
                 rows.put(r * width, row, 0, width);
             }
         });
+        Workers.rest(); // callers multiply next, on OpenBLAS's threads
         return logSumExp;
     }
 }

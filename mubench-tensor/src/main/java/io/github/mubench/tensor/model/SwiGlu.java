@@ -24,6 +24,7 @@ public final class SwiGlu {
                 out.put(r * width, row, 0, width);
             }
         });
+        Workers.rest(); // the graph's next op is a product on OpenBLAS's threads
     }
 
     /**
@@ -45,5 +46,6 @@ public final class SwiGlu {
                 dUp.put(r * width, row, width, width);
             }
         });
+        Workers.rest();
     }
 }
