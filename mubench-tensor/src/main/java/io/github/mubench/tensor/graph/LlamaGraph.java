@@ -223,7 +223,6 @@ public final class LlamaGraph {
         return x.mul(sd.mmul(inverseRms, gain.reshape(1, config.hiddenSize())));
     }
 
-    /** {@code [B*T, n*hd]} → {@code [B, n, T, hd]}. */
     /**
      * The attention core on SameDiff's ops (the path where {@link OutsideAttention} is off): {@code [B*T, heads*hd]}
      * from the projections {@code q}, {@code k}, {@code v} (RoPE applied).
@@ -240,6 +239,7 @@ public final class LlamaGraph {
         return out.reshape(batch, h, time, hd).permute(0, 2, 1, 3).reshape((long) batch * time, h * hd);
     }
 
+    /** {@code [B*T, n*hd]} → {@code [B, n, T, hd]}. */
     private SDVariable heads(SDVariable x, int n) {
         return x.reshape(batch, time, n, config.headDim()).permute(0, 2, 1, 3);
     }
@@ -448,7 +448,7 @@ public final class LlamaGraph {
         Nd4jRuntime.configure(); // for this thread
         if (outside != null) {
             attention.useFeed(feed);
-            outside.training(training);
+            outside.beginPass(training);
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * Each layer's attention core (RoPE on {@code q} and {@code k}, then {@code softmax(q·kᵀ/√hd + mask)·v}) computed by
- * {@link Rope#rotateRows} and {@link BlasAttention} outside SameDiff ({@link OutsideOps}). It keeps copies of a layer's
- * (rotated) {@code q}, {@code k}, {@code v} and its probabilities for the backward pass.
+ * {@link Rope#rotateRows} and {@link BlasAttention} outside SameDiff ({@link OutsideOps}). In passes that train, each
+ * layer keeps copies of its (rotated) {@code q}, {@code k}, {@code v} and its probabilities for the backward pass (from
+ * its first such pass on); passes that do not train share one set between the layers.
  * <p>
  * Why: SameDiff's batched products, softmax and their backward took 17% of a 56M model's training step (see
  * {@link BlasAttention}), and RoPE's products and multiplies another 4%. The mask and the rotation's angles come from
@@ -26,6 +27,8 @@ final class OutsideAttention {
     private float[] mask, cos, sin;
     /** The backward's working memory and results, shared by the layers (one layer's backward runs at a time). */
     private INDArray scratch, dq, dk, dv, dOut;
+    /** The copies of passes that do not train, shared by the layers; made when first needed. */
+    private Copies passing;
 
     OutsideAttention(int batch, int time, int heads, int kvHeads, int headDim) {
         this.attention = new BlasAttention(batch, time, heads, kvHeads, headDim);
@@ -39,33 +42,54 @@ final class OutsideAttention {
      * {@code v [B·T, kvHeads·hd]} (RoPE not applied: it is applied here), as a graph variable.
      */
     SDVariable attend(OutsideOps ops, SameDiff sd, int layer, SDVariable q, SDVariable k, SDVariable v, long qd, long kd) {
-        long rows = (long) batch * time;
-        return ops.join(sd, "attention_" + layer, new Layer(rows, qd, kd), rows, qd, q, k, v);
+        return ops.join(sd, "attention_" + layer, new Layer(qd, kd), (long) batch * time, qd, q, k, v);
     }
 
-    /** One layer's copies of its inputs and its probabilities. */
-    private final class Layer implements OutsideOps.Op {
+    /** A layer's (rotated) inputs and probabilities in one pass. */
+    private final class Copies {
         final INDArray q, k, v, probs;
 
-        Layer(long rows, long qd, long kd) {
+        Copies(long qd, long kd) {
+            long rows = (long) batch * time;
             this.q = Nd4j.createUninitialized(DataType.FLOAT, rows, qd);
             this.k = Nd4j.createUninitialized(DataType.FLOAT, rows, kd);
             this.v = Nd4j.createUninitialized(DataType.FLOAT, rows, kd);
             this.probs = Nd4j.createUninitialized(DataType.FLOAT, attention.probabilityFloats());
         }
+    }
+
+    /** One layer: its widths, and the copies its backward pass reads. */
+    private final class Layer implements OutsideOps.Op {
+        final long qd, kd;
+        Copies kept;
+
+        Layer(long qd, long kd) {
+            this.qd = qd;
+            this.kd = kd;
+        }
 
         @Override
         public void forward(INDArray[] inputs, INDArray value, boolean training) {
-            q.assign(inputs[0]);
-            k.assign(inputs[1]);
-            v.assign(inputs[2]);
-            rotate(q, false);
-            rotate(k, false);
-            attention.forward(floats(q), floats(k), floats(v), mask(), floats(probs), floats(value));
+            Copies c;
+            if (training) {
+                c = kept == null ? kept = new Copies(qd, kd) : kept;
+            } else {
+                c = passing == null ? passing = new Copies(qd, kd) : passing;
+            }
+            c.q.assign(inputs[0]);
+            c.k.assign(inputs[1]);
+            c.v.assign(inputs[2]);
+            rotate(c.q, false);
+            rotate(c.k, false);
+            attention.forward(floats(c.q), floats(c.k), floats(c.v), mask(), floats(c.probs), floats(value));
         }
 
         @Override
         public INDArray[] backward(INDArray gradient) {
+            if (kept == null) {
+                throw new IllegalStateException("a backward pass without a forward pass that trains");
+            }
+            INDArray q = kept.q, k = kept.k, v = kept.v, probs = kept.probs;
             if (dOut == null) {
                 dOut = Nd4j.createUninitialized(DataType.FLOAT, q.shape());
                 dq = Nd4j.createUninitialized(DataType.FLOAT, q.shape());

@@ -13,6 +13,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,9 @@ import java.util.function.Consumer;
  * made the last of its inputs (the concatenation, their only reader, keeps them all alive until then), and the zero
  * term is exactly 0 but makes the inputs' gradients SameDiff ops that run after the gradient of {@code out}. When that
  * gradient is made, the computation's backward runs on it; when SameDiff has made its (zero) gradients of the inputs,
- * this listener overwrites them with the true ones, which the rest of the backward pass then carries on.
+ * this listener overwrites them with the true ones, which the rest of the backward pass then carries on. That needs the
+ * concatenation to be each input's only reader (else its gradient would sum other contributions that the overwrite
+ * drops), and finite inputs ({@code 0·∞} is NaN).
  * <p>
  * Why: SameDiff M2.1 runs some ops far below what the same arithmetic costs in Java or BLAS (see
  * {@link OutsideAttention}, {@link OutsideSwiGlu}); this keeps autodiff for the rest of the graph.
@@ -72,10 +75,17 @@ final class OutsideOps extends BaseListener {
         void arrived(int index, INDArray array) {
             made[index] = array;
             if (++seen == made.length) {
-                seen = 0;
-                op.forward(made, value.getArr(), training);
-                java.util.Arrays.fill(made, null);
+                try {
+                    op.forward(made, value.getArr(), training);
+                } finally {
+                    reset();
+                }
             }
+        }
+
+        void reset() {
+            seen = 0;
+            Arrays.fill(made, null);
         }
     }
 
@@ -85,20 +95,30 @@ final class OutsideOps extends BaseListener {
      */
     SDVariable join(SameDiff sd, String name, Op op, long rows, long width, SDVariable... inputs) {
         SDVariable value = sd.var(name + "_value", Nd4j.zeros(DataType.FLOAT, rows, width));
-        SDVariable all = inputs.length == 1 ? inputs[0] : sd.concat(1, inputs);
-        SDVariable out = sd.identity(name, value.add(all.sum(true, 1).mul(0.0)));
+        SDVariable out = sd.identity(name, value.add(sd.concat(1, inputs).sum(true, 1).mul(0.0)));
         Joined j = new Joined(op, value, out, inputs);
         joined.add(j);
         for (int i = 0; i < inputs.length; i++) {
             int index = i;
-            hooks.put(inputs[i].name(), made -> j.arrived(index, made));
+            hook(inputs[i].name(), made -> j.arrived(index, made));
         }
         return out;
     }
 
-    /** Whether the passes to come are followed by a backward pass. */
-    void training(boolean training) {
+    /** One hook a name: a second would silently replace the first and leave an output unfilled. */
+    private void hook(String name, Consumer<INDArray> hook) {
+        if (hooks.putIfAbsent(name, hook) != null) {
+            throw new IllegalStateException(name + " is already an input or gradient of a computation outside SameDiff");
+        }
+    }
+
+    /**
+     * Before each pass: whether a backward pass follows it, and a clean slate (a pass that failed half-way may have
+     * left inputs that arrived).
+     */
+    void beginPass(boolean training) {
         this.training = training;
+        joined.forEach(Joined::reset);
     }
 
     /** Hooks the backward pass: call once SameDiff has built the gradient function. */
@@ -108,12 +128,12 @@ final class OutsideOps extends BaseListener {
             if (out == null) {
                 continue; // nothing trainable depends on this op
             }
-            hooks.put(out.name(), gradient -> j.gradients = j.op.backward(gradient));
+            hook(out.name(), gradient -> j.gradients = j.op.backward(gradient));
             for (int i = 0; i < j.inputs.length; i++) {
                 SDVariable gradient = sd.getVariable(j.inputs[i].name()).gradient();
                 int index = i;
                 if (gradient != null) {
-                    hooks.put(gradient.name(), made -> made.assign(j.gradients[index]));
+                    hook(gradient.name(), made -> made.assign(j.gradients[index]));
                 }
             }
         }

@@ -42,19 +42,27 @@ final class OutsideSwiGlu implements OutsideOps.Op {
             g = gate.assign(g);
             u = up.assign(u);
         }
-        SwiGlu.forward(buffer(g), buffer(u), buffer(value), rows, width);
+        SwiGlu.forward(input(g), input(u), output(value), rows, width);
     }
 
     @Override
     public INDArray[] backward(INDArray gradient) {
+        if (gate == null) {
+            throw new IllegalStateException("a backward pass without a forward pass that trains");
+        }
         INDArray d = gradients[0].assign(gradient); // dGate's memory holds dOut until it is overwritten row by row
-        SwiGlu.backward(buffer(gate), buffer(up), buffer(d), buffer(gradients[0]), buffer(gradients[1]), rows, width);
+        SwiGlu.backward(output(gate), output(up), output(d), output(gradients[0]), output(gradients[1]), rows, width);
         return gradients;
     }
 
-    /** {@code a}'s floats, copied first where {@code a} is a view (SameDiff's arrays may be). */
-    private static FloatBuffer buffer(INDArray a) {
+    /** An input's floats, copied first where it is a view (SameDiff's arrays may be). */
+    private static FloatBuffer input(INDArray a) {
         boolean own = !a.isView() && a.ordering() == 'c' && a.offset() == 0;
-        return BlasAttention.floats(own ? a : a.dup('c')).asBuffer();
+        return output(own ? a : a.dup('c'));
+    }
+
+    /** Floats to write (or of arrays of this class's own): never a copy, which would lose what is written. */
+    private static FloatBuffer output(INDArray a) {
+        return BlasAttention.floats(a).asBuffer();
     }
 }

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
@@ -42,6 +43,10 @@ public final class BlasAttention {
     public BlasAttention(int batch, int time, int heads, int kvHeads, int headDim) {
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException(heads + " query heads do not group evenly over " + kvHeads + " KV heads");
+        }
+        if ((long) batch * heads * time * time > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("attention probabilities of " + batch + " rows × " + heads + " heads × " + time + "² positions"
+                    + " exceed 2^31 floats: use fewer rows a batch or shorter sequences");
         }
         this.batch = batch;
         this.time = time;
@@ -151,9 +156,7 @@ public final class BlasAttention {
      * MFLOP, whose waking and contention with the graph's threads cost more than the products.
      */
     private static void onOneBlasThreadEach(int groups, GroupWork work) {
-        var blas = Nd4j.factory().blas();
-        int blasThreads = blas.getMaxThreads();
-        blas.setMaxThreads(1);
+        holdBlasToOneThread(true);
         try {
             Workers.split(groups, Workers.threads(), (part, from, to) -> {
                 for (int g = from; g < to; g++) {
@@ -162,6 +165,20 @@ public final class BlasAttention {
             });
         } finally {
             Workers.rest(); // the graph's next op is likely a product on OpenBLAS's threads
+            holdBlasToOneThread(false);
+        }
+    }
+
+    /** Callers inside {@link #onOneBlasThreadEach} now, and OpenBLAS's thread count before the first of them. */
+    private static int holders, blasThreads;
+
+    /** The first caller in saves OpenBLAS's thread count and sets 1; the last one out restores it. */
+    private static synchronized void holdBlasToOneThread(boolean hold) {
+        var blas = Nd4j.factory().blas();
+        if (hold && holders++ == 0) {
+            blasThreads = blas.getMaxThreads();
+            blas.setMaxThreads(1);
+        } else if (!hold && --holders == 0) {
             blas.setMaxThreads(blasThreads);
         }
     }
@@ -178,7 +195,7 @@ public final class BlasAttention {
     /** The memory of {@code a} (row-major, its own or a whole-buffer view from offset 0) as a pointer to its floats. */
     public static FloatPointer floats(INDArray a) {
         if (a.isView() || a.ordering() != 'c' || a.offset() != 0) {
-            throw new IllegalArgumentException("need a row-major array of its own, got a view of shape " + java.util.Arrays.toString(a.shape()));
+            throw new IllegalArgumentException("need a row-major array of its own, got a view of shape " + Arrays.toString(a.shape()));
         }
         return new FloatPointer(a.data().addressPointer()).capacity(a.length());
     }

@@ -29,7 +29,8 @@ public final class SwiGlu {
 
     /**
      * Gradients of {@link #forward}'s inputs given {@code dOut}, its output's: with {@code s = σ(gate)},
-     * {@code dUp = dOut ⊙ gate ⊙ s} and {@code dGate = dOut ⊙ up ⊙ s ⊙ (1 + gate ⊙ (1 − s))}.
+     * {@code dUp = dOut ⊙ gate ⊙ s} and {@code dGate = dOut ⊙ up ⊙ s ⊙ (1 + gate ⊙ (1 − s))}. {@code dOut} may be
+     * {@code dGate}'s memory (each row is read before it is written).
      */
     public static void backward(FloatBuffer gate, FloatBuffer up, FloatBuffer dOut, FloatBuffer dGate, FloatBuffer dUp,
                                 int rows, int width) {

@@ -31,13 +31,16 @@ class LlamaGraphGoldenTest {
     @ParameterizedTest
     @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
     void lossAndAllGradientsMatchPyTorchWithSameDiffsAttention(String name) {
-        Fixture f = new Fixture(name);
+        assertMatchesPyTorch(new Fixture(name), sameDiffOpsGraph(new Fixture(name)));
+    }
+
+    /** A graph of the fixture's model with every parameter trainable and its attention on SameDiff's ops. */
+    private static LlamaGraph sameDiffOpsGraph(Fixture f) {
         int[][] tokens = f.tokens();
         String kept = System.getProperty(Kernels.PROPERTY);
         System.setProperty(Kernels.PROPERTY, "nd4j");
-        LlamaGraph g;
         try {
-            g = new LlamaGraph(f.checkpoint().config(), f.checkpoint().weights(), tokens.length, tokens[0].length, n -> true);
+            return new LlamaGraph(f.checkpoint().config(), f.checkpoint().weights(), tokens.length, tokens[0].length, n -> true);
         } finally {
             if (kept == null) {
                 System.clearProperty(Kernels.PROPERTY);
@@ -45,7 +48,39 @@ class LlamaGraphGoldenTest {
                 System.setProperty(Kernels.PROPERTY, kept);
             }
         }
-        assertMatchesPyTorch(f, g);
+    }
+
+    /**
+     * The computations outside SameDiff read each pass's own mask and angles: a graph that first ran a batch without
+     * padding gives a fresh graph's gradients on the fixture's padded batch; and GCG's input-embedding gradient equals
+     * the SameDiff-ops path's.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
+    void aReusedGraphAndTheInputGradientMatchAFreshSameDiffOpsGraph(String name) {
+        Fixture f = new Fixture(name);
+        var ckpt = f.checkpoint();
+        int[][] tokens = f.tokens();
+        LlamaGraph reused = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, n -> true);
+        boolean[][] unpadded = new boolean[tokens.length][tokens[0].length];
+        for (boolean[] row : unpadded) {
+            java.util.Arrays.fill(row, true);
+        }
+        reused.gradients(reused.feed(tokens, unpadded, f.labels()));
+        LlamaGraph reference = sameDiffOpsGraph(f);
+        Map<String, INDArray> expected = reference.gradients(reference.feed(tokens, f.valid(), f.labels()));
+        Map<String, INDArray> actual = reused.gradients(reused.feed(tokens, f.valid(), f.labels()));
+        for (String p : expected.keySet()) {
+            assertClose(expected.get(p), actual.get(p), name + " gradient of " + p);
+        }
+        assertClose(reference.inputEmbeddingGradient(reference.feed(tokens, f.valid(), f.labels())),
+                reused.inputEmbeddingGradient(reused.feed(tokens, f.valid(), f.labels())), name + " input-embedding gradient");
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        double scale = expected.amaxNumber().doubleValue();
+        double diff = expected.sub(actual.reshape(expected.shape())).amaxNumber().doubleValue();
+        assertTrue(scale > 0 && diff <= 1e-5 * scale, what + ": max diff " + diff + " vs scale " + scale);
     }
 
     private static void assertMatchesPyTorch(Fixture f, LlamaGraph g) {

@@ -33,6 +33,28 @@ class RopeRowsTest {
     }
 
     @Test
+    void readsTheAnglesOfWiderTableRows() {
+        // the training graph passes its per-head tables, [B·T, kvHeads·hd]: each row's first hd / 2 columns are read
+        float[] x = random(BATCH * TIME * HEADS * HEAD_DIM);
+        INDArray[] tables = tables();
+        float[] cos = tables[0].data().asFloat(), sin = tables[1].data().asFloat();
+        int wide = 3 * HEAD_DIM;
+        float[] wideCos = new float[BATCH * TIME * wide], wideSin = new float[wideCos.length];
+        java.util.Arrays.fill(wideCos, Float.NaN); // columns past a head must not be read
+        java.util.Arrays.fill(wideSin, Float.NaN);
+        for (int r = 0; r < BATCH * TIME; r++) {
+            System.arraycopy(cos, r * HEAD_DIM, wideCos, r * wide, HEAD_DIM / 2);
+            System.arraycopy(sin, r * HEAD_DIM, wideSin, r * wide, HEAD_DIM / 2);
+        }
+        FloatBuffer narrow = FloatBuffer.wrap(x.clone()), widely = FloatBuffer.wrap(x.clone());
+        Rope.rotateRows(narrow, BATCH * TIME, HEADS * HEAD_DIM, HEAD_DIM, cos, sin, HEAD_DIM, false);
+        Rope.rotateRows(widely, BATCH * TIME, HEADS * HEAD_DIM, HEAD_DIM, wideCos, wideSin, wide, false);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(narrow.get(i), widely.get(i), 0f, "element " + i);
+        }
+    }
+
+    @Test
     void theTransposedRotationUndoesIt() {
         float[] x = random(BATCH * TIME * HEADS * HEAD_DIM);
         INDArray[] tables = tables();
