@@ -10,6 +10,7 @@ out="$root/bench-out"
 mkdir -p "$out"
 cd "$root"
 cp="$(mubench-bench/build-classpath.sh)"
+source tools/native-memory.sh
 java_run() { java -Xmx8g --add-modules jdk.incubator.vector -cp "$cp" "io.github.mubench.bench.$1" "${@:2}" 2>/dev/null | grep '^{'; }
 
 echo "== generation (B16 x 128 new tokens, and batch-1 decode)" >&2
