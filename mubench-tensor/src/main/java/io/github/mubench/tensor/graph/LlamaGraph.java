@@ -116,7 +116,7 @@ public final class LlamaGraph {
         SDVariable invCount = sd.placeHolder("inverse_label_count", DataType.FLOAT);
         outside = Kernels.onHost() ? new OutsideOps() : null;
         attention = outside != null ? new OutsideAttention(batch, time, h, kvh, (int) hd) : null;
-        INDArray[] gateGradients = outside != null ? OutsideSwiGlu.sharedGradients((int) rows, c.intermediateSize()) : null;
+        OutsideSwiGlu.Shared gates = outside != null ? new OutsideSwiGlu.Shared((int) rows, c.intermediateSize()) : null;
         if (outside != null) {
             sd.addListeners(outside);
         }
@@ -134,7 +134,7 @@ public final class LlamaGraph {
             SDVariable gate = projection(m, weights, TensorNames.layer(l, TensorNames.GATE_PROJ), c.intermediateSize(), d);
             SDVariable up = projection(m, weights, TensorNames.layer(l, TensorNames.UP_PROJ), c.intermediateSize(), d);
             SDVariable act = outside != null
-                    ? outside.join(sd, "swiglu_" + l, new OutsideSwiGlu((int) rows, c.intermediateSize(), gateGradients), rows, c.intermediateSize(), gate, up)
+                    ? outside.join(sd, "swiglu_" + l, new OutsideSwiGlu((int) rows, c.intermediateSize(), gates), rows, c.intermediateSize(), gate, up)
                     : gate.mul(sd.nn.sigmoid(gate)).mul(up);
             x = x.add(projection(act, weights, TensorNames.layer(l, TensorNames.DOWN_PROJ), d, c.intermediateSize()));
             hidden.add(sd.identity("hidden_" + l, x));

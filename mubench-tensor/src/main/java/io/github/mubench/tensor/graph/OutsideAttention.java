@@ -68,17 +68,23 @@ final class OutsideAttention {
             this.kd = kd;
         }
 
-        @Override
-        public void forward(INDArray[] inputs, INDArray value, boolean training) {
-            Copies c;
+        /** Where this pass's inputs go: this layer's own copies when it trains, else the set the layers share. */
+        Copies copies(boolean training) {
             if (training) {
-                c = kept == null ? kept = new Copies(qd, kd) : kept;
-            } else {
-                c = passing == null ? passing = new Copies(qd, kd) : passing;
+                return kept == null ? kept = new Copies(qd, kd) : kept;
             }
-            c.q.assign(inputs[0]);
-            c.k.assign(inputs[1]);
-            c.v.assign(inputs[2]);
+            return passing == null ? passing = new Copies(qd, kd) : passing;
+        }
+
+        @Override
+        public void input(int index, INDArray made, boolean training) {
+            Copies c = copies(training);
+            (index == 0 ? c.q : index == 1 ? c.k : c.v).assign(made);
+        }
+
+        @Override
+        public void forward(INDArray value, boolean training) {
+            Copies c = copies(training);
             rotate(c.q, false);
             rotate(c.k, false);
             attention.forward(floats(c.q), floats(c.k), floats(c.v), mask(), floats(c.probs), floats(value));

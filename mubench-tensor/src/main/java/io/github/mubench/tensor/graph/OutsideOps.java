@@ -3,6 +3,7 @@ package io.github.mubench.tensor.graph;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.internal.SameDiffOp;
@@ -13,21 +14,21 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Computations run outside SameDiff, each joined to the graph by a stand-in {@code out = O + 0·Σ concat(inputs)}
- * (summed per row): {@code O} is a graph variable that this listener has the computation fill the moment SameDiff has
- * made the last of its inputs (the concatenation, their only reader, keeps them all alive until then), and the zero
- * term is exactly 0 but makes the inputs' gradients SameDiff ops that run after the gradient of {@code out}. When that
+ * Computations run outside SameDiff, each joined to the graph by a stand-in {@code out = O + 0·Σᵢ inputᵢ[:, 0]}:
+ * {@code O} is a graph variable that this listener has the computation fill the moment SameDiff has made the last of
+ * its inputs (each input is handed over, to copy, as it is made), and the zero term is exactly 0 but makes the inputs'
+ * gradients SameDiff ops that run after the gradient of {@code out}. When that
  * gradient is made, the computation's backward runs on it; when SameDiff has made its (zero) gradients of the inputs,
  * this listener overwrites them with the true ones, which the rest of the backward pass then carries on. That needs the
- * concatenation to be each input's only reader (else its gradient would sum other contributions that the overwrite
- * drops), and finite inputs ({@code 0·∞} is NaN).
+ * stand-in to be each input's only reader (else its gradient would sum other contributions that the overwrite drops),
+ * and finite inputs ({@code 0·∞} is NaN). A first column each, not the whole inputs: a concatenation and row sums of
+ * them, and their backward, cost 90 ms of a 56M training step.
  * <p>
  * Why: SameDiff M2.1 runs some ops far below what the same arithmetic costs in Java or BLAS (see
  * {@link OutsideAttention}, {@link OutsideSwiGlu}); this keeps autodiff for the rest of the graph.
@@ -36,12 +37,13 @@ final class OutsideOps extends BaseListener {
     /** One computation outside SameDiff. */
     interface Op {
         /**
-         * Computes the output into {@code value} ({@code [rows, width]}, row-major) from the inputs as SameDiff made
-         * them, which are valid during this call only.
-         *
-         * @param training whether a backward pass follows (keep what it needs)
+         * Input number {@code index} as SameDiff made it, valid during this call only: copy what {@link #forward}
+         * and, when {@code training} (a backward pass follows), {@link #backward} need.
          */
-        void forward(INDArray[] inputs, INDArray value, boolean training);
+        void input(int index, INDArray made, boolean training);
+
+        /** Computes the output into {@code value} ({@code [rows, width]}, row-major) once every input has arrived. */
+        void forward(INDArray value, boolean training);
 
         /**
          * The gradients of the loss with respect to the inputs, in their order, given its gradient with respect to
@@ -60,7 +62,6 @@ final class OutsideOps extends BaseListener {
         final Op op;
         final SDVariable value, out;
         final SDVariable[] inputs;
-        final INDArray[] made;
         int seen;
         INDArray[] gradients;
 
@@ -69,23 +70,14 @@ final class OutsideOps extends BaseListener {
             this.value = value;
             this.out = out;
             this.inputs = inputs;
-            this.made = new INDArray[inputs.length];
         }
 
         void arrived(int index, INDArray array) {
-            made[index] = array;
-            if (++seen == made.length) {
-                try {
-                    op.forward(made, value.getArr(), training);
-                } finally {
-                    reset();
-                }
+            op.input(index, array, training);
+            if (++seen == inputs.length) {
+                seen = 0;
+                op.forward(value.getArr(), training);
             }
-        }
-
-        void reset() {
-            seen = 0;
-            Arrays.fill(made, null);
         }
     }
 
@@ -95,7 +87,12 @@ final class OutsideOps extends BaseListener {
      */
     SDVariable join(SameDiff sd, String name, Op op, long rows, long width, SDVariable... inputs) {
         SDVariable value = sd.var(name + "_value", Nd4j.zeros(DataType.FLOAT, rows, width));
-        SDVariable out = sd.identity(name, value.add(sd.concat(1, inputs).sum(true, 1).mul(0.0)));
+        SDVariable firsts = null;
+        for (SDVariable input : inputs) {
+            SDVariable first = input.get(SDIndex.all(), SDIndex.interval(0, 1));
+            firsts = firsts == null ? first : firsts.add(first);
+        }
+        SDVariable out = value.add(name, firsts.mul(0.0));
         Joined j = new Joined(op, value, out, inputs);
         joined.add(j);
         for (int i = 0; i < inputs.length; i++) {
@@ -118,7 +115,7 @@ final class OutsideOps extends BaseListener {
      */
     void beginPass(boolean training) {
         this.training = training;
-        joined.forEach(Joined::reset);
+        joined.forEach(j -> j.seen = 0);
     }
 
     /** Hooks the backward pass: call once SameDiff has built the gradient function. */

@@ -9,60 +9,67 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.FloatBuffer;
 
 /**
- * One layer's {@code silu(gate) ⊙ up} computed by {@link SwiGlu} outside SameDiff ({@link OutsideOps}). In a pass that
- * trains it keeps copies of {@code gate} and {@code up} for the backward pass (SameDiff no longer keeps its own
- * sigmoid and products for it).
+ * One layer's {@code silu(gate) ⊙ up} computed by {@link SwiGlu} outside SameDiff ({@link OutsideOps}). In passes that
+ * train it keeps copies of {@code gate} and {@code up} for the backward pass (SameDiff no longer keeps its own sigmoid
+ * and products for it), from its first such pass on; passes that do not train use a pair the layers share.
  */
 final class OutsideSwiGlu implements OutsideOps.Op {
-    private final int rows, width;
-    /** The backward's results, shared by the layers (one layer's backward runs at a time). */
-    private final INDArray[] gradients;
-    private INDArray gate, up;
+    /** What the layers share: the backward's results (one layer's backward runs at a time) and a forward-only pair. */
+    static final class Shared {
+        private final INDArray[] gradients, passing;
 
-    /** @param gradients two {@code [rows, width]} arrays to share with the other layers' */
-    OutsideSwiGlu(int rows, int width, INDArray[] gradients) {
-        this.rows = rows;
-        this.width = width;
-        this.gradients = gradients;
+        Shared(int rows, int width) {
+            this.gradients = pair(rows, width);
+            this.passing = pair(rows, width);
+        }
     }
 
-    /** Two {@code [rows, width]} arrays for {@link #OutsideSwiGlu}'s shared gradients. */
-    static INDArray[] sharedGradients(int rows, int width) {
+    private final int rows, width;
+    private final Shared shared;
+    /** This layer's copies of gate and up from its last pass that trained; made when first needed. */
+    private INDArray[] kept;
+
+    OutsideSwiGlu(int rows, int width, Shared shared) {
+        this.rows = rows;
+        this.width = width;
+        this.shared = shared;
+    }
+
+    private static INDArray[] pair(int rows, int width) {
         return new INDArray[]{Nd4j.createUninitialized(DataType.FLOAT, rows, width), Nd4j.createUninitialized(DataType.FLOAT, rows, width)};
     }
 
-    @Override
-    public void forward(INDArray[] inputs, INDArray value, boolean training) {
-        INDArray g = inputs[0], u = inputs[1];
+    /** Where this pass's gate and up go. */
+    private INDArray[] copies(boolean training) {
         if (training) {
-            if (gate == null) {
-                gate = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
-                up = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
-            }
-            g = gate.assign(g);
-            u = up.assign(u);
+            return kept == null ? kept = pair(rows, width) : kept;
         }
-        SwiGlu.forward(input(g), input(u), output(value), rows, width);
+        return shared.passing;
+    }
+
+    @Override
+    public void input(int index, INDArray made, boolean training) {
+        copies(training)[index].assign(made);
+    }
+
+    @Override
+    public void forward(INDArray value, boolean training) {
+        INDArray[] c = copies(training);
+        SwiGlu.forward(floats(c[0]), floats(c[1]), floats(value), rows, width);
     }
 
     @Override
     public INDArray[] backward(INDArray gradient) {
-        if (gate == null) {
+        if (kept == null) {
             throw new IllegalStateException("a backward pass without a forward pass that trains");
         }
-        INDArray d = gradients[0].assign(gradient); // dGate's memory holds dOut until it is overwritten row by row
-        SwiGlu.backward(output(gate), output(up), output(d), output(gradients[0]), output(gradients[1]), rows, width);
-        return gradients;
+        INDArray[] g = shared.gradients;
+        g[0].assign(gradient); // dGate's memory holds dOut until it is overwritten row by row
+        SwiGlu.backward(floats(kept[0]), floats(kept[1]), floats(g[0]), floats(g[0]), floats(g[1]), rows, width);
+        return g;
     }
 
-    /** An input's floats, copied first where it is a view (SameDiff's arrays may be). */
-    private static FloatBuffer input(INDArray a) {
-        boolean own = !a.isView() && a.ordering() == 'c' && a.offset() == 0;
-        return output(own ? a : a.dup('c'));
-    }
-
-    /** Floats to write (or of arrays of this class's own): never a copy, which would lose what is written. */
-    private static FloatBuffer output(INDArray a) {
+    private static FloatBuffer floats(INDArray a) {
         return BlasAttention.floats(a).asBuffer();
     }
 }

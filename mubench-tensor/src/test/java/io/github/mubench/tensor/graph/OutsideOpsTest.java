@@ -24,9 +24,16 @@ class OutsideOpsTest {
         private INDArray a, b;
 
         @Override
-        public void forward(INDArray[] inputs, INDArray value, boolean training) {
-            a = inputs[0].dup();
-            b = inputs[1].dup();
+        public void input(int index, INDArray made, boolean training) {
+            if (index == 0) {
+                a = made.dup();
+            } else {
+                b = made.dup();
+            }
+        }
+
+        @Override
+        public void forward(INDArray value, boolean training) {
             value.assign(a.mul(b));
         }
 
