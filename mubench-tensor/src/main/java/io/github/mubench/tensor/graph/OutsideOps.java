@@ -23,9 +23,8 @@ import java.util.function.Consumer;
  * Computations run outside SameDiff, each joined to the graph by a stand-in {@code out = O + 0·Σᵢ inputᵢ[:, 0]}:
  * {@code O} is a graph variable that this listener has the computation fill the moment SameDiff has made the last of
  * its inputs (each input is handed over, to copy, as it is made), and the zero term is exactly 0 but makes the inputs'
- * gradients SameDiff ops that run after the gradient of {@code out}. When that
- * gradient is made, the computation's backward runs on it; when SameDiff has made its (zero) gradients of the inputs,
- * this listener overwrites them with the true ones, which the rest of the backward pass then carries on. That needs the
+ * gradients SameDiff ops that run after the gradient of {@code out}. When that gradient is made, the computation's
+ * backward runs on it; when SameDiff has made its (zero) gradients of the inputs, this listener overwrites them with the true ones, which the rest of the backward pass then carries on. That needs the
  * stand-in to be each input's only reader (else its gradient would sum other contributions that the overwrite drops),
  * and finite inputs ({@code 0·∞} is NaN). A first column each, not the whole inputs: a concatenation and row sums of
  * them, and their backward, cost 90 ms of a 56M training step.
@@ -57,7 +56,7 @@ final class OutsideOps extends BaseListener {
     private final List<Joined> joined = new ArrayList<>();
     private boolean training;
 
-    /** A joined op, its graph variables and the inputs of the current pass as they arrive. */
+    /** A joined op, its graph variables and how many of its inputs the current pass has made. */
     private final class Joined {
         final Op op;
         final SDVariable value, out;
