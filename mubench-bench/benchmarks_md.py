@@ -71,8 +71,14 @@ for s in shapes:
     print(f"| {s} | {params.get(s, 0) / 1e6:.1f}M | {w:.0f} MiB | {w * 1.048576 / read:.2f} | "
           f"{spread(s, 'BlasLlama', 'decode', 1, 'ms_per_token')} | {spread(s, 'Llama', 'decode', 1, 'ms_per_token')} | "
           f"{spread(s, 'llama2.c', 'decode', 1, 'ms_per_token')} | {ratio} |")
-print(f"\n## Batched decoding and prefill (BlasLlama; GFLOP/s counts 2 FLOPs per multiplying weight per token, "
-      f"% of the {gemm:.0f} GFLOP/s GEMM limit)\n")
+PASSES = [("prefill", "prefill 8 × 256"), ("score", "score 8 MMLU-shaped items"), ("all_logits", "all logits 8 × 256")]
+print(f"\n## Batched decoding, prefill and scoring (BlasLlama; GFLOP/s counts 2 FLOPs per multiplying weight per token "
+      f"where the pass needs it, % of the {gemm:.0f} GFLOP/s GEMM limit)\n")
+print("Forward passes over 8 rows of 256 tokens: *prefill* is generation's (logits of the last position), *score* "
+      "scores 8 items of a 256-token context and a one-token answer through `LogLikelihood` (the logits that predict "
+      "the answer), *all logits* gives every position's (rolling perplexity needs them; scoring computed them all "
+      "until `forwardLast`). The layers multiply every token; the LM head only the positions whose logits a pass "
+      "returns, and only those are counted.\n")
 print("| shape | batch | ms/step | tok/s | GFLOP/s (% of limit) |")
 print("|---|---|---|---|---|")
 for s in shapes:
@@ -82,8 +88,9 @@ for s in shapes:
             continue
         print(f"| {s} | decode {batch} | {spread(s, 'BlasLlama', 'decode', batch, 'ms_per_step')} | "
               f"{spread(s, 'BlasLlama', 'decode', batch, 'tokens_per_s', '{:.0f}')} | {g:.1f} ({100 * g / gemm:.0f}%) |")
-    g = med(s, "BlasLlama", "prefill", 8, "gflops")
-    if g is not None:
-        print(f"| {s} | prefill 8 × 256 | — | {spread(s, 'BlasLlama', 'prefill', 8, 'tokens_per_s', '{:.0f}')} | "
-              f"{g:.1f} ({100 * g / gemm:.0f}%) |")
+    for event, label in PASSES:
+        g = med(s, "BlasLlama", event, 8, "gflops")
+        if g is not None:
+            print(f"| {s} | {label} | — | {spread(s, 'BlasLlama', event, 8, 'tokens_per_s', '{:.0f}')} | "
+                  f"{g:.1f} ({100 * g / gemm:.0f}%) |")
 print("\nRaw lines: `bench-out/decode-*.jsonl`.")

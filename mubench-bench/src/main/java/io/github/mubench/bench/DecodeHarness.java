@@ -9,6 +9,7 @@ import io.github.mubench.tensor.model.Kernels;
 import io.github.mubench.tensor.model.LanguageModel;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.RandomWeights;
+import io.github.mubench.tensor.score.LogLikelihood;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import java.util.List;
 
 /**
  * Inference speed of one model shape, as JSON lines: greedy decoding at batch 1 (ms/token) and larger batches (ms/step, tok/s),
- * prefill (tokens/s) and scoring-shaped forward passes, after an unreported warm-up (twice: one prefill, then
- * passes of {@value #WARM_UP_TOKENS} new tokens for at least {@value #WARM_UP_SECONDS} s at each batch size); with {@code --export FILE} the same random weights are
+ * and three forward passes over 8 rows of 256 tokens (tokens/s, and GFLOP/s of the products each needs): generation's
+ * prefill, scoring of MMLU-shaped items through {@link LogLikelihood}, and every position's logits; after an unreported
+ * warm-up (twice: the three passes, then passes of {@value #WARM_UP_TOKENS} new tokens for at least {@value #WARM_UP_SECONDS} s at each batch size); with {@code --export FILE} the same random weights are
  * first written in llama2.c's format for the peer run. The kernel is the process's ({@code -Dmubench.cpu.kernels}).
  * <p>
  * Usage: {@code DecodeHarness SHAPE [new_tokens=256] [repeats=3] [--batches 1,16] [--export FILE]}; SHAPE is
@@ -61,12 +63,26 @@ public final class DecodeHarness {
                 valid[b][t] = true;
             }
         }
-        Runnable prefill = () -> model.forward(tokens, valid, model.newCache(8, len), false);
+        // three passes over the same 8 × len tokens: generation's prefill (the last position's logits), scoring of
+        // MMLU-shaped items (a context and a one-token answer: the logits that predict it) and every position's logits
+        // (rolling perplexity, and what scoring computed before forwardLast)
+        Runnable prefill = () -> model.forward(tokens, valid, model.newCache(8, len), true);
+        LogLikelihood scorer = new LogLikelihood(model, 8);
+        List<LogLikelihood.Request> items = new ArrayList<>();
+        for (int[] row : tokens) {
+            items.add(new LogLikelihood.Request(Arrays.copyOf(row, len), new int[]{row[0]}));
+        }
+        Runnable score = () -> scorer.score(items);
+        Runnable allLogits = () -> model.forward(tokens, valid, model.newCache(8, len), false);
+        // FLOPs of the work each pass needs: the layers on every token, the LM head where logits are asked for
+        long headParams = (long) c.vocabSize() * c.hiddenSize(), layerParams = matmulParams - headParams;
         // warm-up, not reported: the JIT compiles the Vector API code in the first seconds, and a prefill (branches
         // decoding never takes) sends the decoding code back to be compiled again; twice, so that the measured
         // repeats, which alternate decoding and prefill as an evaluation does, run code compiled for both
         for (int pass = 0; pass < 2; pass++) {
             prefill.run();
+            score.run();
+            allLogits.run();
             for (int batch : batches) {
                 long start = System.nanoTime();
                 do {
@@ -83,9 +99,10 @@ public final class DecodeHarness {
                         shape, kernel, params, batch, 1000 * time / newTokens, 1000 * time / newTokens / batch,
                         batch * newTokens / time, batch * newTokens * 2.0 * matmulParams / time / 1e9, Meters.rssMiB());
             }
-            double prefillTime = seconds(prefill::run);
-            System.out.printf("{\"event\":\"prefill\",\"shape\":\"%s\",\"kernel\":\"%s\",\"batch\":8,\"length\":%d,\"tokens_per_s\":%.1f,"
-                    + "\"gflops\":%.1f}%n", shape, kernel, len, 8 * len / prefillTime, 8.0 * len * 2 * matmulParams / prefillTime / 1e9);
+            pass("prefill", shape, kernel, len, seconds(prefill), 2.0 * (8L * len * layerParams + 8 * headParams));
+            // an item's input is its context and answer but the answer's last token: len tokens, the answer predicted at the last
+            pass("score", shape, kernel, len, seconds(score), 2.0 * (8L * len * layerParams + 8 * headParams));
+            pass("all_logits", shape, kernel, len, seconds(allLogits), 2.0 * 8L * len * matmulParams);
             System.gc();
         }
     }
@@ -125,6 +142,12 @@ public final class DecodeHarness {
             out.write(piece);
         }
         java.nio.file.Files.write(file, out.toByteArray());
+    }
+
+    /** A JSON line for a forward pass over 8 rows of {@code len} tokens that took {@code time} s and needed {@code flops}. */
+    private static void pass(String event, String shape, String kernel, int len, double time, double flops) {
+        System.out.printf("{\"event\":\"%s\",\"shape\":\"%s\",\"kernel\":\"%s\",\"batch\":8,\"length\":%d,\"tokens_per_s\":%.1f,"
+                + "\"gflops\":%.1f}%n", event, shape, kernel, len, 8 * len / time, flops / time / 1e9);
     }
 
     private static double seconds(Runnable r) {

@@ -228,6 +228,19 @@ public final class BlasLlama implements LanguageModel {
 
     @Override
     public INDArray forward(int[][] tokens, boolean[][] valid, KvCache cache, boolean lastOnly) {
+        return run(tokens, valid, cache, lastOnly ? 1 : tokens[0].length, lastOnly);
+    }
+
+    @Override
+    public INDArray forwardLast(int[][] tokens, boolean[][] valid, KvCache cache, int last) {
+        return run(tokens, valid, cache, LanguageModel.checkLast(last, tokens[0].length), false);
+    }
+
+    /**
+     * The pass, with logits for the last {@code last} positions of each row: {@code [B, last, V]}, or, {@code step}
+     * (one position), the cache's {@code [B, V]} array that every step overwrites.
+     */
+    private INDArray run(int[][] tokens, boolean[][] valid, KvCache cache, int last, boolean step) {
         int batch = tokens.length, time = tokens[0].length, n = batch * time, d = c.hiddenSize();
         if (batch != cache.batch()) {
             throw new IllegalArgumentException("batch " + batch + " does not match the cache's " + cache.batch());
@@ -252,13 +265,13 @@ public final class BlasLlama implements LanguageModel {
             attention(l, layers[l], kc, s, batch, time);
             feedForward(layers[l], s, n);
         }
-        int rows = lastOnly ? batch : n;
+        int rows = batch * last;
         FloatBuffer xb = s.xb.asBuffer();
         for (int r = 0; r < rows; r++) {
-            rmsNorm(x, lastOnly ? r * time + time - 1 : r, xb, r, finalNorm, s.row);
+            rmsNorm(x, r / last * time + time - last + r % last, xb, r, finalNorm, s.row);
         }
-        INDArray logits = lastOnly ? s.lastLogits(batch, c.vocabSize())
-                : Nd4j.createUninitialized(DataType.FLOAT, new long[]{batch, time, c.vocabSize()}, 'c');
+        INDArray logits = step ? s.lastLogits(batch, c.vocabSize())
+                : Nd4j.createUninitialized(DataType.FLOAT, new long[]{batch, last, c.vocabSize()}, 'c');
         long length = logits.length();
         matmul(s, s.xb, rows, lmHead, new FloatPointer(logits.data().addressPointer()).capacity(length).limit(length), 0f); // in place
         return logits;

@@ -50,7 +50,14 @@ public final class Llama implements LanguageModel {
 
     @Override
     public INDArray forward(int[][] tokens, boolean[][] valid, KvCache cache, boolean lastOnly) {
-        int batch = tokens.length, time = tokens[0].length;
+        INDArray logits = forwardLast(tokens, valid, cache, lastOnly ? 1 : tokens[0].length);
+        return lastOnly ? logits.reshape('c', tokens.length, config.vocabSize()) : logits;
+    }
+
+    @Override
+    public INDArray forwardLast(int[][] tokens, boolean[][] valid, KvCache cache, int last) {
+        int batch = tokens.length, time = tokens[0].length, d = config.hiddenSize();
+        LanguageModel.checkLast(last, time);
         if (batch != cache.batch()) {
             throw new IllegalArgumentException("batch " + batch + " does not match the cache's " + cache.batch());
         }
@@ -66,11 +73,10 @@ public final class Llama implements LanguageModel {
         for (DecoderBlock block : blocks) {
             x = block.forward(x, batch, time, cosSin[0], cosSin[1], mask, own);
         }
-        if (lastOnly) {
-            INDArray last = x.reshape('c', batch, time, config.hiddenSize())
-                    .get(NDArrayIndex.all(), NDArrayIndex.point(time - 1), NDArrayIndex.all());
-            return Linear.apply(finalNorm.forward(last.dup('c')), lmHead);
+        if (last < time) {
+            x = x.reshape('c', batch, time, d).get(NDArrayIndex.all(), NDArrayIndex.interval(time - last, time), NDArrayIndex.all())
+                    .dup('c').reshape('c', (long) batch * last, d);
         }
-        return Linear.apply(finalNorm.forward(x), lmHead).reshape('c', batch, time, config.vocabSize());
+        return Linear.apply(finalNorm.forward(x), lmHead).reshape('c', batch, last, config.vocabSize());
     }
 }

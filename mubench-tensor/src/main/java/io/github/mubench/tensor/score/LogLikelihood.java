@@ -136,7 +136,9 @@ public final class LogLikelihood {
             System.arraycopy(in, 0, tokens[b], width - in.length, in.length);
             Arrays.fill(valid[b], width - in.length, width, true);
         }
-        INDArray logits = model.forward(tokens, valid, model.newCache(batch.size(), width), false);
+        // only the positions that predict a continuation token get logits: left padding ends every row with its own
+        int last = batch.stream().mapToInt(r -> r.continuation().length).max().orElseThrow();
+        INDArray logits = model.forwardLast(tokens, valid, model.newCache(batch.size(), width), last);
 
         List<Result> out = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
@@ -144,7 +146,7 @@ public final class LogLikelihood {
             double[] lp = new double[cont.length];
             boolean greedy = true;
             for (int i = 0; i < cont.length; i++) {
-                int pos = width - cont.length + i; // the logits at pos predict continuation token i
+                int pos = last - cont.length + i; // the logits at pos (input position width - cont.length + i) predict continuation token i
                 float[] row = Logits.vector(logits, b, pos);
                 lp[i] = Logits.logSoftmaxAt(row, cont[i]);
                 greedy &= Logits.argmax(row) == cont[i];

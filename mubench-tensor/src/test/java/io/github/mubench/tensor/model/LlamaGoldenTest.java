@@ -6,9 +6,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /** The inference path against PyTorch's logits on every fixture config (tolerance 1e-4 absolute). */
 class LlamaGoldenTest {
@@ -51,6 +56,38 @@ class LlamaGoldenTest {
         int[][] tokens = f.tokens();
         INDArray logits = model.forward(tokens, f.valid(), model.newCache(tokens.length, tokens[0].length), false);
         f.assertCloseAtRealPositions(f.ref("logits"), logits, TOL, "logits");
+    }
+
+    /**
+     * Logits for the last positions only (scoring's call) are PyTorch's at those positions: one position, and all but
+     * the first (a row's padding then comes before them); the real positions among them are compared.
+     */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void logitsOfTheLastPositionsMatchPyTorch(String name, String kernel) {
+        Fixture f = new Fixture(name);
+        LanguageModel model = model(kernel, f.checkpoint());
+        int[][] tokens = f.tokens();
+        boolean[][] valid = f.valid();
+        int b = tokens.length, t = tokens[0].length;
+        INDArray expected = f.ref("logits");
+        for (int last : new int[]{1, t - 1}) {
+            INDArray logits = model.forwardLast(tokens, valid, model.newCache(b, t), last);
+            assertArrayEquals(new long[]{b, last, expected.size(2)}, logits.shape());
+            for (int row = 0; row < b; row++) {
+                for (int i = 0; i < last; i++) {
+                    int position = t - last + i;
+                    if (valid[row][position]) {
+                        double diff = Transforms.abs(expected.get(point(row), point(position), all())
+                                .sub(logits.get(point(row), point(i), all()))).maxNumber().doubleValue();
+                        assertTrue(diff < TOL, name + "/" + kernel + " last " + last + ": row " + row + ", position "
+                                + position + " differs by " + diff);
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> model.forwardLast(tokens, valid, model.newCache(b, t), t + 1));
+        assertThrows(IllegalArgumentException.class, () -> model.forwardLast(tokens, valid, model.newCache(b, t), 0));
     }
 
     /**
