@@ -94,10 +94,14 @@ public final class DecodeHarness {
             for (int batch : batches) {
                 List<int[]> prompts = prompts(batch, c);
                 double time = seconds(() -> gen.generateIds(prompts, greedy));
+                // keys and values a step reads: each row's cache of every layer, prompt + (newTokens - 1) / 2 slots on average
+                double kvMiB = 2.0 * Float.BYTES * batch * c.numLayers() * c.numKvHeads() * c.headDim()
+                        * (prompts.get(0).length + (newTokens - 1) / 2.0) / (1 << 20);
                 System.out.printf("{\"event\":\"decode\",\"shape\":\"%s\",\"kernel\":\"%s\",\"params\":%d,\"batch\":%d,"
-                                + "\"ms_per_step\":%.3f,\"ms_per_token\":%.3f,\"tokens_per_s\":%.1f,\"gflops\":%.1f,\"rss_mib\":%.0f}%n",
+                                + "\"ms_per_step\":%.3f,\"ms_per_token\":%.3f,\"tokens_per_s\":%.1f,\"gflops\":%.1f,\"kv_mib_per_step\":%.1f,"
+                                + "\"rss_mib\":%.0f}%n",
                         shape, kernel, params, batch, 1000 * time / newTokens, 1000 * time / newTokens / batch,
-                        batch * newTokens / time, batch * newTokens * 2.0 * matmulParams / time / 1e9, Meters.rssMiB());
+                        batch * newTokens / time, batch * newTokens * 2.0 * matmulParams / time / 1e9, kvMiB, Meters.rssMiB());
             }
             pass("prefill", shape, kernel, len, seconds(prefill), 2.0 * (8L * len * layerParams + 8 * headParams));
             // an item's input is its context and answer but the answer's last token: len tokens, the answer predicted at the last
