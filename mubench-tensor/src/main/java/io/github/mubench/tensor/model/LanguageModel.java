@@ -29,7 +29,7 @@ public interface LanguageModel {
      * As {@link #forward}, with logits for the last {@code last} positions of each row only: what scoring a
      * continuation needs (left padding ends every row's continuation at the last position). The positions before
      * pay no LM head, whose product and vocabulary-sized rows are the largest part of a pass when the vocabulary is
-     * large (a fifth of Qwen2.5-0.5B's weights multiply in it; its logits of 8 rows × 256 tokens take 1.2 GB).
+     * large (over a quarter of Qwen2.5-0.5B's weights multiply in it; its logits of 8 rows × 256 tokens take 1.2 GB).
      *
      * @param last how many positions at the end of each row, from 1 to {@code T}
      * @return logits {@code [B, last, V]}, a new array
