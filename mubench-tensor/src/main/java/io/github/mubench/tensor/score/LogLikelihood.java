@@ -6,7 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * lm-evaluation-harness's model contract on token ids: {@code loglikelihood(context, continuation) → (logprob,
@@ -81,13 +83,54 @@ public final class LogLikelihood {
     public record Result(double logprob, boolean isGreedy, double[] tokenLogprobs) {
     }
 
-    /** Scores every request, in order. */
+    /**
+     * Scores every request, in order. Requests whose model input is the same (the context, and the continuation but its
+     * last token) share one row of a forward pass, as lm-evaluation-harness does: a multiple-choice question's choices
+     * of one token each (MMLU's " A" to " D") cost one row, not four.
+     */
     public List<Result> score(List<Request> requests) {
-        List<Result> out = new ArrayList<>(requests.size());
-        for (int from = 0; from < requests.size(); from += batchSize) {
-            out.addAll(scoreBatch(requests.subList(from, Math.min(requests.size(), from + batchSize))));
+        Map<Input, Integer> rowOf = new HashMap<>();
+        List<int[]> rows = new ArrayList<>();
+        List<List<Integer>> askers = new ArrayList<>(); // the requests each row answers
+        for (int i = 0; i < requests.size(); i++) {
+            int[] input = input(requests.get(i));
+            int row = rowOf.computeIfAbsent(new Input(input), k -> rows.size());
+            if (row == rows.size()) {
+                rows.add(input);
+                askers.add(new ArrayList<>());
+            }
+            askers.get(row).add(i);
         }
-        return out;
+        Result[] out = new Result[requests.size()];
+        for (int from = 0; from < rows.size(); from += batchSize) {
+            int to = Math.min(rows.size(), from + batchSize);
+            scoreBatch(rows.subList(from, to), askers.subList(from, to), requests, out);
+        }
+        return Arrays.asList(out);
+    }
+
+    /** An input's tokens as a map key. */
+    private record Input(int[] ids) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Input other && Arrays.equals(ids, other.ids);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ids);
+        }
+    }
+
+    /** What the model reads for a request: its context and continuation but the last token, at most the model's context (the end kept). */
+    private int[] input(Request r) {
+        int maxLen = model.config().maxPositionEmbeddings();
+        if (r.continuation().length > maxLen) {
+            throw new IllegalArgumentException("continuation of " + r.continuation().length
+                    + " tokens exceeds the model's context of " + maxLen);
+        }
+        int[] whole = concat(r.context(), r.continuation());
+        return Arrays.copyOfRange(whole, Math.max(0, whole.length - 1 - maxLen), whole.length - 1);
     }
 
     /**
@@ -116,44 +159,36 @@ public final class LogLikelihood {
         return new Result(Arrays.stream(perToken).sum(), parts.stream().allMatch(Result::isGreedy), perToken);
     }
 
-    private List<Result> scoreBatch(List<Request> batch) {
-        int maxLen = model.config().maxPositionEmbeddings();
-        List<int[]> inputs = new ArrayList<>();
-        for (Request r : batch) {
-            int[] whole = concat(r.context(), r.continuation());
-            int[] input = Arrays.copyOfRange(whole, 0, whole.length - 1);
-            if (r.continuation().length > maxLen) {
-                throw new IllegalArgumentException("continuation of " + r.continuation().length
-                        + " tokens exceeds the model's context of " + maxLen);
-            }
-            inputs.add(input.length > maxLen ? Arrays.copyOfRange(input, input.length - maxLen, input.length) : input);
-        }
+    /** One forward pass over {@code inputs}, left-padded, into {@code out} for the requests each of them answers. */
+    private void scoreBatch(List<int[]> inputs, List<List<Integer>> askers, List<Request> requests, Result[] out) {
         int width = inputs.stream().mapToInt(a -> a.length).max().orElseThrow();
-        int[][] tokens = new int[batch.size()][width];
-        boolean[][] valid = new boolean[batch.size()][width];
-        for (int b = 0; b < batch.size(); b++) {
+        int[][] tokens = new int[inputs.size()][width];
+        boolean[][] valid = new boolean[inputs.size()][width];
+        // only the positions that predict a continuation token get logits: left padding ends every row with its own
+        int last = 1;
+        for (int b = 0; b < inputs.size(); b++) {
             int[] in = inputs.get(b);
             System.arraycopy(in, 0, tokens[b], width - in.length, in.length);
             Arrays.fill(valid[b], width - in.length, width, true);
-        }
-        // only the positions that predict a continuation token get logits: left padding ends every row with its own
-        int last = batch.stream().mapToInt(r -> r.continuation().length).max().orElseThrow();
-        INDArray logits = model.forwardLast(tokens, valid, model.newCache(batch.size(), width), last);
-
-        List<Result> out = new ArrayList<>(batch.size());
-        for (int b = 0; b < batch.size(); b++) {
-            int[] cont = batch.get(b).continuation();
-            double[] lp = new double[cont.length];
-            boolean greedy = true;
-            for (int i = 0; i < cont.length; i++) {
-                int pos = last - cont.length + i; // the logits at pos (input position width - cont.length + i) predict continuation token i
-                float[] row = Logits.vector(logits, b, pos);
-                lp[i] = Logits.logSoftmaxAt(row, cont[i]);
-                greedy &= Logits.argmax(row) == cont[i];
+            for (int i : askers.get(b)) {
+                last = Math.max(last, requests.get(i).continuation().length);
             }
-            out.add(new Result(Arrays.stream(lp).sum(), greedy, lp));
         }
-        return out;
+        INDArray logits = model.forwardLast(tokens, valid, model.newCache(inputs.size(), width), last);
+        for (int b = 0; b < inputs.size(); b++) {
+            for (int asker : askers.get(b)) {
+                int[] cont = requests.get(asker).continuation();
+                double[] lp = new double[cont.length];
+                boolean greedy = true;
+                for (int i = 0; i < cont.length; i++) {
+                    int pos = last - cont.length + i; // the logits at pos (input position width - cont.length + i) predict continuation token i
+                    float[] row = Logits.vector(logits, b, pos);
+                    lp[i] = Logits.logSoftmaxAt(row, cont[i]);
+                    greedy &= Logits.argmax(row) == cont[i];
+                }
+                out[asker] = new Result(Arrays.stream(lp).sum(), greedy, lp);
+            }
+        }
     }
 
     private static int[] concat(int[] a, int[] b) {

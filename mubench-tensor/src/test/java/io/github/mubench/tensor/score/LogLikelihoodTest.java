@@ -73,6 +73,69 @@ class LogLikelihoodTest {
         assertTrue(single.get(0).logprob() > single.get(2).logprob() - 50, "sanity: finite log-probs");
     }
 
+    /**
+     * Requests with the same model input share one row: a question's four one-token choices, and a request whose
+     * continuation starts earlier over the same tokens (context {@code c + [x]}, continuation {@code [y]} against
+     * context {@code c}, continuation {@code [x, y]}). Each scores as it does alone, in a batch of other rows.
+     */
+    @Test
+    void requestsWithTheSameInputShareOneRowAndScoreAsAlone() {
+        var m = Models.stories260K();
+        int[] context = m.tokenizer().encode("Once upon a time, there was a little", true);
+        int[] shorter = Arrays.copyOf(context, context.length - 1);
+        List<LogLikelihood.Request> reqs = new ArrayList<>();
+        for (int choice : new int[]{10, 200, 300, 511}) {
+            reqs.add(new LogLikelihood.Request(context, new int[]{choice}));
+        }
+        reqs.add(new LogLikelihood.Request(shorter, new int[]{context[context.length - 1], 42}));
+        reqs.add(new LogLikelihood.Request(context, new int[]{42}));
+        reqs.add(new LogLikelihood.Request(new int[]{1, 5, 9}, new int[]{7, 8}));
+        Rows model = new Rows(m.inference());
+        List<LogLikelihood.Result> shared = new LogLikelihood(model, 8).score(reqs);
+        assertEquals(List.of(2), model.rows, "one row for the six requests reading the same input, one for the other");
+        for (int i = 0; i < reqs.size(); i++) {
+            LogLikelihood.Result alone = new LogLikelihood(m.inference(), 1).score(List.of(reqs.get(i))).get(0);
+            assertEquals(alone.tokenLogprobs().length, shared.get(i).tokenLogprobs().length);
+            for (int t = 0; t < alone.tokenLogprobs().length; t++) {
+                assertEquals(alone.tokenLogprobs()[t], shared.get(i).tokenLogprobs()[t], 1e-5, "request " + i + " token " + t);
+            }
+            assertEquals(alone.isGreedy(), shared.get(i).isGreedy());
+        }
+        assertEquals(shared.get(4).tokenLogprobs()[1], shared.get(5).tokenLogprobs()[0], 1e-6, "the same position, the same token");
+    }
+
+    /** A model that records how many rows each forward pass gets. */
+    private static final class Rows implements LanguageModel {
+        private final LanguageModel model;
+        final List<Integer> rows = new ArrayList<>();
+
+        Rows(LanguageModel model) {
+            this.model = model;
+        }
+
+        @Override
+        public io.github.mubench.tensor.model.LlamaConfig config() {
+            return model.config();
+        }
+
+        @Override
+        public io.github.mubench.tensor.model.KvCache newCache(int batch, int capacity) {
+            return model.newCache(batch, capacity);
+        }
+
+        @Override
+        public INDArray forward(int[][] tokens, boolean[][] valid, io.github.mubench.tensor.model.KvCache cache, boolean lastOnly) {
+            rows.add(tokens.length);
+            return model.forward(tokens, valid, cache, lastOnly);
+        }
+
+        @Override
+        public INDArray forwardLast(int[][] tokens, boolean[][] valid, io.github.mubench.tensor.model.KvCache cache, int last) {
+            rows.add(tokens.length);
+            return model.forwardLast(tokens, valid, cache, last);
+        }
+    }
+
     @Test
     void greedyContinuationIsFlaggedGreedy() {
         var m = Models.stories260K();
