@@ -90,7 +90,7 @@ for s in shapes:
         if g is None:
             continue
         step, kv, w = med(s, "BlasLlama", "decode", batch, "ms_per_step"), med(s, "BlasLlama", "decode", batch, "kv_mib_per_step"), weights.get(s, 0)
-        floor = "—" if kv is None else f"{w:.0f} + {kv:.0f} | {(w + kv) * 1.048576 / read:.2f} | {100 * (w + kv) * 1.048576 / read / step:.0f}%"
+        floor = "— | — | —" if kv is None else f"{w:.0f} + {kv:.0f} | {(w + kv) * 1.048576 / read:.2f} | {100 * (w + kv) * 1.048576 / read / step:.0f}%"
         print(f"| {s} | decode {batch} | {spread(s, 'BlasLlama', 'decode', batch, 'ms_per_step')} | "
               f"{spread(s, 'BlasLlama', 'decode', batch, 'tokens_per_s', '{:.0f}')} | {g:.1f} ({100 * g / gemm:.0f}%) | {floor} |")
     for event, label in PASSES:

@@ -21,7 +21,8 @@ public final class LogLikelihood {
 
     /**
      * @param model     the inference model
-     * @param batchSize requests scored per forward pass
+     * @param batchSize rows of a forward pass: distinct model inputs (requests that share one share its row; {@link #score}
+     *                  holds every request's input, at most the model's context each, for the whole call)
      */
     public LogLikelihood(LanguageModel model, int batchSize) {
         if (batchSize < 1) {

@@ -19,10 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LogLikelihoodTest {
 
-    /** Scores each fixture row's labelled tokens and compares with PyTorch's log-probs (1e-4). */
+    /** Every fixture on the ND4J-ops model and the default CPU one. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> fixturesAndModels() {
+        return Fixture.all().stream().flatMap(name -> java.util.stream.Stream.of("nd4j", "blas")
+                .map(kind -> org.junit.jupiter.params.provider.Arguments.of(name, kind)));
+    }
+
+    /** Scores each fixture row's labelled tokens and compares with PyTorch's log-probs (1e-4), on both models. */
     @ParameterizedTest
-    @MethodSource("io.github.mubench.tensor.fixtures.Fixture#all")
-    void tokenLogprobsMatchPyTorch(String name) {
+    @MethodSource("fixturesAndModels")
+    void tokenLogprobsMatchPyTorch(String name, String kind) {
         Fixture f = new Fixture(name);
         int[][] tokens = f.tokens(), labels = f.labels();
         boolean[][] valid = f.valid();
@@ -43,13 +49,14 @@ class LogLikelihoodTest {
                     Arrays.copyOfRange(tokens[b], first + 1, tokens[b].length)));
             firstLabelled.add(first);
         }
-        List<LogLikelihood.Result> results = new LogLikelihood(new Llama(f.checkpoint()), 2).score(requests);
+        List<LogLikelihood.Result> results = new LogLikelihood(kind.equals("nd4j") ? new Llama(f.checkpoint())
+                : new io.github.mubench.tensor.model.BlasLlama(f.checkpoint()), 2).score(requests);
         for (int b = 0; b < tokens.length; b++) {
             double[] lp = results.get(b).tokenLogprobs();
             double sum = 0;
             for (int i = 0; i < lp.length; i++) {
                 double want = expected.getDouble(b, firstLabelled.get(b) + i);
-                assertEquals(want, lp[i], 1e-4, name + " row " + b + " token " + i);
+                assertEquals(want, lp[i], 1e-4, name + "/" + kind + " row " + b + " token " + i);
                 sum += want;
             }
             assertEquals(sum, results.get(b).logprob(), 1e-3);
