@@ -76,6 +76,7 @@ public final class DecodeHarness {
         Runnable allLogits = () -> model.forward(tokens, valid, model.newCache(8, len), false);
         // FLOPs of the work each pass needs: the layers on every token, the LM head where logits are asked for
         long headParams = (long) c.vocabSize() * c.hiddenSize(), layerParams = matmulParams - headParams;
+        double lastRowFlops = 2.0 * (8L * len * layerParams + 8 * headParams); // prefill and score: one LM-head row a row
         // warm-up, not reported: the JIT compiles the Vector API code in the first seconds, and a prefill (branches
         // decoding never takes) sends the decoding code back to be compiled again; twice, so that the measured
         // repeats, which alternate decoding and prefill as an evaluation does, run code compiled for both
@@ -103,9 +104,9 @@ public final class DecodeHarness {
                         shape, kernel, params, batch, 1000 * time / newTokens, 1000 * time / newTokens / batch,
                         batch * newTokens / time, batch * newTokens * 2.0 * matmulParams / time / 1e9, kvMiB, Meters.rssMiB());
             }
-            pass("prefill", shape, kernel, len, seconds(prefill), 2.0 * (8L * len * layerParams + 8 * headParams));
+            pass("prefill", shape, kernel, len, seconds(prefill), lastRowFlops);
             // an item's input is its context and answer but the answer's last token: len tokens, the answer predicted at the last
-            pass("score", shape, kernel, len, seconds(score), 2.0 * (8L * len * layerParams + 8 * headParams));
+            pass("score", shape, kernel, len, seconds(score), lastRowFlops);
             pass("all_logits", shape, kernel, len, seconds(allLogits), 2.0 * 8L * len * matmulParams);
             System.gc();
         }
