@@ -18,7 +18,16 @@ java_run GenerateHarness 3 > "$out/java-generate.jsonl"
 /usr/bin/python3 tools/peer_pytorch.py generate > "$out/torch-generate.jsonl"
 echo "== training steps (B4 x T128, forward + backward + SGD), $steps steps each" >&2
 java_run TrainStepHarness "$steps" 4 128 gc > "$out/java-train.jsonl"
-/usr/bin/python3 tools/peer_pytorch.py train "$steps" > "$out/torch-train.jsonl"
+# PyTorch at its best setting: one or two intra-op threads, and on AVX-512 CPUs also OpenBLAS's AVX-512 kernels
+# (Debian's OpenBLAS 0.3.21 picks its AVX2 "Haswell" ones on an AMD Zen 5: 0.69-0.76 s a step there, 0.51-0.52 with these)
+settings=("PEER_THREADS=1" "PEER_THREADS=2")
+if grep -qw avx512bw /proc/cpuinfo 2>/dev/null && grep -qw avx512vl /proc/cpuinfo; then
+  settings+=("PEER_THREADS=1 OPENBLAS_CORETYPE=SkylakeX" "PEER_THREADS=2 OPENBLAS_CORETYPE=SkylakeX")
+fi
+: > "$out/torch-train.jsonl"
+for setting in "${settings[@]}"; do
+  env $setting /usr/bin/python3 tools/peer_pytorch.py train "$steps" | sed "s/^{/{\"setting\": \"$setting\", /" >> "$out/torch-train.jsonl"
+done
 
 /usr/bin/python3 - "$out" <<'PY'
 import json, statistics, sys
@@ -26,10 +35,18 @@ d = sys.argv[1]
 def rows(name, event):
     return [r for r in map(json.loads, open(f"{d}/{name}.jsonl")) if r.get("event") == event]
 def median(xs): return statistics.median(xs)
-jt, tt = rows("java-train", "step"), rows("torch-train", "step")
+jt = rows("java-train", "step")
 skip = min(5, len(jt) // 3)  # warm-up: graph build, JIT, allocator
-js, ts = median([r["seconds"] for r in jt[skip:]]), median([r["seconds"] for r in tt[skip:]])
-jp, tp = max(r["peak_rss_mib"] for r in jt), max(r["peak_rss_mib"] for r in tt)
+js, jp = median([r["seconds"] for r in jt[skip:]]), max(r["peak_rss_mib"] for r in jt)
+by_setting = {}
+for r in rows("torch-train", "step"):
+    by_setting.setdefault(r["setting"], []).append(r)
+peer = {s: (median([r["seconds"] for r in v[skip:]]), max(r["peak_rss_mib"] for r in v)) for s, v in by_setting.items()}
+for s, (t, p) in peer.items():
+    print(f"pytorch {s}: {t:.2f} s a step, peak RSS {p:.0f} MiB")
+best = min(peer, key=lambda s: peer[s][0])
+ts, tp = peer[best]
+print(f"pytorch's best setting here: {best}")
 late = [r["rss_mib"] for r in jt[len(jt) // 2:]]
 jg, tg = rows("java-generate", "generate"), rows("torch-generate", "generate")
 jd, td = rows("java-generate", "decode"), rows("torch-generate", "decode")
