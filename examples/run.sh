@@ -4,6 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source tools/openblas-core.sh keep
 if [ $# -eq 0 ]; then
   ls examples/src/main/java/io/github/mubench/examples/ | sed 's/\.java$//'
   exit 0

@@ -9,6 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 rev="${1:?usage: build-compare.sh REV [SHAPE] [BATCH] [NEW_TOKENS] [ROUNDS]}"
 cp="$(mubench-bench/build-classpath.sh)"
+source tools/openblas-core.sh best
 tree="$(mktemp -d)"
 trap 'git -C "$root" worktree remove --force "$tree" >/dev/null 2>&1 || { rm -rf "$tree"; git -C "$root" worktree prune; }' EXIT
 git worktree add -q --detach "$tree" "$rev"

@@ -11,6 +11,7 @@ peer="${1:--}"
 shift || true
 if [ $# -gt 0 ]; then shapes=("$@"); else shapes=(stories260K 56M 126M 335M qwen0.5B); fi
 cp="$(mubench-bench/build-classpath.sh)"
+source tools/openblas-core.sh best
 out=bench-out
 mkdir -p "$out"
 run=""

@@ -5,4 +5,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 cp="$(mubench-bench/build-classpath.sh)"
+source tools/openblas-core.sh best
 exec java --add-modules jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main -rf json -rff bench-out/jmh.json "$@"

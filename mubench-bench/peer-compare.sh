@@ -11,6 +11,7 @@ mkdir -p "$out"
 cd "$root"
 cp="$(mubench-bench/build-classpath.sh)"
 source tools/native-memory.sh
+source tools/openblas-core.sh best  # for mubench; each PyTorch setting below states its own
 java_run() { java -Xmx8g --add-modules jdk.incubator.vector -cp "$cp" "io.github.mubench.bench.$1" "${@:2}" 2>/dev/null | grep '^{'; }
 
 echo "== generation (B16 x 128 new tokens, and batch-1 decode)" >&2
@@ -26,7 +27,7 @@ if grep -qw avx512bw /proc/cpuinfo 2>/dev/null && grep -qw avx512vl /proc/cpuinf
 fi
 : > "$out/torch-train.jsonl"
 for setting in "${settings[@]}"; do
-  env $setting /usr/bin/python3 tools/peer_pytorch.py train "$steps" | sed "s/^{/{\"setting\": \"$setting\", /" >> "$out/torch-train.jsonl"
+  env -u OPENBLAS_CORETYPE $setting /usr/bin/python3 tools/peer_pytorch.py train "$steps" | sed "s/^{/{\"setting\": \"$setting\", /" >> "$out/torch-train.jsonl"
 done
 
 /usr/bin/python3 - "$out" <<'PY'

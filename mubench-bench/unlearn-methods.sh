@@ -5,6 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 cp="$(mubench-bench/build-classpath.sh)"
+source tools/openblas-core.sh best
 steps="${1:-20}"
 out=bench-out/unlearn-stories260K.jsonl
 : > "$out"

@@ -16,6 +16,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * graph) runs its GEMMs on an OpenMP team whose spinning threads then compete with OpenBLAS's for the two cores
  * (8–10 ms a call in the 56M training step against 1.5 ms alone). OpenMP's team size is set per thread, so
  * {@link #configure} also sets it for the calling thread, once per thread.
+ * <p>
+ * OpenBLAS's kernel choice cannot be made from here (it is read when the library loads): see {@link OpenBlasCore}.
  */
 public final class Nd4jRuntime {
     /** System property: OpenMP threads for ND4J's non-BLAS ops (default 1). */
@@ -39,6 +41,7 @@ public final class Nd4jRuntime {
             }
             Nd4j.getEnvironment().setMaxThreads(threads);
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            OpenBlasCore.warnIfUnset();
             configured = true;
         }
         if (!OPENMP_SET.get()) {
