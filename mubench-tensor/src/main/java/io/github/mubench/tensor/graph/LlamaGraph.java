@@ -40,6 +40,12 @@ import java.util.function.Predicate;
  * Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see {@link #rmsNorm},
  * {@link #rotate} and {@link LabelLogprobHead}.
  * <p>
+ * On the CPU backend ({@link Kernels#onHost()}) each layer's attention and MLP, all but their norms, run outside
+ * SameDiff ({@link OutsideAttention#block}, {@link OutsideMlp}: OpenBLAS products into buffers kept per layer, the
+ * projection weights' gradients made there, {@link OutsideGradients}); SameDiff keeps the norms, the residual stream,
+ * the head's stand-in and the loss terms. With LoRA the projections stay on the graph (SameDiff differentiates the
+ * adapters) and only the attention cores and SwiGLU gates run outside it. Elsewhere (CUDA) everything is SameDiff's.
+ * <p>
  * Not thread-safe: one thread at a time per graph.
  */
 public final class LlamaGraph {
@@ -50,16 +56,28 @@ public final class LlamaGraph {
     private final LlamaConfig config;
     private final int batch, time;
     private final SameDiff sd = SameDiff.create();
+    /** The parameters on the graph (graph variables; constants when frozen). */
     private final Map<String, SDVariable> params = new LinkedHashMap<>();
-    private final Set<String> trainable;
+    /** The parameters of the computations outside SameDiff ({@link OutsideProjection}s' weights and biases). */
+    private final Map<String, INDArray> outsideWeights = new HashMap<>();
+    /** Every parameter's name but the embedding's, in the order the layers use them. */
+    private final List<String> names = new ArrayList<>();
+    private final Set<String> trainable = new java.util.LinkedHashSet<>();
+    /**
+     * The input of each sub-layer outside SameDiff, in layer order, and its parameters: a backward pass must reach the
+     * first one with a trainable parameter, whose backward then runs (see {@link #gradientsAndOutputs}).
+     */
+    private final List<Map.Entry<SDVariable, List<String>>> blockInputs = new ArrayList<>();
+    /** The gradients of {@link #outsideWeights} from the last pass; null where the projections are on the graph. */
+    private final OutsideGradients outsideGradients;
     private final INDArray embed;
     private final List<SDVariable> hidden = new ArrayList<>();
     private final SDVariable logits, logProbs, tokenLogprobs, meanNll, labelMask;
     /** The label log-probabilities' path: head and softmax outside SameDiff. */
     private final LabelLogprobHead labelHead;
     /**
-     * Where {@link Kernels#onHost()}, the computations outside SameDiff (attention cores and SwiGLU gates) and the
-     * attention's shared state; else null (SameDiff's ops).
+     * Where {@link Kernels#onHost()}, the computations outside SameDiff (the layers' sub-layers, or with LoRA their
+     * attention cores and SwiGLU gates) and the attention's shared state; else null (SameDiff's ops).
      */
     private final OutsideOps outside;
     private final OutsideAttention attention;
@@ -116,12 +134,36 @@ public final class LlamaGraph {
         SDVariable invCount = sd.placeHolder("inverse_label_count", DataType.FLOAT);
         outside = Kernels.onHost() ? new OutsideOps() : null;
         attention = outside != null ? new OutsideAttention(batch, time, h, kvh, (int) hd) : null;
-        OutsideSwiGlu.Shared gates = outside != null ? new OutsideSwiGlu.Shared((int) rows, c.intermediateSize()) : null;
+        // with LoRA the projections stay on the graph, where SameDiff differentiates the adapters
+        boolean blocks = outside != null && lora == null;
+        outsideGradients = blocks ? new OutsideGradients(this.trainable) : null;
+        OutsideSwiGlu.Shared gates = outside != null && !blocks ? new OutsideSwiGlu.Shared((int) rows, c.intermediateSize()) : null;
+        OutsideMlp.Shared mlps = blocks ? new OutsideMlp.Shared((int) rows, (int) d, c.intermediateSize()) : null;
         if (outside != null) {
             sd.addListeners(outside);
         }
 
         for (int l = 0; l < c.numLayers(); l++) {
+            if (blocks) { // each sub-layer but its norm outside SameDiff: see OutsideAttention#block and OutsideMlp
+                SDVariable a = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.ATTN_NORM), d));
+                int first = names.size();
+                boolean bias = c.attentionBias();
+                OutsideProjection qp = outsideProjection(weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d, bias);
+                OutsideProjection kp = outsideProjection(weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d, bias);
+                OutsideProjection vp = outsideProjection(weights, TensorNames.layer(l, TensorNames.V_PROJ), kv, d, bias);
+                OutsideProjection op = outsideProjection(weights, TensorNames.layer(l, TensorNames.O_PROJ), d, q, false);
+                blockInputs.add(Map.entry(a, List.copyOf(names.subList(first, names.size()))));
+                x = x.add(attention.block(outside, sd, l, a, d, qp, kp, vp, op, q, kv, outsideGradients));
+                SDVariable m = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.MLP_NORM), d));
+                first = names.size();
+                OutsideProjection gate = outsideProjection(weights, TensorNames.layer(l, TensorNames.GATE_PROJ), c.intermediateSize(), d, false);
+                OutsideProjection up = outsideProjection(weights, TensorNames.layer(l, TensorNames.UP_PROJ), c.intermediateSize(), d, false);
+                OutsideProjection down = outsideProjection(weights, TensorNames.layer(l, TensorNames.DOWN_PROJ), d, c.intermediateSize(), false);
+                blockInputs.add(Map.entry(m, List.copyOf(names.subList(first, names.size()))));
+                x = x.add(outside.join(sd, "mlp_" + l, new OutsideMlp(gate, up, down, mlps, outsideGradients), rows, d, m));
+                hidden.add(sd.identity("hidden_" + l, x));
+                continue;
+            }
             SDVariable a = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.ATTN_NORM), d));
             SDVariable qp = linear(a, weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d);
             SDVariable kp = linear(a, weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d);
@@ -148,8 +190,7 @@ public final class LlamaGraph {
         tokenLogprobs = sd.identity("token_logprobs", labelHead.logprobs().mul(labelMask));
         meanNll = sd.identity("mean_nll", tokenLogprobs.sum().mul(invCount).neg());
 
-        this.trainable = new java.util.LinkedHashSet<>();
-        for (String name : params.keySet()) {
+        for (String name : names) {
             if (trainable.test(name)) {
                 this.trainable.add(name);
             }
@@ -172,12 +213,27 @@ public final class LlamaGraph {
     private SDVariable tiedEmbedding() {
         SDVariable v = sd.var(EMBED, embed);
         params.put(EMBED, v);
-        return v;
+        return v; // not in names: parameters() puts the embedding first
     }
 
     private SDVariable param(ModelWeights w, String name, long... shape) {
         SDVariable v = sd.var(name, w.get(name, shape).dup());
         params.put(name, v);
+        names.add(name);
+        return v;
+    }
+
+    /** A projection outside SameDiff ({@code [out, in]}, with a bias when {@code biased}) and its parameters. */
+    private OutsideProjection outsideProjection(ModelWeights w, String prefix, long out, long in, boolean biased) {
+        String weightName = TensorNames.weight(prefix), biasName = biased ? TensorNames.bias(prefix) : null;
+        INDArray weight = outsideWeight(w, weightName, out, in);
+        return new OutsideProjection(weightName, weight, biasName, biased ? outsideWeight(w, biasName, out) : null);
+    }
+
+    private INDArray outsideWeight(ModelWeights w, String name, long... shape) {
+        INDArray v = w.get(name, shape).dup();
+        outsideWeights.put(name, v);
+        names.add(name);
         return v;
     }
 
@@ -201,6 +257,8 @@ public final class LlamaGraph {
         SDVariable b = sd.var(prefix + ".lora_B.weight", Nd4j.zeros(DataType.FLOAT, out, lora.rank()));
         params.put(a.name(), a);
         params.put(b.name(), b);
+        names.add(a.name());
+        names.add(b.name());
         // dropout masks come from ND4J's global generator: seed it before each pass for repeatable training
         SDVariable adapterInput = x;
         if (lora.dropout() > 0) { // a Bernoulli mask times x: SameDiff's own dropout op has no backward
@@ -357,7 +415,15 @@ public final class LlamaGraph {
 
     /** The current value of a parameter (trainable or frozen); writing to it changes the model. */
     public INDArray parameter(String name) {
-        return name.equals(EMBED) ? embed : params.get(name).getArr();
+        if (name.equals(EMBED)) {
+            return embed;
+        }
+        SDVariable v = params.get(name);
+        INDArray outsideWeight = outsideWeights.get(name);
+        if (v == null && outsideWeight == null) {
+            throw new IllegalArgumentException("no parameter named " + name);
+        }
+        return v != null ? v.getArr() : outsideWeight;
     }
 
     /**
@@ -386,7 +452,7 @@ public final class LlamaGraph {
     public Map<String, INDArray> parameters() {
         Map<String, INDArray> out = new LinkedHashMap<>();
         out.put(EMBED, embed);
-        params.forEach((k, v) -> out.putIfAbsent(k, v.getArr()));
+        names.forEach(n -> out.put(n, parameter(n)));
         return out;
     }
 
@@ -450,6 +516,9 @@ public final class LlamaGraph {
             attention.useFeed(feed);
             outside.beginPass(training);
         }
+        if (outsideGradients != null) {
+            outsideGradients.clear();
+        }
     }
 
     /** Runs the forward pass and returns the named outputs. */
@@ -488,7 +557,8 @@ public final class LlamaGraph {
 
     /** Whether the loss depends on variable {@code name} (after {@link #buildBackward}). */
     private boolean hasGradient(String name) {
-        return sd.getVariable(name).gradient() != null;
+        SDVariable v = sd.getVariable(name);
+        return v != null && v.gradient() != null;
     }
 
     /** {@code a + b} in {@code a}'s memory where both exist, else whichever exists (or null). */
@@ -534,6 +604,11 @@ public final class LlamaGraph {
         boolean embedTrainable = trainable.contains(EMBED);
         if (embedTrainable) {
             wanted.add(INPUT_EMBEDS);
+        } else {
+            // SameDiff runs only the backward that the wanted gradients need: that must reach the first sub-layer
+            // outside it with a trainable parameter (its input's gradient, dropped below)
+            blockInputs.stream().filter(e -> e.getValue().stream().anyMatch(trainable::contains)).findFirst()
+                    .ifPresent(e -> wanted.add(e.getKey().name()));
         }
         boolean headViaLabels = trainable.contains(headName()) && hasGradient(labelHead.offsetName());
         if (headViaLabels) {
@@ -560,7 +635,9 @@ public final class LlamaGraph {
         Map<String, INDArray> out = new LinkedHashMap<>();
         java.util.Set<Long> owned = new java.util.HashSet<>();
         for (String n : trainable) {
-            if (!n.equals(EMBED)) {
+            if (outsideWeights.containsKey(n)) {
+                out.put(n, outsideGradients.get(n)); // memory of its own, made this pass
+            } else if (!n.equals(EMBED)) {
                 // SameDiff may hand out one memory for two results (an identity's backward): copy such a gradient,
                 // so that callers may scale or accumulate each in place
                 INDArray gradient = g.get(n);
