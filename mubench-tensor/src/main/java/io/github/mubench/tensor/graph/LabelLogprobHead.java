@@ -96,13 +96,13 @@ final class LabelLogprobHead extends BaseListener {
         if (probs == null) {
             probs = Nd4j.create(DataType.FLOAT, rows, w.size(0));
         }
-        Nd4j.gemm(hidden, w, probs, false, true, 1.0, 0.0);
+        Products.timesTransposed(hidden, w, probs, false);
         INDArray logSumExp = softmaxRows(probs);
         INDArray labelRows = Nd4j.pullRows(w, 1, labels);
-        INDArray labelLogits = hidden.mul(labelRows).sum(1);
-        INDArray d = labelRows.subi(Nd4j.gemm(probs, w, false, false));
-        direction.getArr().assign(d);
-        offset.getArr().assign(labelLogits.subi(logSumExp));
+        offset.getArr().assign(hidden.mul(labelRows).sum(1).subi(logSumExp));
+        INDArray d = direction.getArr();
+        Products.times(probs, w, d, false);
+        d.rsubi(labelRows);
     }
 
     /** Softmax of each row in place, in blocks of rows that a {@link java.nio.FloatBuffer} can address; the rows' log-sum-exp. */
@@ -129,10 +129,10 @@ final class LabelLogprobHead extends BaseListener {
      * {@code logprobGradient}, the loss's gradient with respect to {@link #offsetName()}.
      */
     INDArray weightGradient(INDArray logprobGradient) {
-        INDArray hidden = value.getArr(), weighted = hidden.mulColumnVector(logprobGradient.reshape(rows, 1));
+        INDArray hidden = value.getArr(), weighted = hidden.mulColumnVector(logprobGradient.reshape(rows, 1).neg());
         INDArray gradient = Nd4j.createUninitialized(DataType.FLOAT, probs.size(1), hidden.size(1));
-        Nd4j.gemm(probs, weighted, gradient, true, false, -1.0, 0.0);
-        RowSums.add(gradient, labels, weighted); // rows without a label add zeros
+        Products.transposedTimes(probs, weighted, gradient, false); // −Σ_t u_t·p_t ⊗ h_t
+        RowSums.add(gradient, labels, weighted.negi()); // + Σ_t u_t·onehot_t ⊗ h_t; rows without a label add zeros
         return gradient;
     }
 }

@@ -143,24 +143,27 @@ public final class LlamaGraph {
             sd.addListeners(outside);
         }
 
+        if (blocks) {
+            x = sd.identity("embedded", x); // an op's output: OutsideOps sees the inputs it hands over made by ops
+        }
         for (int l = 0; l < c.numLayers(); l++) {
             if (blocks) { // each sub-layer but its norm outside SameDiff: see OutsideAttention#block and OutsideMlp
-                SDVariable a = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.ATTN_NORM), d));
                 int first = names.size();
+                OutsideNorm attentionNorm = outsideNorm(weights, TensorNames.layer(l, TensorNames.ATTN_NORM), d);
                 boolean bias = c.attentionBias();
                 OutsideProjection qp = outsideProjection(weights, TensorNames.layer(l, TensorNames.Q_PROJ), q, d, bias);
                 OutsideProjection kp = outsideProjection(weights, TensorNames.layer(l, TensorNames.K_PROJ), kv, d, bias);
                 OutsideProjection vp = outsideProjection(weights, TensorNames.layer(l, TensorNames.V_PROJ), kv, d, bias);
                 OutsideProjection op = outsideProjection(weights, TensorNames.layer(l, TensorNames.O_PROJ), d, q, false);
-                blockInputs.add(Map.entry(a, List.copyOf(names.subList(first, names.size()))));
-                x = x.add(attention.block(outside, sd, l, a, d, qp, kp, vp, op, q, kv, outsideGradients));
-                SDVariable m = rmsNorm(x, param(weights, TensorNames.layer(l, TensorNames.MLP_NORM), d));
+                blockInputs.add(Map.entry(x, List.copyOf(names.subList(first, names.size()))));
+                x = x.add(attention.block(outside, sd, l, x, d, attentionNorm, qp, kp, vp, op, q, kv, outsideGradients));
                 first = names.size();
+                OutsideNorm mlpNorm = outsideNorm(weights, TensorNames.layer(l, TensorNames.MLP_NORM), d);
                 OutsideProjection gate = outsideProjection(weights, TensorNames.layer(l, TensorNames.GATE_PROJ), c.intermediateSize(), d, false);
                 OutsideProjection up = outsideProjection(weights, TensorNames.layer(l, TensorNames.UP_PROJ), c.intermediateSize(), d, false);
                 OutsideProjection down = outsideProjection(weights, TensorNames.layer(l, TensorNames.DOWN_PROJ), d, c.intermediateSize(), false);
-                blockInputs.add(Map.entry(m, List.copyOf(names.subList(first, names.size()))));
-                x = x.add(outside.join(sd, "mlp_" + l, new OutsideMlp(gate, up, down, mlps, outsideGradients), rows, d, m));
+                blockInputs.add(Map.entry(x, List.copyOf(names.subList(first, names.size()))));
+                x = x.add(outside.join(sd, "mlp_" + l, new OutsideMlp(mlpNorm, gate, up, down, mlps, outsideGradients), rows, d, x));
                 hidden.add(sd.identity("hidden_" + l, x));
                 continue;
             }
@@ -228,6 +231,10 @@ public final class LlamaGraph {
         String weightName = TensorNames.weight(prefix), biasName = biased ? TensorNames.bias(prefix) : null;
         INDArray weight = outsideWeight(w, weightName, out, in);
         return new OutsideProjection(weightName, weight, biasName, biased ? outsideWeight(w, biasName, out) : null);
+    }
+
+    private OutsideNorm outsideNorm(ModelWeights w, String name, long d) {
+        return new OutsideNorm(name, outsideWeight(w, name, d), config.rmsNormEps());
     }
 
     private INDArray outsideWeight(ModelWeights w, String name, long... shape) {

@@ -126,33 +126,50 @@ final class OutsideAttention {
     }
 
     /**
-     * The whole attention sub-layer, {@code o(attention(rope(q(a)), rope(k(a)), v(a)))} {@code [B·T, hidden]}, of its
-     * normed input {@code a [B·T, hidden]}, with the four projections outside SameDiff too, as a graph variable.
+     * The whole attention sub-layer, {@code o(attention(rope(q(a)), rope(k(a)), v(a)))} {@code [B·T, hidden]} of
+     * {@code a = norm(x)}, {@code x [B·T, hidden]} the residual stream, with the norm and the four projections outside
+     * SameDiff too, as a graph variable.
      */
-    SDVariable block(OutsideOps ops, SameDiff sd, int layer, SDVariable a, long hidden, OutsideProjection q,
-                     OutsideProjection k, OutsideProjection v, OutsideProjection o, long qd, long kd, OutsideGradients gradients) {
-        Block block = new Block(new Layer(qd, kd), hidden, q, k, v, o, gradients);
-        return ops.join(sd, "attention_block_" + layer, block, (long) batch * time, hidden, a);
+    SDVariable block(OutsideOps ops, SameDiff sd, int layer, SDVariable x, long hidden, OutsideNorm norm,
+                     OutsideProjection q, OutsideProjection k, OutsideProjection v, OutsideProjection o, long qd, long kd,
+                     OutsideGradients gradients) {
+        Block block = new Block(new Layer(qd, kd), hidden, norm, q, k, v, o, gradients);
+        return ops.join(sd, "attention_block_" + layer, block, (long) batch * time, hidden, x);
     }
 
     /** The buffers of the sub-layers' passes that do not train, shared by the layers; made when first needed. */
-    private INDArray passingInput, passingMerged;
+    private SubLayerInput passingInput;
+    private INDArray passingMerged;
     /** The sub-layers' backward result, shared by the layers. */
     private INDArray inputGradient;
 
-    /** One layer's attention sub-layer: its projections around the core ({@link Layer}), and the copies they read. */
+    /** A sub-layer's input {@code x}, its norm {@code a} and each row's inverse RMS. */
+    private final class SubLayerInput {
+        final INDArray x, a;
+        final float[] inverseRms = new float[batch * time];
+
+        SubLayerInput(long hidden) {
+            x = Nd4j.createUninitialized(DataType.FLOAT, (long) batch * time, hidden);
+            a = Nd4j.createUninitialized(DataType.FLOAT, (long) batch * time, hidden);
+        }
+    }
+
+    /** One layer's attention sub-layer: its norm and projections around the core ({@link Layer}), and what they read. */
     private final class Block implements OutsideOps.Op {
         final Layer core;
         final long hidden;
+        final OutsideNorm norm;
         final OutsideProjection q, k, v, o;
         final OutsideGradients gradients;
         /** This layer's input and core output from its last pass that trained. */
-        INDArray keptInput, keptMerged;
+        SubLayerInput keptInput;
+        INDArray keptMerged;
 
-        Block(Layer core, long hidden, OutsideProjection q, OutsideProjection k, OutsideProjection v, OutsideProjection o,
-              OutsideGradients gradients) {
+        Block(Layer core, long hidden, OutsideNorm norm, OutsideProjection q, OutsideProjection k, OutsideProjection v,
+              OutsideProjection o, OutsideGradients gradients) {
             this.core = core;
             this.hidden = hidden;
+            this.norm = norm;
             this.q = q;
             this.k = k;
             this.v = v;
@@ -160,12 +177,11 @@ final class OutsideAttention {
             this.gradients = gradients;
         }
 
-        private INDArray input(boolean training) {
-            long rows = (long) batch * time;
+        private SubLayerInput input(boolean training) {
             if (training) {
-                return keptInput == null ? keptInput = Nd4j.createUninitialized(DataType.FLOAT, rows, hidden) : keptInput;
+                return keptInput == null ? keptInput = new SubLayerInput(hidden) : keptInput;
             }
-            return passingInput == null ? passingInput = Nd4j.createUninitialized(DataType.FLOAT, rows, hidden) : passingInput;
+            return passingInput == null ? passingInput = new SubLayerInput(hidden) : passingInput;
         }
 
         private INDArray merged(boolean training) {
@@ -178,12 +194,14 @@ final class OutsideAttention {
 
         @Override
         public void input(int index, INDArray made, boolean training) {
-            input(training).assign(made);
+            input(training).x.assign(made);
         }
 
         @Override
         public void forward(INDArray value, boolean training) {
-            INDArray a = input(training), merged = merged(training);
+            SubLayerInput in = input(training);
+            norm.forward(in.x, in.a, in.inverseRms);
+            INDArray a = in.a, merged = merged(training);
             Copies c = core.copies(training);
             q.forward(a, c.q);
             k.forward(a, c.k);
@@ -202,9 +220,10 @@ final class OutsideAttention {
             if (inputGradient == null) {
                 inputGradient = Nd4j.createUninitialized(DataType.FLOAT, (long) batch * time, hidden);
             }
-            q.backward(keptInput, d[0], inputGradient, false, gradients);
-            k.backward(keptInput, d[1], inputGradient, true, gradients);
-            v.backward(keptInput, d[2], inputGradient, true, gradients);
+            q.backward(keptInput.a, d[0], inputGradient, false, gradients);
+            k.backward(keptInput.a, d[1], inputGradient, true, gradients);
+            v.backward(keptInput.a, d[2], inputGradient, true, gradients);
+            norm.backward(keptInput.x, keptInput.inverseRms, inputGradient, inputGradient, gradients);
             return new INDArray[]{inputGradient};
         }
     }

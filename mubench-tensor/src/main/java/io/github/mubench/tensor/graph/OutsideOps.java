@@ -24,10 +24,12 @@ import java.util.function.Consumer;
  * {@code O} is a graph variable that this listener has the computation fill the moment SameDiff has made the last of
  * its inputs (each input is handed over, to copy, as it is made), and the zero term is exactly 0 but makes the inputs'
  * gradients SameDiff ops that run after the gradient of {@code out}. When that gradient is made, the computation's
- * backward runs on it; when SameDiff has made its (zero) gradients of the inputs, this listener overwrites them with the true ones, which the rest of the backward pass then carries on. That needs the
- * stand-in to be each input's only reader (else its gradient would sum other contributions that the overwrite drops),
- * and finite inputs ({@code 0·∞} is NaN). A first column each, not the whole inputs: a concatenation and row sums of
- * them, and their backward, cost 90 ms of a 56M training step.
+ * backward runs on it; when SameDiff has made the gradient of an input (the sum over its readers, the stand-in's part
+ * zero), this listener adds the computation's part, and the rest of the backward pass carries the total on. So an
+ * input may have other readers (a residual stream feeds the next sub-layer and the residual sum); it must be made by
+ * an op (a graph variable is not: this listener sees op outputs) and finite ({@code 0·∞} is NaN). A first column
+ * each, not the whole inputs: a concatenation and row sums of them, and their backward, cost 90 ms of a 56M training
+ * step.
  * <p>
  * Why: SameDiff M2.1 runs some ops far below what the same arithmetic costs in Java or BLAS (see
  * {@link OutsideAttention}, {@link OutsideSwiGlu}); this keeps autodiff for the rest of the graph.
@@ -129,7 +131,7 @@ final class OutsideOps extends BaseListener {
                 SDVariable gradient = sd.getVariable(j.inputs[i].name()).gradient();
                 int index = i;
                 if (gradient != null) {
-                    hook(gradient.name(), made -> made.assign(j.gradients[index]));
+                    hook(gradient.name(), made -> made.addi(j.gradients[index]));
                 }
             }
         }

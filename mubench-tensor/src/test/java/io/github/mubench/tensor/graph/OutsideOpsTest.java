@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * {@link OutsideOps}' stand-in on a small graph, with an element-wise product {@code a ⊙ b} computed outside: the loss
  * and the gradients of the variables below and above it equal those of the same graph with SameDiff's own multiply
- * (both inputs made from one variable), in two passes with other values.
+ * (both inputs made from one variable, one of them also read by a SameDiff op, as a residual stream is), in two passes
+ * with other values.
  */
 class OutsideOpsTest {
 
@@ -64,14 +65,14 @@ class OutsideOpsTest {
         assertThrows(IllegalStateException.class, () -> ops.join(sd, "second", new Product(), 2, 2, a, a.add(2.0)));
     }
 
-    /** Loss Σ (tanh(x·w) ⊙ (x·w)²)·c, the product joined outside or SameDiff's; gradients of w, c and the loss. */
+    /** Loss Σ (tanh(x·w) ⊙ (x·w)² + 3·tanh(x·w))·c, the product joined outside or SameDiff's; gradients of w, c, the loss. */
     private static Map<String, INDArray> gradients(INDArray w, INDArray x, boolean outside) {
         SameDiff sd = SameDiff.create();
         SDVariable wv = sd.var("w", w.dup()), xv = sd.var("x", x.dup()), c = sd.var("c", Nd4j.linspace(1, 4, 4, DataType.FLOAT).reshape(1, 4));
         SDVariable h = xv.mmul(wv), first = sd.math.tanh(h), second = h.mul(h);
         OutsideOps ops = new OutsideOps();
         SDVariable product = outside ? ops.join(sd, "product", new Product(), 5, 4, first, second) : first.mul(second);
-        SDVariable loss = product.mul(c).sum();
+        SDVariable loss = product.add(first.mul(3.0)).mul(c).sum();
         sd.setLossVariables(loss.name());
         sd.addListeners(ops);
         sd.createGradFunction();
