@@ -16,7 +16,7 @@ java_run() { java -Xmx8g --add-modules jdk.incubator.vector -cp "$cp" "io.github
 
 echo "== generation (B16 x 128 new tokens, and batch-1 decode)" >&2
 java_run GenerateHarness 3 > "$out/java-generate.jsonl"
-/usr/bin/python3 tools/peer_pytorch.py generate > "$out/torch-generate.jsonl"
+env -u OPENBLAS_CORETYPE /usr/bin/python3 tools/peer_pytorch.py generate > "$out/torch-generate.jsonl"
 echo "== training steps (B4 x T128, forward + backward + SGD), $steps steps each" >&2
 java_run TrainStepHarness "$steps" 4 128 gc > "$out/java-train.jsonl"
 # PyTorch at its best setting: one or two intra-op threads, and on AVX-512 CPUs also OpenBLAS's AVX-512 kernels

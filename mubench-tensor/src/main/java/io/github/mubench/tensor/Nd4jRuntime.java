@@ -41,7 +41,7 @@ public final class Nd4jRuntime {
             }
             Nd4j.getEnvironment().setMaxThreads(threads);
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
-            OpenBlasCore.warnIfUnset();
+            OpenBlasCore.warnUnlessAdvised();
             configured = true;
         }
         if (!OPENMP_SET.get()) {

@@ -12,8 +12,8 @@ import java.util.Set;
  * "SkylakeX" kernels do the same single-precision products 3–5× faster (one Zen 5 VM, the 56M model's training
  * shapes: 60–85 against 270–380 GFLOP/s; the AVX2 "Haswell" ones 140–200). OpenBLAS reads {@value #VARIABLE} once,
  * when it loads, so it must be in the environment before the JVM starts: {@code tools/openblas-core.sh} (sourced by
- * {@code ./mubench} and the benchmark scripts) sets it by the same rule as {@link #advised}; a JVM started without it
- * gets one warning.
+ * {@code ./mubench} and the benchmark scripts) sets it by the same rule as {@link #advised}; a JVM started without it,
+ * or with another value, gets one warning.
  */
 public final class OpenBlasCore {
     /** The environment variable OpenBLAS reads its kernel choice from. */
@@ -47,11 +47,12 @@ public final class OpenBlasCore {
         return null;
     }
 
-    /** Warns once (System.Logger) when this CPU wants {@value #VARIABLE} and the JVM was started without it. */
-    static void warnIfUnset() {
-        if (System.getenv(VARIABLE) != null) {
-            return;
-        }
+    /**
+     * Warns once (System.Logger) when this CPU wants {@value #VARIABLE} and the JVM was started without it, or with
+     * another value (some machines preset one for every process).
+     */
+    static void warnUnlessAdvised() {
+        String set = System.getenv(VARIABLE);
         String cpuinfo;
         try {
             cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
@@ -59,11 +60,12 @@ public final class OpenBlasCore {
             return; // not Linux, or not readable: nothing to advise
         }
         String core = advised(cpuinfo);
-        if (core != null) {
+        if (core != null && !core.equalsIgnoreCase(set)) {
             System.getLogger(OpenBlasCore.class.getName()).log(System.Logger.Level.WARNING,
-                    "ND4J's OpenBLAS runs AVX2 or generic kernels on this AMD AVX-512 CPU; start the JVM with "
-                            + VARIABLE + "=" + core + " in the environment (tools/openblas-core.sh does it) for faster"
-                            + " matrix products (3-5x on a Zen 5)");
+                    "ND4J's OpenBLAS runs " + (set == null ? "AVX2 or generic kernels" : set + " kernels (" + VARIABLE
+                            + " is set)") + " on this AMD AVX-512 CPU; start the JVM with " + VARIABLE + "=" + core
+                            + " in the environment (`source tools/openblas-core.sh best` does it) for faster matrix"
+                            + " products (1.5-5x on a Zen 5)");
         }
     }
 }

@@ -26,8 +26,10 @@ import java.util.function.Predicate;
  * ({@link io.github.mubench.tensor.model.Llama}), built for one batch shape {@code [B, T]}, with autodiff.
  * <p>
  * Exposes what unlearning losses need: per-token log-probabilities of labels, the logits, and every layer's
- * residual-stream output ({@code hidden(l)}, as HF's {@code hidden_states[l+1]}). Parameters outside the trainable
- * set are graph constants, so no gradient is computed for them.
+ * residual-stream output ({@code hidden(l)}, as HF's {@code hidden_states[l+1]}). No gradient is computed for
+ * parameters outside the trainable set (graph constants, or weights outside SameDiff whose gradients are not made), and
+ * none is returned for a trainable one the loss does not depend on (PyTorch leaves its {@code .grad} unset, and its
+ * optimizers skip it; so do ours, which step the parameters they are given gradients of).
  * <p>
  * SameDiff 1.0.0-M2.1 cannot differentiate through {@code gather}, so the token embedding is looked up eagerly into
  * the {@code input_embeds} variable and its gradient scatter-added back into the embedding's gradient.
@@ -36,14 +38,14 @@ import java.util.function.Predicate;
  * them in this graph on the 56M model at B 4 × T 128); {@link EarlyRelease} frees each once its last reader has run. ND4J frees
  * native memory only when the Java wrappers are collected, so a training loop should call {@code System.gc()}
  * between steps; this graph drops SameDiff's execution sessions after each gradient computation so that what is left
- * of the step is garbage by then (peak RSS 1.94–1.97 GB, flat over steps; see mubench-bench's TrainStepHarness).
- * Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see {@link #rmsNorm},
- * {@link #rotate} and {@link LabelLogprobHead}.
+ * of the step is garbage by then (56M model, B 4 × T 128: peak RSS 1.5 GB, flat over steps; see mubench-bench's
+ * TrainStepHarness). Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see
+ * {@link #rmsNorm} and {@link #rotate} (the final norm, and the SameDiff-ops path) and {@link LabelLogprobHead}.
  * <p>
- * On the CPU backend ({@link Kernels#onHost()}) each layer's attention and MLP, all but their norms, run outside
+ * On the CPU backend ({@link Kernels#onHost()}) each layer's attention and MLP sub-layers, norms included, run outside
  * SameDiff ({@link OutsideAttention#block}, {@link OutsideMlp}: OpenBLAS products into buffers kept per layer, the
- * projection weights' gradients made there, {@link OutsideGradients}); SameDiff keeps the norms, the residual stream,
- * the head's stand-in and the loss terms. With LoRA the projections stay on the graph (SameDiff differentiates the
+ * weights' gradients made there, {@link OutsideGradients}); SameDiff keeps the residual sums, the final norm, the
+ * head's stand-in and the loss terms. With LoRA the projections stay on the graph (SameDiff differentiates the
  * adapters) and only the attention cores and SwiGLU gates run outside it. Elsewhere (CUDA) everything is SameDiff's.
  * <p>
  * Not thread-safe: one thread at a time per graph.
@@ -58,7 +60,7 @@ public final class LlamaGraph {
     private final SameDiff sd = SameDiff.create();
     /** The parameters on the graph (graph variables; constants when frozen). */
     private final Map<String, SDVariable> params = new LinkedHashMap<>();
-    /** The parameters of the computations outside SameDiff ({@link OutsideProjection}s' weights and biases). */
+    /** The parameters of the computations outside SameDiff (projection weights and biases, norm gains). */
     private final Map<String, INDArray> outsideWeights = new HashMap<>();
     /** Every parameter's name but the embedding's, in the order the layers use them. */
     private final List<String> names = new ArrayList<>();
@@ -537,7 +539,8 @@ public final class LlamaGraph {
     /**
      * Gradients of the loss with respect to every trainable parameter, for the batch last passed to {@link #feed}.
      * The embedding's gradient gathers its use as LM head (when tied) and its lookups. Each gradient has memory of
-     * its own, shared with nothing else: the caller may change it in place.
+     * its own, shared with nothing else: the caller may change it in place. A trainable parameter the loss does not
+     * depend on (a layer above the one an RMU loss reads) has no entry.
      */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
         return gradientsAndOutputs(feed).gradients();
@@ -551,6 +554,9 @@ public final class LlamaGraph {
     public INDArray inputEmbeddingGradient(Map<String, INDArray> feed) {
         prepare(feed, true);
         buildBackward();
+        if (outsideGradients != null) {
+            outsideGradients.wantNone(); // this pass is for the input's gradient only
+        }
         INDArray g;
         try {
             release.begin(gradientNames(List.of(INPUT_EMBEDS)), feed.values());
@@ -643,15 +649,24 @@ public final class LlamaGraph {
         java.util.Set<Long> owned = new java.util.HashSet<>();
         for (String n : trainable) {
             if (outsideWeights.containsKey(n)) {
-                out.put(n, outsideGradients.get(n)); // memory of its own, made this pass
+                INDArray made = outsideGradients.get(n); // memory of its own, made this pass; null if not reached
+                if (made != null) {
+                    out.put(n, made);
+                }
             } else if (!n.equals(EMBED)) {
                 // SameDiff may hand out one memory for two results (an identity's backward): copy such a gradient,
                 // so that callers may scale or accumulate each in place
                 INDArray gradient = g.get(n);
                 boolean ownsItsMemory = gradient != null && !gradient.isView() && owned.add(EarlyRelease.allocation(gradient.data()));
                 INDArray own = gradient == null ? null : ownsItsMemory ? gradient : gradient.dup();
-                out.put(n, n.equals(headName()) ? sum(own, headGradient) : own);
+                INDArray total = n.equals(headName()) ? sum(own, headGradient) : own;
+                if (total != null) {
+                    out.put(n, total);
+                }
             }
+        }
+        if (outsideGradients != null) {
+            outsideGradients.clear(); // the caller holds what it was given; the graph keeps nothing of the pass
         }
         if (embedTrainable) {
             INDArray eg = config.tieWordEmbeddings() ? sum(g.containsKey(EMBED) ? g.get(EMBED).dup() : null, headGradient) : null;

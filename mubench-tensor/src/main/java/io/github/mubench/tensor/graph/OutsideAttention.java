@@ -21,7 +21,8 @@ import java.util.Map;
  * {@link BlasAttention}), and RoPE's products and multiplies another 4%. The mask and the rotation's angles come from
  * the feed of each pass ({@link #useFeed}).
  * <p>
- * {@link #block} takes the sub-layer's four projections out of SameDiff too ({@link OutsideProjection}): its products
+ * {@link #block} takes the sub-layer's norm and four projections out of SameDiff too ({@link OutsideNorm},
+ * {@link OutsideProjection}): its products
  * ran at half of OpenBLAS's speed there, and each op carries SameDiff's per-op bookkeeping. The 56M model's training
  * step (B 4 × T 128, AVX-512 kernels) went from 0.80–0.95 to 0.72–0.75 s with the MLP's projections moved as well.
  */

@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The gradients of parameters that SameDiff does not see (the weights of {@link OutsideProjection}s), made by the
- * backward passes of the computations outside it: one pass's worth, each in memory of its own.
+ * The gradients of parameters that SameDiff does not see ({@link OutsideProjection}s' weights and biases,
+ * {@link OutsideNorm}s' gains), made by the backward passes of the computations outside it: one pass's worth, each in
+ * memory of its own.
  */
 final class OutsideGradients {
     private final Set<String> trainable;
     private final Map<String, INDArray> made = new HashMap<>();
+    private boolean none;
 
     /** @param trainable the names that get gradients (read when a pass runs: it may be filled after construction) */
     OutsideGradients(Set<String> trainable) {
@@ -23,7 +25,12 @@ final class OutsideGradients {
 
     /** Whether parameter {@code name} gets a gradient. */
     boolean wants(String name) {
-        return trainable.contains(name);
+        return !none && trainable.contains(name);
+    }
+
+    /** For the pass about to run: no parameter gets a gradient (the pass is for an input's gradient only). */
+    void wantNone() {
+        none = true;
     }
 
     /** New memory for parameter {@code name}'s gradient this pass, of {@code shape}; its contents are undefined. */
@@ -40,8 +47,9 @@ final class OutsideGradients {
         return made.get(name);
     }
 
-    /** Before a pass: forget the last pass's gradients. */
+    /** Before a pass, and once its gradients are handed over: forget them, and want the trainable ones again. */
     void clear() {
         made.clear();
+        none = false;
     }
 }

@@ -48,8 +48,8 @@ public final class Kernels {
 
     /**
      * Whether this process computes on the host in Java and BLAS where it can: ND4J's CPU backend, and a choice other
-     * than {@code nd4j}. The training graph follows it too: its attention (RoPE included) and SwiGLU gates run outside
-     * SameDiff where it holds.
+     * than {@code nd4j}. The training graph follows it too: its layers' attention and MLP sub-layers (with LoRA, their
+     * attention cores and SwiGLU gates) run outside SameDiff where it holds.
      */
     public static boolean onHost() {
         return cpuBackend() && !System.getProperty(PROPERTY, "").equalsIgnoreCase("nd4j");

@@ -77,6 +77,32 @@ class LlamaGraphGoldenTest {
                 reused.inputEmbeddingGradient(reused.feed(tokens, f.valid(), f.labels())), name + " input-embedding gradient");
     }
 
+    /**
+     * A loss on layer 0's residual stream (as RMU's reads one layer's): the parameters above it get no gradient entry,
+     * those below get the SameDiff-ops path's gradients; and a pass for the input's gradient in between leaves the
+     * next pass's parameter gradients whole.
+     */
+    @org.junit.jupiter.api.Test
+    void aLossOnAnEarlyLayerLeavesTheParametersAboveItOut() {
+        Fixture f = new Fixture("qwen2");
+        int[][] tokens = f.tokens();
+        var ckpt = f.checkpoint();
+        LlamaGraph outside = new LlamaGraph(ckpt.config(), ckpt.weights(), tokens.length, tokens[0].length, n -> true);
+        LlamaGraph reference = sameDiffOpsGraph(f);
+        for (LlamaGraph g : java.util.List.of(outside, reference)) {
+            g.setLoss(g.hidden(0).mul(g.hidden(0)).mean());
+        }
+        Map<String, INDArray> expected = reference.gradients(reference.feed(tokens, f.valid(), f.labels()));
+        outside.inputEmbeddingGradient(outside.feed(tokens, f.valid(), f.labels()));
+        Map<String, INDArray> actual = outside.gradients(outside.feed(tokens, f.valid(), f.labels()));
+        assertEquals(expected.keySet(), actual.keySet());
+        assertTrue(actual.containsKey("model.layers.0.self_attn.q_proj.bias") && actual.containsKey("model.embed_tokens.weight"));
+        assertTrue(actual.keySet().stream().noneMatch(n -> n.startsWith("model.layers.1.") || n.startsWith("model.norm")));
+        for (String p : expected.keySet()) {
+            assertClose(expected.get(p), actual.get(p), "gradient of " + p);
+        }
+    }
+
     private static void assertClose(INDArray expected, INDArray actual, String what) {
         double scale = expected.amaxNumber().doubleValue();
         double diff = expected.sub(actual.reshape(expected.shape())).amaxNumber().doubleValue();
