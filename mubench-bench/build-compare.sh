@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Decoding speed of the working tree against a git revision, both in one JVM, alternating (BuildCompare): use it to
-# tell whether a change to mubench-tensor made decoding faster on a machine too noisy for runs in separate JVMs.
+# Decoding (or training) speed of the working tree against a git revision, both in one JVM, alternating
+# (BuildCompare): use it to tell whether a change to mubench-tensor made decoding or a training step faster on a
+# machine too noisy for runs in separate JVMs.
 # Usage, from anywhere: mubench-bench/build-compare.sh REV [SHAPE=56M] [BATCH=16] [NEW_TOKENS=32] [ROUNDS=20]
+#   SHAPE train:NAME (e.g. train:56M): training steps of B BATCH x T 128, NEW_TOKENS steps a round.
 # Prints a JSON line per round and a summary: ratio = the working tree's ms a step over REV's (below 1: faster).
 # REV's mubench-tensor runs with the working tree's libraries (ND4J, OpenBLAS) and must have the API the harness calls.
 set -euo pipefail

@@ -26,7 +26,9 @@ import java.util.List;
  * Usage: {@code BuildCompare SHAPE BATCH NEW_TOKENS ROUNDS CLASSES_A CLASSES_B}, CLASSES_* being mubench-tensor's
  * compiled classes of each build ({@code mubench-bench/build-compare.sh REV} makes A from a git revision, B from
  * the working tree); SHAPE is {@code stories260K} or a {@link BenchConfigs#byName} name. Prompts are two tokens a
- * row, the decoding greedy, after 6 s of warm-up passes of 32 tokens for each build.
+ * row, the decoding greedy, after 6 s of warm-up passes of 32 tokens for each build. With SHAPE
+ * {@code train:NAME} the builds take training steps instead ({@link TrainStepHarness.Trainer}: B {@code BATCH} × T
+ * 128, NEW_TOKENS steps a round, a garbage collection after each, warm-up steps for 20 s, ms a step).
  */
 public final class BuildCompare {
     private BuildCompare() {
@@ -50,17 +52,18 @@ public final class BuildCompare {
                 throw new IllegalArgumentException(classes + " holds no compiled mubench-tensor (no BlasLlama.class)");
             }
             ClassLoader loader = new ChildFirst(new URL[]{classes.toUri().toURL(), bench}, BuildCompare.class.getClassLoader());
-            Class<?> decoder = loader.loadClass(Decoder.class.getName());
+            boolean training = shape.startsWith(TRAIN);
+            Class<?> decoder = loader.loadClass((training ? TrainStepHarness.Trainer.class : Decoder.class).getName());
             if (loader.loadClass(BlasLlama.class.getName()).getClassLoader() != loader) {
                 throw new IllegalStateException("BlasLlama of " + classes + " was not loaded from there");
             }
-            decoders[v] = decoder.getConstructor(String.class, int.class).newInstance(shape, batch);
+            decoders[v] = decoder.getConstructor(String.class, int.class).newInstance(training ? shape.substring(TRAIN.length()) : shape, batch);
             step[v] = decoder.getMethod("msPerStep", int.class);
         }
         for (int v = 0; v < 2; v++) {
-            long start = System.nanoTime();
-            while (System.nanoTime() - start < WARM_UP_NANOS) {
-                step[v].invoke(decoders[v], 32);
+            long start = System.nanoTime(), warmUp = shape.startsWith(TRAIN) ? TRAINING_WARM_UP_NANOS : WARM_UP_NANOS;
+            while (System.nanoTime() - start < warmUp) {
+                step[v].invoke(decoders[v], shape.startsWith(TRAIN) ? 1 : 32);
             }
         }
         List<Double> a = new ArrayList<>(), b = new ArrayList<>(), ratio = new ArrayList<>();
@@ -82,8 +85,17 @@ public final class BuildCompare {
                 quantile(ratio, 0.75));
     }
 
+    /** SHAPE's prefix for training steps instead of decoding. */
+    private static final String TRAIN = "train:";
+
     /** Warm-up of each build before the rounds: the JIT compiles the Vector API code in the first seconds. */
     private static final long WARM_UP_NANOS = 6_000_000_000L;
+
+    /**
+     * The same for training steps, which take most of a second each: with 6 s, one build against itself gave round
+     * ratios of 1.05–1.42 in the first four rounds (1.03 median over eight rounds of two steps once warm).
+     */
+    private static final long TRAINING_WARM_UP_NANOS = 20_000_000_000L;
 
     /** The {@code q} quantile of {@code xs} (nearest rank). */
     private static double quantile(List<Double> xs, double q) {

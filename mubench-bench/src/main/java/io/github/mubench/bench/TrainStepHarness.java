@@ -28,38 +28,77 @@ public final class TrainStepHarness {
         boolean gcEveryStep = args.length > 3 && args[3].equals("gc");
         LlamaConfig c = BenchConfigs.llama56M();
         long t0 = System.nanoTime();
-        LlamaGraph g = new LlamaGraph(c, RandomWeights.of(c, 0), batch, time, n -> true);
+        Trainer trainer = new Trainer(c, batch, time);
         System.out.printf("{\"event\":\"built\",\"seconds\":%.3f,\"params\":%d}%n", (System.nanoTime() - t0) / 1e9, c.parameterCount());
-        SplittableRandom rnd = new SplittableRandom(0);
-        boolean[][] valid = new boolean[batch][time];
-        for (boolean[] row : valid) {
-            Arrays.fill(row, true);
-        }
         for (int step = 0; step < steps; step++) {
+            double seconds = trainer.step(gcEveryStep);
+            System.out.printf("{\"event\":\"step\",\"step\":%d,\"seconds\":%.3f,\"rss_mib\":%.0f,\"peak_rss_mib\":%.0f,"
+                            + "\"java_heap_mib\":%.0f,\"javacpp_mib\":%.0f}%n",
+                    step, seconds, Meters.rssMiB(), Meters.peakRssMiB(), Runtime.getRuntime().totalMemory() / 1048576.0,
+                    org.bytedeco.javacpp.Pointer.physicalBytes() / 1048576.0);
+        }
+    }
+
+    /**
+     * Training steps of one model on random token batches (labels: the next token), seeded, so that two builds given
+     * the same arguments do the same work ({@link BuildCompare}).
+     */
+    public static final class Trainer {
+        private final LlamaGraph graph;
+        private final int batch, time, vocab;
+        private final boolean[][] valid;
+        private final SplittableRandom random = new SplittableRandom(0);
+
+        /** A graph of {@code config} with random weights (seed 0), every parameter trainable, for batches {@code [batch, time]}. */
+        public Trainer(LlamaConfig config, int batch, int time) {
+            this.graph = new LlamaGraph(config, RandomWeights.of(config, 0), batch, time, n -> true);
+            this.batch = batch;
+            this.time = time;
+            this.vocab = config.vocabSize();
+            this.valid = new boolean[batch][time];
+            for (boolean[] row : valid) {
+                Arrays.fill(row, true);
+            }
+        }
+
+        /** A {@link BenchConfigs#byName} shape's model at B {@code batch} × T 128 (for {@link BuildCompare}). */
+        public Trainer(String shape, int batch) {
+            this(BenchConfigs.byName(shape), batch, 128);
+        }
+
+        /**
+         * One step: feed, gradients, SGD update (learning rate 1e-3), and when {@code gc} a garbage collection, which
+         * frees the step's dead off-heap intermediates (see LlamaGraph); its seconds, the batch's making not counted.
+         */
+        public double step(boolean gc) {
             int[][] tokens = new int[batch][time];
             int[][] labels = new int[batch][time];
             for (int b = 0; b < batch; b++) {
                 for (int t = 0; t < time; t++) {
-                    tokens[b][t] = rnd.nextInt(c.vocabSize());
+                    tokens[b][t] = random.nextInt(vocab);
                 }
                 for (int t = 0; t < time; t++) {
                     labels[b][t] = t + 1 < time ? tokens[b][t + 1] : -100;
                 }
             }
-            long s = System.nanoTime();
-            Map<String, INDArray> feed = g.feed(tokens, valid, labels);
-            Map<String, INDArray> grads = g.gradients(feed);
+            long start = System.nanoTime();
+            Map<String, INDArray> grads = graph.gradients(graph.feed(tokens, valid, labels));
             for (var e : grads.entrySet()) {
-                g.parameter(e.getKey()).subi(e.getValue().muli(1e-3));
+                graph.parameter(e.getKey()).subi(e.getValue().muli(1e-3));
             }
-            if (gcEveryStep) {
-                System.gc(); // frees the step's dead off-heap intermediates (see LlamaGraph)
+            if (gc) {
+                System.gc();
             }
-            double seconds = (System.nanoTime() - s) / 1e9;
-            System.out.printf("{\"event\":\"step\",\"step\":%d,\"seconds\":%.3f,\"rss_mib\":%.0f,\"peak_rss_mib\":%.0f,"
-                            + "\"java_heap_mib\":%.0f,\"javacpp_mib\":%.0f}%n",
-                    step, seconds, Meters.rssMiB(), Meters.peakRssMiB(), Runtime.getRuntime().totalMemory() / 1048576.0,
-                    org.bytedeco.javacpp.Pointer.physicalBytes() / 1048576.0);
+            return (System.nanoTime() - start) / 1e9;
+        }
+
+        /** Milliseconds a step over {@code steps} steps, each with a garbage collection. */
+        public double msPerStep(int steps) {
+            double seconds = 0;
+            for (int i = 0; i < steps; i++) {
+                seconds += step(true);
+            }
+            return seconds * 1000 / steps;
         }
     }
 }
