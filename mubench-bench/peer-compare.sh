@@ -19,11 +19,12 @@ java_run GenerateHarness 3 > "$out/java-generate.jsonl"
 env -u OPENBLAS_CORETYPE /usr/bin/python3 tools/peer_pytorch.py generate > "$out/torch-generate.jsonl"
 echo "== training steps (B4 x T128, forward + backward + SGD), $steps steps each" >&2
 java_run TrainStepHarness "$steps" 4 128 gc > "$out/java-train.jsonl"
-# PyTorch at its best setting: one or two intra-op threads, and on AVX-512 CPUs also OpenBLAS's AVX-512 kernels
-# (Debian's OpenBLAS 0.3.21 picks its AVX2 "Haswell" ones on an AMD Zen 5: 0.69-0.76 s a step there, 0.51-0.52 with these)
+# PyTorch at its best setting: one or two intra-op threads, each with the kernels Debian's OpenBLAS 0.3.21 picks
+# itself (any preset OPENBLAS_CORETYPE removed) and, where tools/openblas-core.sh advises one, with that one too
 settings=("PEER_THREADS=1" "PEER_THREADS=2")
-if grep -qw avx512bw /proc/cpuinfo 2>/dev/null && grep -qw avx512vl /proc/cpuinfo; then
-  settings+=("PEER_THREADS=1 OPENBLAS_CORETYPE=SkylakeX" "PEER_THREADS=2 OPENBLAS_CORETYPE=SkylakeX")
+advised="$(openblas_advised_core)"
+if [ -n "$advised" ]; then
+  settings+=("PEER_THREADS=1 OPENBLAS_CORETYPE=$advised" "PEER_THREADS=2 OPENBLAS_CORETYPE=$advised")
 fi
 : > "$out/torch-train.jsonl"
 for setting in "${settings[@]}"; do

@@ -43,6 +43,7 @@ public final class BuildCompare {
         if (batch < 1 || tokens < 1 || rounds < 1) {
             throw new IllegalArgumentException("BATCH, NEW_TOKENS and ROUNDS must be at least 1");
         }
+        boolean training = shape.startsWith(TRAIN);
         Object[] decoders = new Object[2];
         java.lang.reflect.Method[] step = new java.lang.reflect.Method[2];
         URL bench = BuildCompare.class.getProtectionDomain().getCodeSource().getLocation();
@@ -52,7 +53,6 @@ public final class BuildCompare {
                 throw new IllegalArgumentException(classes + " holds no compiled mubench-tensor (no BlasLlama.class)");
             }
             ClassLoader loader = new ChildFirst(new URL[]{classes.toUri().toURL(), bench}, BuildCompare.class.getClassLoader());
-            boolean training = shape.startsWith(TRAIN);
             Class<?> decoder = loader.loadClass((training ? TrainStepHarness.Trainer.class : Decoder.class).getName());
             if (loader.loadClass(BlasLlama.class.getName()).getClassLoader() != loader) {
                 throw new IllegalStateException("BlasLlama of " + classes + " was not loaded from there");
@@ -61,9 +61,9 @@ public final class BuildCompare {
             step[v] = decoder.getMethod("msPerStep", int.class);
         }
         for (int v = 0; v < 2; v++) {
-            long start = System.nanoTime(), warmUp = shape.startsWith(TRAIN) ? TRAINING_WARM_UP_NANOS : WARM_UP_NANOS;
+            long start = System.nanoTime(), warmUp = training ? TRAINING_WARM_UP_NANOS : WARM_UP_NANOS;
             while (System.nanoTime() - start < warmUp) {
-                step[v].invoke(decoders[v], shape.startsWith(TRAIN) ? 1 : 32);
+                step[v].invoke(decoders[v], training ? 1 : 32);
             }
         }
         List<Double> a = new ArrayList<>(), b = new ArrayList<>(), ratio = new ArrayList<>();

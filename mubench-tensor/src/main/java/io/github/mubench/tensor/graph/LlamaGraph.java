@@ -149,7 +149,7 @@ public final class LlamaGraph {
             x = sd.identity("embedded", x); // an op's output: OutsideOps sees the inputs it hands over made by ops
         }
         for (int l = 0; l < c.numLayers(); l++) {
-            if (blocks) { // each sub-layer but its norm outside SameDiff: see OutsideAttention#block and OutsideMlp
+            if (blocks) { // each sub-layer, norm included, outside SameDiff: see OutsideAttention#block and OutsideMlp
                 int first = names.size();
                 OutsideNorm attentionNorm = outsideNorm(weights, TensorNames.layer(l, TensorNames.ATTN_NORM), d);
                 boolean bias = c.attentionBias();
