@@ -2,7 +2,6 @@ package io.github.mubench.tensor.model;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -174,12 +173,11 @@ public final class BlasAttention {
 
     /** The first caller in saves OpenBLAS's thread count and sets 1; the last one out restores it. */
     private static synchronized void holdBlasToOneThread(boolean hold) {
-        var blas = Nd4j.factory().blas();
         if (hold && holders++ == 0) {
-            blasThreads = blas.getMaxThreads();
-            blas.setMaxThreads(1);
+            blasThreads = BlasThreads.get();
+            BlasThreads.set(1);
         } else if (!hold && --holders == 0) {
-            blas.setMaxThreads(blasThreads);
+            BlasThreads.set(blasThreads);
         }
     }
 
