@@ -81,9 +81,11 @@ print("Forward passes over 8 rows of 256 tokens: *prefill* is generation's (logi
       "returns, and only those are counted.\n")
 print("A decoding step reads every multiplying weight once and each row's keys and values of every layer (the mean "
       "over the 256 steps: the cache grows by one slot a step), so the bytes a step reads ÷ the measured bandwidth is a "
-      "floor under its time as well as the GEMM limit; the last column is that floor over the step's time.\n")
-print("| shape | batch | ms/step | tok/s | GFLOP/s (% of limit) | MiB read a step (weights + KV) | memory floor (ms) | % of memory floor |")
-print("|---|---|---|---|---|---|---|---|")
+      "floor under its time as well as the GEMM limit; the last column is that floor over the step's time. *OpenBLAS "
+      "at these rows* is the BLAS reference for a step's products: `sgemm` of that many rows over every multiplying "
+      "weight of the shape, each in memory of its own (best of 4 passes, `Roofline.blasRowsGflops`), in the same run.\n")
+print("| shape | batch | ms/step | tok/s | GFLOP/s (% of limit) | OpenBLAS at these rows (GFLOP/s) | MiB read a step (weights + KV) | memory floor (ms) | % of memory floor |")
+print("|---|---|---|---|---|---|---|---|---|")
 for s in shapes:
     for batch in sorted({r["batch"] for r in rows if r["shape"] == s and r["event"] == "decode" and r["batch"] > 1}):
         g = med(s, "BlasLlama", "decode", batch, "gflops")
@@ -91,11 +93,13 @@ for s in shapes:
             continue
         step, kv, w = med(s, "BlasLlama", "decode", batch, "ms_per_step"), med(s, "BlasLlama", "decode", batch, "kv_mib_per_step"), weights.get(s, 0)
         floor = "— | — | —" if kv is None else f"{w:.0f} + {kv:.0f} | {(w + kv) * 1.048576 / read:.2f} | {100 * (w + kv) * 1.048576 / read / step:.0f}%"
+        blas = med(s, "BlasLlama", "blas_rows", batch, "gflops")
         print(f"| {s} | decode {batch} | {spread(s, 'BlasLlama', 'decode', batch, 'ms_per_step')} | "
-              f"{spread(s, 'BlasLlama', 'decode', batch, 'tokens_per_s', '{:.0f}')} | {g:.1f} ({100 * g / gemm:.0f}%) | {floor} |")
+              f"{spread(s, 'BlasLlama', 'decode', batch, 'tokens_per_s', '{:.0f}')} | {g:.1f} ({100 * g / gemm:.0f}%) | "
+              f"{'—' if blas is None else f'{blas:.1f}'} | {floor} |")
     for event, label in PASSES:
         g = med(s, "BlasLlama", event, 8, "gflops")
         if g is not None:
             print(f"| {s} | {label} | — | {spread(s, 'BlasLlama', event, 8, 'tokens_per_s', '{:.0f}')} | "
-                  f"{g:.1f} ({100 * g / gemm:.0f}%) | | | |")
+                  f"{g:.1f} ({100 * g / gemm:.0f}%) | | | | |")
 print("\nRaw lines: `bench-out/decode-*.jsonl`.")
