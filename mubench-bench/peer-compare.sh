@@ -4,11 +4,15 @@
 # Writes bench-out/*.jsonl and prints medians and ratios. Absolute times on small shared machines are noisy and drift
 # over minutes: training alternates the two sides, `rounds` times, and reports each round's ratio and their median.
 # A side's step time is the median of each run's second half: the JVM is still compiling the step's code for its first
-# ~30 steps (steps 30-59 ran 7-8% faster than steps 5-29 here); the first half's median is reported too.
+# ~30 steps (steps 31-60 ran 7-9% faster than steps 6-30 here); the first half's median is reported too.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 steps="${1:-60}"
 rounds="${2:-3}"
+if [ "$steps" -lt 12 ] || [ "$rounds" -lt 1 ]; then
+  echo "usage: peer-compare.sh [train_steps>=12] [rounds>=1]" >&2
+  exit 2
+fi
 out="$root/bench-out"
 mkdir -p "$out"
 cd "$root"
@@ -72,8 +76,8 @@ ratios, jsteady, tsteady, jwarm = [], [], [], []
 for k in sorted(jr):
     j, t = jr[k], tr[k]
     half = len(j) // 2
-    js, ts = median([r["seconds"] for r in j[half:]]), median([r["seconds"] for r in t[half:]])
-    jw = median([r["seconds"] for r in j[min(5, half):half]])
+    js, ts = median([r["seconds"] for r in j[half:]]), median([r["seconds"] for r in t[len(t) // 2:]])
+    jw = median([r["seconds"] for r in j[5:half]])
     ratios.append(js / ts); jsteady.append(js); tsteady.append(ts); jwarm.append(jw)
     print(f"round {k}: mubench {js:.3f} s a step (first half {jw:.3f}), pytorch {t[0]['setting']} {ts:.3f} s: {js / ts:.2f}x")
 jp = max(r["peak_rss_mib"] for v in jr.values() for r in v)

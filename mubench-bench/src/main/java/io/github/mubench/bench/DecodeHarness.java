@@ -22,8 +22,8 @@ import java.util.List;
  * prefill, scoring of MMLU-shaped items through {@link LogLikelihood}, and every position's logits; after an unreported
  * warm-up (twice: the three passes, then passes of {@value #WARM_UP_TOKENS} new tokens for at least {@value #WARM_UP_SECONDS} s at each batch size); with {@code --export FILE} the same random weights are
  * first written in llama2.c's format for the peer run. The kernel is the process's ({@code -Dmubench.cpu.kernels}).
- * First the limits ({@link Roofline}), and for each batch size above 1 OpenBLAS's speed on the shape's products at
- * that many rows (the BLAS reference for batched decoding).
+ * First the limits ({@link Roofline}), and (with the default kernel) for each batch size above 1 OpenBLAS's speed on
+ * the shape's products at that many rows (the BLAS reference for batched decoding).
  * <p>
  * Usage: {@code DecodeHarness SHAPE [new_tokens=256] [repeats=3] [--batches 1,16] [--export FILE]}; SHAPE is
  * {@code stories260K} or a
@@ -57,7 +57,7 @@ public final class DecodeHarness {
         int flag = Arrays.asList(args).indexOf("--batches");
         int[] batches = flag < 0 ? new int[]{1, 16} : Arrays.stream(args[flag + 1].split(",")).mapToInt(Integer::parseInt).toArray();
         for (int batch : batches) {
-            if (batch > 1) {
+            if (batch > 1 && kernel.equals("BlasLlama")) { // the ND4J-ops path's runs are for batch 1
                 System.out.printf("{\"event\":\"blas_rows\",\"shape\":\"%s\",\"kernel\":\"%s\",\"batch\":%d,\"gflops\":%.1f}%n",
                         shape, kernel, batch, Roofline.blasRowsGflops(c, batch));
             }

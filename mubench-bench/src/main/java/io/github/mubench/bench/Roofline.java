@@ -41,7 +41,8 @@ final class Roofline {
     /**
      * Best GFLOP/s over a few passes of {@code out = x · Wᵀ} for {@code x} of {@code rows} rows and every multiplying
      * weight {@code W [n, k]} of {@code c} (q, k, v, o, gate, up, down per layer and the LM head), each in memory of its
-     * own, as a model's are: so each pass streams them from memory, as a decoding step at batch {@code rows} does.
+     * own, as a model's are: so each pass streams them from memory, as a decoding step at batch {@code rows} does
+     * (where they outgrow the caches: stories260K's 1 MiB does not).
      */
     static double blasRowsGflops(LlamaConfig c, int rows) {
         int d = c.hiddenSize(), q = c.numHeads() * c.headDim(), kv = c.numKvHeads() * c.headDim(), ff = c.intermediateSize();
@@ -89,11 +90,16 @@ final class Roofline {
         return best;
     }
 
+    /** {@code n} floats of a repeating pattern, written a block at a time (one JNI call per float is slow at GBs). */
     private static FloatPointer filled(long n) {
         FloatPointer p = new FloatPointer(n);
-        for (long i = 0; i < n; i++) {
-            p.put(i, (i % 7) * 0.25f);
+        float[] block = new float[1 << 16];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (i % 7) * 0.25f;
         }
-        return p;
+        for (long at = 0; at < n; at += block.length) {
+            p.position(at).put(block, 0, (int) Math.min(block.length, n - at));
+        }
+        return p.position(0);
     }
 }

@@ -155,7 +155,7 @@ public final class BlasAttention {
      * MFLOP, whose waking and contention with the graph's threads cost more than the products.
      */
     private static void onOneBlasThreadEach(int groups, GroupWork work) {
-        holdBlasToOneThread(true);
+        BlasThreads.hold();
         try {
             Workers.split(groups, Workers.threads(), (part, from, to) -> {
                 for (int g = from; g < to; g++) {
@@ -164,20 +164,7 @@ public final class BlasAttention {
             });
         } finally {
             Workers.rest(); // the graph's next op is likely a product on OpenBLAS's threads
-            holdBlasToOneThread(false);
-        }
-    }
-
-    /** Callers inside {@link #onOneBlasThreadEach} now, and OpenBLAS's thread count before the first of them. */
-    private static int holders, blasThreads;
-
-    /** The first caller in saves OpenBLAS's thread count and sets 1; the last one out restores it. */
-    private static synchronized void holdBlasToOneThread(boolean hold) {
-        if (hold && holders++ == 0) {
-            blasThreads = BlasThreads.get();
-            BlasThreads.set(1);
-        } else if (!hold && --holders == 0) {
-            BlasThreads.set(blasThreads);
+            BlasThreads.release();
         }
     }
 

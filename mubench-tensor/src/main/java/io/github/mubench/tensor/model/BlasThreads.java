@@ -6,30 +6,43 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Sets OpenBLAS's thread count. The presets' {@code blas_set_num_threads} (which ND4J's {@code setMaxThreads} calls)
- * loads the library's class and looks up four symbols on every call; the training step's attention sets the count
- * twice per call, and a profile of the 56M step showed those lookups at 1.4% of its samples, with JIT compilations of
- * the loader's code (zip entries, digests) still running after 40 steps. OpenBLAS's own setter is looked up once here.
+ * Holds OpenBLAS to one thread while callers run small products on threads of their own. The presets'
+ * {@code blas_set_num_threads} (which ND4J's {@code setMaxThreads} calls) loads the library's class and looks up four
+ * symbols on every call: 242 µs a call here, against 32 ns through OpenBLAS's own setter, looked up once. The training
+ * step's attention holds and releases twice per call; a profile of the 56M step showed those lookups at 1.4% of its
+ * samples, with JIT compilations of the loader's code (zip entries, digests) still running after 40 steps.
  */
 final class BlasThreads {
     /** OpenBLAS's {@code openblas_set_num_threads}, or null where the loaded BLAS has none (MKL): ND4J's path then. */
     private static final openblas_nolapack.SetNumThreads SETTER = lookUp();
+    /** Callers holding now, and the count before the first of them. */
+    private static int holders, saved;
 
     private BlasThreads() {
     }
 
-    /** The count OpenBLAS was last set to through the presets (as ND4J reports it). */
-    static int get() {
-        return Nd4j.factory().blas().getMaxThreads();
-    }
-
-    /** Whether {@link #set} calls OpenBLAS's own setter (false: ND4J's, where the loaded BLAS has none). */
+    /** Whether the count is set through OpenBLAS's own setter (false: through ND4J, where the loaded BLAS has none). */
     static boolean direct() {
         return SETTER != null;
     }
 
-    /** Sets OpenBLAS's thread count to {@code threads}. */
-    static void set(int threads) {
+    /** OpenBLAS on one thread until every {@link #hold} has its {@link #release}; the first holder saves the count. */
+    static synchronized void hold() {
+        if (holders++ == 0) {
+            // ND4J's count: the setter here does not change it, so it is the count before the hold
+            saved = Nd4j.factory().blas().getMaxThreads();
+            set(1);
+        }
+    }
+
+    /** Ends a {@link #hold}; the last one restores the count saved. */
+    static synchronized void release() {
+        if (--holders == 0) {
+            set(saved);
+        }
+    }
+
+    private static void set(int threads) {
         if (SETTER != null) {
             SETTER.call(threads);
         } else {
