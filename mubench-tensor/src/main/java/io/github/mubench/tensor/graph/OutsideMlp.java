@@ -1,12 +1,11 @@
 package io.github.mubench.tensor.graph;
 
-import io.github.mubench.tensor.model.BlasAttention;
 import io.github.mubench.tensor.model.SwiGlu;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
+import static io.github.mubench.tensor.model.BlasAttention.floatBuffer;
 
 /**
  * One layer's MLP sub-layer, {@code down(silu(gate(m)) ⊙ up(m))} of {@code m = norm(x)}, computed outside SameDiff
@@ -81,7 +80,7 @@ final class OutsideMlp implements OutsideOps.Op {
         norm.forward(a.x, a.m, a.inverseRms);
         gate.forward(a.m, a.gate);
         up.forward(a.m, a.up);
-        SwiGlu.forward(floats(a.gate), floats(a.up), floats(a.act), shared.rows, shared.width);
+        SwiGlu.forward(floatBuffer(a.gate), floatBuffer(a.up), floatBuffer(a.act), shared.rows, shared.width);
         down.forward(a.act, value);
     }
 
@@ -98,14 +97,10 @@ final class OutsideMlp implements OutsideOps.Op {
         }
         INDArray dy = Products.rowMajor(gradient);
         down.backward(kept.act, dy, s.dGate, false, gradients); // dGate's memory holds dAct until overwritten row by row
-        SwiGlu.backward(floats(kept.gate), floats(kept.up), floats(s.dGate), floats(s.dGate), floats(s.dUp), s.rows, s.width);
+        SwiGlu.backward(floatBuffer(kept.gate), floatBuffer(kept.up), floatBuffer(s.dGate), floatBuffer(s.dGate), floatBuffer(s.dUp), s.rows, s.width);
         gate.backward(kept.m, s.dGate, s.dm, false, gradients);
         up.backward(kept.m, s.dUp, s.dm, true, gradients);
         norm.backward(kept.x, kept.inverseRms, s.dm, s.dm, gradients);
         return new INDArray[]{s.dm};
-    }
-
-    private static FloatBuffer floats(INDArray a) {
-        return BlasAttention.floats(a).asBuffer();
     }
 }

@@ -1,11 +1,9 @@
 package io.github.mubench.tensor.graph;
 
-import io.github.mubench.tensor.model.BlasAttention;
 import io.github.mubench.tensor.model.RmsNormRows;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
+import static io.github.mubench.tensor.model.BlasAttention.floatBuffer;
 
 /**
  * RMSNorm {@code a = x · r · g}, {@code r = (mean(x²) + eps)^-½} per row, as the first step of a sub-layer outside
@@ -26,7 +24,7 @@ final class OutsideNorm {
 
     /** {@code a = norm(x)} for {@code x, a [rows, d]}; each row's {@code r} into {@code inverseRms}. */
     void forward(INDArray x, INDArray a, float[] inverseRms) {
-        RmsNormRows.forward(floats(x), floats(a), gain.data().asFloat(), eps, inverseRms, (int) x.size(0), (int) x.size(1));
+        RmsNormRows.forward(floatBuffer(x), floatBuffer(a), gain.data().asFloat(), eps, inverseRms, (int) x.size(0), (int) x.size(1));
     }
 
     /**
@@ -37,13 +35,9 @@ final class OutsideNorm {
     void backward(INDArray x, float[] inverseRms, INDArray da, INDArray dx, OutsideGradients gradients) {
         int d = (int) x.size(1);
         float[] gainGradient = gradients.wants(gainName) ? new float[d] : null;
-        RmsNormRows.backward(floats(x), inverseRms, gain.data().asFloat(), floats(da), floats(dx), gainGradient, (int) x.size(0), d);
+        RmsNormRows.backward(floatBuffer(x), inverseRms, gain.data().asFloat(), floatBuffer(da), floatBuffer(dx), gainGradient, (int) x.size(0), d);
         if (gainGradient != null) {
-            gradients.allocate(gainName, gain.shape()).assign(Nd4j.createFromArray(gainGradient).reshape(gain.shape()));
+            floatBuffer(gradients.allocate(gainName, gain.shape())).put(0, gainGradient);
         }
-    }
-
-    private static FloatBuffer floats(INDArray a) {
-        return BlasAttention.floats(a).asBuffer();
     }
 }

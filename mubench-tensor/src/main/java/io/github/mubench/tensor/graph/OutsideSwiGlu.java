@@ -1,12 +1,11 @@
 package io.github.mubench.tensor.graph;
 
-import io.github.mubench.tensor.model.BlasAttention;
 import io.github.mubench.tensor.model.SwiGlu;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
+import static io.github.mubench.tensor.model.BlasAttention.floatBuffer;
 
 /**
  * One layer's {@code silu(gate) ⊙ up} computed by {@link SwiGlu} outside SameDiff ({@link OutsideOps}). In passes that
@@ -55,7 +54,7 @@ final class OutsideSwiGlu implements OutsideOps.Op {
     @Override
     public void forward(INDArray value, boolean training) {
         INDArray[] c = copies(training);
-        SwiGlu.forward(floats(c[0]), floats(c[1]), floats(value), rows, width);
+        SwiGlu.forward(floatBuffer(c[0]), floatBuffer(c[1]), floatBuffer(value), rows, width);
     }
 
     @Override
@@ -65,11 +64,7 @@ final class OutsideSwiGlu implements OutsideOps.Op {
         }
         INDArray[] g = shared.gradients;
         g[0].assign(gradient); // dGate's memory holds dOut until it is overwritten row by row
-        SwiGlu.backward(floats(kept[0]), floats(kept[1]), floats(g[0]), floats(g[0]), floats(g[1]), rows, width);
+        SwiGlu.backward(floatBuffer(kept[0]), floatBuffer(kept[1]), floatBuffer(g[0]), floatBuffer(g[0]), floatBuffer(g[1]), rows, width);
         return g;
-    }
-
-    private static FloatBuffer floats(INDArray a) {
-        return BlasAttention.floats(a).asBuffer();
     }
 }

@@ -184,4 +184,9 @@ public final class BlasAttention {
         }
         return new FloatPointer(a.data().addressPointer()).capacity(a.length());
     }
+
+    /** {@link #floats} as a buffer (row-major arrays under 2³¹ floats). */
+    public static FloatBuffer floatBuffer(INDArray a) {
+        return floats(a).asBuffer();
+    }
 }
