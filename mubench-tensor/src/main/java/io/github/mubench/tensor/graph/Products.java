@@ -1,20 +1,17 @@
 package io.github.mubench.tensor.graph;
 
 import io.github.mubench.tensor.model.BlasAttention;
+import io.github.mubench.tensor.model.SplitBlas;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
 
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas.CblasTrans;
-import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 
 /**
  * Matrix products of 2-D row-major float arrays (each with memory of its own) into an existing result, by OpenBLAS
- * directly: {@code c = op(a)·op(b)}, or {@code c += op(a)·op(b)} when accumulating. Why not SameDiff's {@code matmul}
- * or {@code Nd4j.gemm}: into a result allocated per call the same products ran at half the speed or less
- * (LlamaGraph's training step).
+ * directly ({@link SplitBlas}): {@code c = op(a)·op(b)}, or {@code c += op(a)·op(b)} when accumulating. Why not
+ * SameDiff's {@code matmul} or {@code Nd4j.gemm}: into a result allocated per call the same products ran at half the
+ * speed or less (LlamaGraph's training step).
  */
 final class Products {
     private Products() {
@@ -46,8 +43,7 @@ final class Products {
             throw new IllegalArgumentException("product of " + Arrays.toString(a.shape()) + (ta ? "ᵀ" : "") + " and "
                     + Arrays.toString(b.shape()) + (tb ? "ᵀ" : "") + " into " + Arrays.toString(c.shape()));
         }
-        cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                (int) m, (int) n, (int) k, 1f, BlasAttention.floats(a), (int) a.size(1), BlasAttention.floats(b),
-                (int) b.size(1), accumulate ? 1f : 0f, BlasAttention.floats(c), (int) n);
+        SplitBlas.gemm(ta, tb, (int) m, (int) n, (int) k, BlasAttention.floats(a), (int) a.size(1),
+                BlasAttention.floats(b), (int) b.size(1), accumulate ? 1f : 0f, BlasAttention.floats(c), (int) n);
     }
 }

@@ -6,11 +6,12 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Holds OpenBLAS to one thread while callers run small products on threads of their own. The presets'
- * {@code blas_set_num_threads} (which ND4J's {@code setMaxThreads} calls) loads the library's class and looks up four
- * symbols on every call: 242 µs a call here, against 32 ns through OpenBLAS's own setter, looked up once. The training
- * step's attention holds and releases twice per call; a profile of the 56M step showed those lookups at 1.4% of its
- * samples, with JIT compilations of the loader's code (zip entries, digests) still running after 40 steps.
+ * Holds OpenBLAS to one thread while callers run products on threads of their own ({@link BlasAttention},
+ * {@link SplitBlas}). The presets' {@code blas_set_num_threads} (which ND4J's {@code setMaxThreads} calls) loads the
+ * library's class and looks up four symbols on every call: 242 µs a call here, against 32 ns through OpenBLAS's own
+ * setter, looked up once. The training step's attention holds and releases twice per call, and every product of the
+ * graph once; a profile of the 56M step showed those lookups at 1.4% of its samples, with JIT compilations of the
+ * loader's code (zip entries, digests) still running after 40 steps.
  */
 final class BlasThreads {
     /** OpenBLAS's {@code openblas_set_num_threads}, or null where the loaded BLAS has none (MKL): ND4J's path then. */
