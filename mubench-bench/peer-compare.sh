@@ -27,8 +27,9 @@ env -u OPENBLAS_CORETYPE /usr/bin/python3 tools/peer_pytorch.py generate > "$out
 # PyTorch at its best setting: one or two intra-op threads, each with the kernels Debian's OpenBLAS 0.3.21 picks
 # itself (any preset OPENBLAS_CORETYPE removed) and, where tools/openblas-core.sh advises one, with that one too;
 # picked on short runs, then alternated with mubench. The one-thread settings are also tried with OpenBLAS's idle
-# threads sleeping at once (OPENBLAS_THREAD_TIMEOUT=10, 2^10 cycles, instead of spinning for 2^28): mubench keeps
-# OpenBLAS's threads idle (SplitBlas), and PyTorch's step was ~5% faster with a short timeout in a probe
+# threads sleeping at once (OPENBLAS_THREAD_TIMEOUT=10, 2^10 cycles, instead of spinning for 2^28): mubench's
+# training products keep OpenBLAS's threads idle (SplitBlas), and PyTorch's step was ~5% faster with a short timeout
+# in a probe
 settings=("PEER_THREADS=1" "PEER_THREADS=2" "PEER_THREADS=1 OPENBLAS_THREAD_TIMEOUT=10")
 advised="$(openblas_advised_core)"
 if [ -n "$advised" ]; then

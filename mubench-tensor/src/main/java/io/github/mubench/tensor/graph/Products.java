@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
 
-
 /**
  * Matrix products of 2-D row-major float arrays (each with memory of its own) into an existing result, by OpenBLAS
  * directly ({@link SplitBlas}): {@code c = op(a)·op(b)}, or {@code c += op(a)·op(b)} when accumulating. Why not

@@ -283,8 +283,8 @@ public final class BlasLlama implements LanguageModel {
      * {@value #GEMV_ROWS} rows on, GEMM's reuse of each weight row wins: {@link PanelGemm} up to {@value #PANEL_ROWS}
      * rows where the weight has panels, OpenBLAS's GEMM otherwise ({@link SplitBlas}: split between {@link Workers},
      * which prefilled and scored 126M batches 7–9% faster than OpenBLAS's own threads, whose spinning the attention
-     * loops between products had to share the cores with). GEMV stays on OpenBLAS's threads: split the same way,
-     * batch-1 decoding of the 126M shape was 15% slower.
+     * loops between products had to share the cores with). GEMV (up to {@value #GEMV_ROWS} rows) stays on OpenBLAS's
+     * threads: split the same way, batch-1 decoding of the 126M shape was 15% slower.
      */
     private void matmul(BlasKvCache.Scratch s, FloatPointer in, int rows, Weight w, FloatPointer out, float beta) {
         if (panelRows(rows) && panelMatmul(s, in, rows, w, out, beta)) {

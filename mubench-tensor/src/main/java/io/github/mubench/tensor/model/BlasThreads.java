@@ -29,11 +29,17 @@ final class BlasThreads {
 
     /** OpenBLAS on one thread until every {@link #hold} has its {@link #release}; the first holder saves the count. */
     static synchronized void hold() {
-        if (holders++ == 0) {
+        if (holders == 0) {
             // ND4J's count: the setter here does not change it, so it is the count before the hold
             saved = Nd4j.factory().blas().getMaxThreads();
             set(1);
         }
+        holders++; // counted once the hold is in place: a failure above leaves no hold to release
+    }
+
+    /** Holds not yet released (for tests: every caller's hold must end in a release). */
+    static synchronized int holders() {
+        return holders;
     }
 
     /** Ends a {@link #hold}; the last one restores the count saved. */

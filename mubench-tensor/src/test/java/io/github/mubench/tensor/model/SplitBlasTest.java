@@ -6,13 +6,15 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SplitBlasTest {
     /**
      * Every transposition, overwriting and accumulating, in one part and split unevenly by columns (more of them than
-     * rows) and by rows (the other way round), into parts that do not divide them and outnumber the threads (some run
-     * on the caller), with leading dimensions wider than the matrices: each output against the product summed in
-     * double, and the columns outside the output untouched.
+     * rows) and by rows (the other way round), into parts that do not divide them (on 2-core machines more parts than
+     * threads: some run on the caller), with leading dimensions wider than the matrices and pointers that do not start
+     * at their memory's first float: each output against the product summed in double, the columns outside the
+     * output untouched, and every hold on OpenBLAS's threads released.
      */
     @Test
     void splitProductsEqualDoubleSums() {
@@ -34,8 +36,9 @@ class SplitBlasTest {
         int pad = 3, rowsA = transA ? k : m, colsA = transA ? m : k, rowsB = transB ? n : k, colsB = transB ? k : n;
         int lda = colsA + pad, ldb = colsB + pad, ldc = n + pad;
         float[] a = fill(random, rowsA * lda), b = fill(random, rowsB * ldb), c = fill(random, m * ldc);
-        FloatPointer out = new FloatPointer(c);
-        SplitBlas.gemm(parts, transA, transB, m, n, k, new FloatPointer(a), lda, new FloatPointer(b), ldb, beta, out, ldc);
+        FloatPointer out = shifted(c);
+        SplitBlas.gemm(parts, transA, transB, m, n, k, shifted(a), lda, shifted(b), ldb, beta, out, ldc);
+        assertEquals(0, BlasThreads.holders(), "holds left");
         String where = m + "x" + n + ", transA " + transA + ", transB " + transB + ", beta " + beta + ", " + parts + " parts";
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < ldc; j++) {
@@ -57,6 +60,7 @@ class SplitBlasTest {
     void largeProductEqualsDoubleSums() {
         SplittableRandom random = new SplittableRandom(6);
         int m = 40, n = 333, k = 320;
+        assertTrue((long) m * n * k >= SplitBlas.PARALLEL_MACS, "large enough to be split");
         float[] a = fill(random, m * k), b = fill(random, n * k);
         FloatPointer c = new FloatPointer((long) m * n);
         SplitBlas.gemm(false, true, m, n, k, new FloatPointer(a), k, new FloatPointer(b), k, 0f, c, n);
@@ -69,6 +73,14 @@ class SplitBlasTest {
                 assertEquals(want, c.get((long) i * n + j), 1e-4, "c[" + i + "][" + j + "]");
             }
         }
+        assertEquals(0, BlasThreads.holders(), "holds left");
+    }
+
+    /** {@code x} copied to native memory 7 floats in, pointed at from there (position 7, from which {@code get} counts). */
+    private static FloatPointer shifted(float[] x) {
+        FloatPointer p = new FloatPointer(x.length + 7L);
+        p.position(7).put(x); // from the position on
+        return p;
     }
 
     private static float[] fill(SplittableRandom random, int length) {
