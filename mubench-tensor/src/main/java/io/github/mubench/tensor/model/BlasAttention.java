@@ -173,7 +173,8 @@ public final class BlasAttention {
         return (long) b * time * width + (long) h * headDim;
     }
 
-    private static FloatPointer at(FloatPointer base, long offset) {
+    /** A new pointer {@code offset} floats past where {@code base} points ({@code base} itself unchanged). */
+    static FloatPointer at(FloatPointer base, long offset) {
         return new FloatPointer(base).position(base.position() + offset);
     }
 

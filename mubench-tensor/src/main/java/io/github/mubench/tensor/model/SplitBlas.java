@@ -2,6 +2,7 @@ package io.github.mubench.tensor.model;
 
 import org.bytedeco.javacpp.FloatPointer;
 
+import static io.github.mubench.tensor.model.BlasAttention.at;
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
@@ -9,12 +10,13 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
 
 /**
  * OpenBLAS's row-major matrix product with its output rows or columns split between {@link Workers}, each part one
- * OpenBLAS call on one thread ({@link BlasThreads}). Why not OpenBLAS's own threads: after a call they spin, yielding the CPU in
- * a loop, for up to 2²⁸ cycles (OpenBLAS's default timeout) on the same cores where the Java loops between products
- * run on {@link Workers}. A 56M training step (B 4 × T 128) spent 16% of its perf samples in the kernel's scheduler
- * for those yields, 10 of its 48 CPU-seconds in the kernel over 30 steps; with its products split here, 2. The step
- * took 0.44–0.45 s against 0.47–0.50 (three runs each, alternating; README, Performance). A product too small to be
- * worth splitting runs on the caller, OpenBLAS still held to one thread, so that OpenBLAS's own threads stay asleep.
+ * OpenBLAS call on one thread ({@link BlasThreads}). Why not OpenBLAS's own threads: after a call they spin, yielding
+ * the CPU in a loop, for up to 2²⁸ cycles (OpenBLAS's default timeout) on the same cores where the Java loops between
+ * products run on {@link Workers}. A 56M training step (B 4 × T 128) spent 16% of its perf samples in the kernel's
+ * scheduler for those yields, 10 of its 48 CPU-seconds in the kernel over 30 steps; with its products split here, 2.
+ * The step took 0.44–0.45 s against 0.47–0.50 (three runs each, alternating; README, Performance). A product too small
+ * to be worth splitting runs on the caller, OpenBLAS still held to one thread, so that OpenBLAS's own threads stay
+ * asleep.
  * <p>
  * OpenBLAS's thread count is global: while one caller holds it, another's OpenBLAS calls (a batch-1 GEMV on another
  * request's thread, say) run on one thread too: slower, not different.
@@ -30,8 +32,9 @@ public final class SplitBlas {
      * {@code c [m, n] (ldc) = beta·c + op(a)·op(b)}, row-major: {@code op(a) [m, k]} is {@code a [m, k]} (lda) or, when
      * {@code transA}, {@code a [k, m]}ᵀ; {@code op(b) [k, n]} is {@code b [k, n]} (ldb) or, when {@code transB},
      * {@code b [n, k]}ᵀ. Split by rows of the output where it has more rows than columns, else by columns: each part
-     * packs the whole of the other factor for OpenBLAS's kernel, so the split packs the smaller one once per part (the LM
-     * head's weight gradient, {@code [V, d]} from {@code [T, V]ᵀ·[T, d]}, would otherwise pack {@code [T, V]} per part).
+     * packs the whole of the other factor for OpenBLAS's kernel, so the split packs the smaller one once per part
+     * (the LM head's weight gradient, {@code [V, d]} from {@code [T, V]ᵀ·[T, d]}, would otherwise pack {@code [T, V]}
+     * per part).
      */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda,
                             FloatPointer b, int ldb, float beta, FloatPointer c, int ldc) {
@@ -51,21 +54,18 @@ public final class SplitBlas {
         BlasThreads.hold();
         try {
             Workers.run(parts, part -> {
-                int first = (int) ((long) length * part / parts), count = (int) ((long) length * (part + 1) / parts) - first;
+                int first = (int) ((long) length * part / parts);
+                int count = (int) ((long) length * (part + 1) / parts) - first;
                 if (byRows) { // rows of op(a) and of c
-                    cblas_sgemm(CblasRowMajor, ta, tb, count, n, k, 1f, offset(a, transA ? first : (long) first * lda), lda,
-                            b, ldb, beta, offset(c, (long) first * ldc), ldc);
+                    cblas_sgemm(CblasRowMajor, ta, tb, count, n, k, 1f, at(a, transA ? first : (long) first * lda), lda,
+                            b, ldb, beta, at(c, (long) first * ldc), ldc);
                 } else { // columns of op(b) and of c
                     cblas_sgemm(CblasRowMajor, ta, tb, m, count, k, 1f, a, lda,
-                            offset(b, transB ? (long) first * ldb : first), ldb, beta, offset(c, first), ldc);
+                            at(b, transB ? (long) first * ldb : first), ldb, beta, at(c, first), ldc);
                 }
             });
         } finally {
             BlasThreads.release();
         }
-    }
-
-    private static FloatPointer offset(FloatPointer p, long floats) {
-        return floats == 0 ? p : new FloatPointer(p).position(p.position() + floats);
     }
 }
