@@ -80,8 +80,18 @@ final class EarlyRelease extends BaseListener {
         armed = true;
     }
 
-    /** Disarms it and forgets the computation's values. */
+    /**
+     * Frees every value of the computation that is still live and is not a result (the computation is over: its
+     * values are dead even where an op that reads them did not run), then disarms it and forgets them.
+     */
     void end() {
+        if (armed) {
+            for (var e : liveIn.entrySet()) {
+                if (!pinned.contains(e.getKey()) && e.getValue().stream().noneMatch(kept::contains)) {
+                    free(buffers.get(e.getKey()));
+                }
+            }
+        }
         armed = false;
         kept.clear();
         pinned.clear();
@@ -137,11 +147,14 @@ final class EarlyRelease extends BaseListener {
         live.remove(name);
         if (live.isEmpty() && !pinned.contains(key)) {
             liveIn.remove(key);
-            DataBuffer buffer = buffers.remove(key);
-            if (buffer.closeable() && !buffer.wasClosed()) {
-                freedBytes += buffer.length() * buffer.getElementSize();
-                buffer.close();
-            }
+            free(buffers.remove(key));
+        }
+    }
+
+    private void free(DataBuffer buffer) {
+        if (buffer.closeable() && !buffer.wasClosed()) {
+            freedBytes += buffer.length() * buffer.getElementSize();
+            buffer.close();
         }
     }
 

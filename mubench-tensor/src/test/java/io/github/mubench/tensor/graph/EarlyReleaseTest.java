@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Freeing intermediates during a gradient computation changes no gradient, frees memory, and never frees what a
- * parameter, a constant or a fed array shares (a reshaped parameter is a view of it).
+ * Freeing intermediates during a gradient computation, and what is left of them at its end, changes no gradient or
+ * requested output, frees memory, and never frees what a parameter, a constant or a fed array shares (a reshaped
+ * parameter is a view of it).
  */
 class EarlyReleaseTest {
 
@@ -53,10 +54,12 @@ class EarlyReleaseTest {
             release.begin(List.of("same", "w", sd.getVariable("w").gradient().name()), feed.values());
             var both = sd.calculateGradientsAndOutputs(feed, List.of("same"), List.of("w")); // "same" aliases h
             long freed = release.freedBytes();
-            release.end();
+            release.end(); // frees what is still live and not a result: the results are read below
+            long swept = release.freedBytes() - freed;
             assertEquals(expected, both.getGradients().get("w"), "run " + run);
             assertEquals(expectedSame, both.getOutputs().get("same"), "requested output, run " + run);
             assertTrue(freed > 0, "intermediates freed in run " + run);
+            assertTrue(swept > 0, "values that no op read freed at the end of run " + run);
         }
         assertEquals(w, sd.getVariable("w").getArr(), "the parameter is intact");
         assertFalse(x.wasClosed(), "the fed array is intact");
