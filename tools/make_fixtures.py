@@ -10,11 +10,11 @@ mubench-tensor/src/test/resources/fixtures/<name>/:
                                       hidden/<layer> (residual stream after each layer), sgd_losses
 and for the llama config also model.gguf (llama.cpp layout, q/k permuted to interleaved RoPE).
 
-It also writes sampling/, schedules/ and stats/ (HF's sampling warpers, torch LR schedulers, and statsmodels'
-intervals and tests), and tasks/ (MMLU and ARC requests formatted, tokenized and scored independently on
-stories260K) for the tests of those parts.
+It also writes sampling/, schedules/, optim/ and stats/ (HF's sampling warpers, torch LR schedulers,
+torch.optim.AdamW's steps, and statsmodels' intervals and tests), and tasks/ (MMLU and ARC requests formatted,
+tokenized and scored independently on stories260K) for the tests of those parts.
 
-Run from the repository root:  /usr/bin/python3 tools/make_fixtures.py [models|sampling|schedules|stats|tasks ...]
+Run from the repository root:  /usr/bin/python3 tools/make_fixtures.py [models|sampling|schedules|optim|stats|tasks ...]
 Needs Debian's python3-torch and python3-numpy (and python3-statsmodels for stats). The outputs are committed;
 tests need no Python.
 """
@@ -581,6 +581,37 @@ def make_schedules():
     print("schedules: total", total, "steps")
 
 
+def make_optim():
+    """torch.optim.AdamW's parameters and moments after each of 3 steps on given gradients, for two settings: the
+    defaults' betas with weight decay 0.1 (the first moment's lerp weight 0.1 < 0.5) and beta1 0.3 (weight 0.7 takes
+    lerp's other branch). Two parameters: [3, 5], and 2053 elements (more than one of the Java kernel's chunks, and
+    not a multiple of its vector width); the moments after the last step."""
+    gen = torch.Generator().manual_seed(11)
+    shapes = {"a": (3, 5), "b": (2053,)}
+    ref = {}
+    for setting, beta1, wd in (("default", 0.9, 0.1), ("beta1_0.3", 0.3, 0.0)):
+        params = {k: torch.randn(*s, generator=gen) for k, s in shapes.items()}
+        for k, v in params.items():
+            ref[f"{setting}/init/{k}"] = v.clone()
+        leaves = [params[k].clone().requires_grad_(True) for k in shapes]
+        opt = torch.optim.AdamW(leaves, lr=1e-2, betas=(beta1, 0.999), eps=1e-8, weight_decay=wd)
+        for step in range(3):
+            for k, leaf in zip(shapes, leaves):
+                g = torch.randn(*shapes[k], generator=gen) * (10.0 ** (step - 1))  # the scale moves between steps
+                ref[f"{setting}/grad{step}/{k}"] = g
+                leaf.grad = g.clone()
+            opt.step()
+            for k, leaf in zip(shapes, leaves):
+                ref[f"{setting}/param{step}/{k}"] = leaf.detach().clone()
+        for k, leaf in zip(shapes, leaves):
+            ref[f"{setting}/m/{k}"] = opt.state[leaf]["exp_avg"].clone()
+            ref[f"{setting}/v/{k}"] = opt.state[leaf]["exp_avg_sq"].clone()
+    d = os.path.join(OUT, "optim")
+    os.makedirs(d, exist_ok=True)
+    write_safetensors(os.path.join(d, "reference.safetensors"), ref)
+    print("optim: AdamW, 2 settings x 3 steps")
+
+
 # ---------------------------------------------------------------- statistics of the evaluation
 def make_stats():
     """Intervals and tests from statsmodels/scipy (an independent implementation): Wilson intervals, McNemar's exact
@@ -753,7 +784,7 @@ def make_tasks():
 
 
 PARTS = {"models": lambda: [make(n, c) for n, c in CONFIGS.items()], "sampling": make_sampling,
-         "schedules": make_schedules, "stats": make_stats, "tasks": make_tasks}
+         "schedules": make_schedules, "optim": make_optim, "stats": make_stats, "tasks": make_tasks}
 
 if __name__ == "__main__":
     torch.manual_seed(0)

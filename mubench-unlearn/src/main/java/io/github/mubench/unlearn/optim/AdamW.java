@@ -1,16 +1,22 @@
 package io.github.mubench.unlearn.optim;
 
+import io.github.mubench.tensor.model.FusedAdamW;
+import io.github.mubench.tensor.model.Kernels;
 import io.github.mubench.tensor.param.Parameters;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
 import java.util.Map;
 
+import static io.github.mubench.tensor.model.BlasAttention.floatBuffer;
+
 /**
  * AdamW (Loshchilov and Hutter), as {@code torch.optim.AdamW}: decoupled weight decay {@code θ ← θ·(1 − lr·wd)},
- * then the bias-corrected Adam step {@code θ ← θ − lr·m̂/(√v̂ + ε)}.
+ * then the bias-corrected Adam step {@code θ ← θ − lr·m̂/(√v̂ + ε)}. On the host ({@link Kernels#onHost()}) each
+ * parameter is updated in one pass ({@link FusedAdamW}, torch's float arithmetic); elsewhere by ND4J ops.
  */
 public final class AdamW implements Optimizer {
     private final double lr, beta1, beta2, eps, weightDecay;
@@ -67,11 +73,19 @@ public final class AdamW implements Optimizer {
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double stepLr) {
         t++;
         double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+        var scalars = new FusedAdamW.Scalars((float) (1 - stepLr * weightDecay), (float) (1 - beta1), (float) beta2,
+                (float) (1 - beta2), (float) Math.sqrt(c2), (float) eps, (float) (stepLr / c1));
+        boolean onHost = Kernels.onHost();
         for (var e : grads.entrySet()) {
             INDArray p = params.get(e.getKey());
-            INDArray g = e.getValue().reshape(p.shape());
             INDArray mk = m.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
             INDArray vk = v.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
+            if (onHost && flatFloats(p, e.getValue(), mk, vk)) {
+                FusedAdamW.step(floatBuffer(p), floatBuffer(e.getValue()), floatBuffer(mk), floatBuffer(vk),
+                        (int) p.length(), scalars);
+                continue;
+            }
+            INDArray g = e.getValue().reshape(p.shape());
             // temporaries are closed at once: left to the garbage collector (the Java heap barely grows, so it seldom
             // runs), those of all parameters of a step would be alive together, up to four copies of the model's size
             try (INDArray scaled = g.mul(1 - beta1)) {
@@ -85,6 +99,17 @@ public final class AdamW implements Optimizer {
                 p.subi(update.divi(denom).muli(stepLr));
             }
         }
+    }
+
+    /** Whether the arrays are float, row-major, each in memory of its own, of one length under 2³¹. */
+    private static boolean flatFloats(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || a.isView() || a.ordering() != 'c' || a.offset() != 0
+                    || a.length() != arrays[0].length() || a.length() > Integer.MAX_VALUE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

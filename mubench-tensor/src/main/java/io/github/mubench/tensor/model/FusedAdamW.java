@@ -1,0 +1,73 @@
+package io.github.mubench.tensor.model;
+
+import java.nio.FloatBuffer;
+
+/**
+ * One AdamW update of a parameter in a single pass over its memory, split between {@link Workers}: reads the
+ * parameter, its gradient and both moments once and writes the parameter and the moments once, where the same
+ * update as ND4J ops makes about fourteen passes, each on one thread (56M parameters: 1.9 s a step that way).
+ * The arithmetic is {@code torch.optim.AdamW}'s single-tensor step in float, in its order:
+ * <pre>
+ * θ ← θ·decay;  m ← lerp(m, g, firstWeight);  v ← v·β₂ + secondWeight·g·g
+ * θ ← θ + (−stepSize)·m / (√v / √bias₂ + ε)
+ * </pre>
+ */
+public final class FusedAdamW {
+    /** Floats of each array a part copies to the heap at a time: four such chunks stay in the core's L1 cache. */
+    private static final int CHUNK = 1024;
+
+    private FusedAdamW() {
+    }
+
+    /**
+     * The step's scalars, each rounded to float as torch passes a Python float to a float tensor's op.
+     *
+     * @param decay        {@code 1 − lr·weightDecay}
+     * @param firstWeight  {@code 1 − β₁}, lerp's weight towards the gradient
+     * @param beta2        {@code β₂}
+     * @param secondWeight {@code 1 − β₂}
+     * @param bias2Sqrt    {@code √(1 − β₂^t)}
+     * @param eps          {@code ε}
+     * @param stepSize     {@code lr / (1 − β₁^t)}
+     */
+    public record Scalars(float decay, float firstWeight, float beta2, float secondWeight, float bias2Sqrt, float eps,
+                          float stepSize) {
+    }
+
+    /**
+     * Updates {@code param}, {@code m} and {@code v} (each {@code n} floats, like {@code grad}) in place.
+     */
+    public static void step(FloatBuffer param, FloatBuffer grad, FloatBuffer m, FloatBuffer v, int n, Scalars s) {
+        int threads = Workers.threads(), chunks = (n + CHUNK - 1) / CHUNK;
+        float[][] scratch = new float[threads * 4][CHUNK];
+        Workers.split(chunks, threads, (part, from, to) -> {
+            float[] ps = scratch[4 * part], gs = scratch[4 * part + 1], ms = scratch[4 * part + 2], vs = scratch[4 * part + 3];
+            for (int c = from; c < to; c++) {
+                int start = c * CHUNK, len = Math.min(CHUNK, n - start);
+                param.get(start, ps, 0, len);
+                grad.get(start, gs, 0, len);
+                m.get(start, ms, 0, len);
+                v.get(start, vs, 0, len);
+                update(ps, gs, ms, vs, len, s);
+                param.put(start, ps, 0, len);
+                m.put(start, ms, 0, len);
+                v.put(start, vs, 0, len);
+            }
+        });
+    }
+
+    private static void update(float[] p, float[] g, float[] m, float[] v, int len, Scalars s) {
+        float decay = s.decay(), w = s.firstWeight(), rest = 1 - w, beta2 = s.beta2(), w2 = s.secondWeight();
+        float bias2Sqrt = s.bias2Sqrt(), eps = s.eps(), negStep = -s.stepSize();
+        boolean fromStart = Math.abs(w) < 0.5f; // torch's lerp: the side nearer the weight, for accuracy
+        for (int i = 0; i < len; i++) {
+            float gi = g[i], mi = m[i];
+            mi = fromStart ? mi + w * (gi - mi) : gi - (gi - mi) * rest;
+            float vi = v[i] * beta2 + w2 * gi * gi;
+            float denom = (float) Math.sqrt(vi) / bias2Sqrt + eps;
+            p[i] = p[i] * decay + negStep * mi / denom;
+            m[i] = mi;
+            v[i] = vi;
+        }
+    }
+}
