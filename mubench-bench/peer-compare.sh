@@ -50,7 +50,7 @@ for r in map(json.loads, open(sys.argv[1])):
 print(min(by, key=lambda s: statistics.median(by[s][3:])))
 PY
 )"
-echo "== training steps (B4 x T128, forward + backward + SGD): $rounds alternating rounds of $steps steps, PyTorch $best" >&2
+echo "== training steps (B4 x T128, forward + backward + AdamW): $rounds alternating rounds of $steps steps, PyTorch $best" >&2
 : > "$out/java-train.jsonl"
 : > "$out/torch-train.jsonl"
 for round in $(seq 1 "$rounds"); do

@@ -3,6 +3,7 @@ package io.github.mubench.bench;
 import io.github.mubench.tensor.graph.LlamaGraph;
 import io.github.mubench.tensor.model.LlamaConfig;
 import io.github.mubench.tensor.model.RandomWeights;
+import io.github.mubench.unlearn.optim.AdamW;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -10,7 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Peer harness: full training steps (forward, backward, SGD update) of the 56M-parameter Llama at B 4, T 128 —
+ * Peer harness: full training steps (forward, backward, AdamW update) of the 56M-parameter Llama at B 4, T 128 —
  * the same work as {@code tools/peer_pytorch.py train}. Prints one JSON line per step (seconds, RSS, peak RSS) so
  * a run shows both speed and whether memory stays flat.
  * <p>
@@ -48,6 +49,7 @@ public final class TrainStepHarness {
         private final int batch, time, vocab;
         private final boolean[][] valid;
         private final SplittableRandom random = new SplittableRandom(0);
+        private final AdamW optimizer = AdamW.lr(1e-3);
 
         /** A graph of {@code config} with random weights (seed 0), every parameter trainable, for batches {@code [batch, time]}. */
         public Trainer(LlamaConfig config, int batch, int time) {
@@ -67,7 +69,8 @@ public final class TrainStepHarness {
         }
 
         /**
-         * One step: feed, gradients, SGD update (learning rate 1e-3), and when {@code gc} a garbage collection, which
+         * One step: feed, gradients, AdamW update (PyTorch's defaults at learning rate 1e-3; the gradients closed once
+         * used, as PyTorch frees them), and when {@code gc} a garbage collection, which
          * frees the step's dead off-heap intermediates (see LlamaGraph); its seconds, the batch's making not counted.
          */
         public double step(boolean gc) {
@@ -83,9 +86,8 @@ public final class TrainStepHarness {
             }
             long start = System.nanoTime();
             Map<String, INDArray> grads = graph.gradients(graph.feed(tokens, valid, labels));
-            for (var e : grads.entrySet()) {
-                graph.parameter(e.getKey()).subi(e.getValue().muli(1e-3));
-            }
+            optimizer.step(graph.parameters(), grads, 1e-3);
+            grads.values().forEach(INDArray::close);
             if (gc) {
                 System.gc();
             }
