@@ -582,19 +582,19 @@ def make_schedules():
 
 
 def make_optim():
-    """torch.optim.AdamW's parameters and moments after each of 3 steps on given gradients, for two settings: the
-    defaults' betas with weight decay 0.1 (the first moment's lerp weight 0.1 < 0.5) and beta1 0.3 (weight 0.7 takes
-    lerp's other branch). Two parameters: [3, 5], and 2053 elements (more than one of the Java kernel's chunks, and
-    not a multiple of its vector width); the moments after the last step."""
+    """torch.optim.AdamW's parameters after each of 3 steps on given gradients and its moments after the last, for
+    two settings: the default betas and eps with weight decay 0.1, and betas (0.5, 0.9) with eps 1e-3 (large enough
+    to move the step) and no weight decay. Two parameters: [3, 5], and 2053 elements (more than one of the Java
+    kernel's chunks, and not a multiple of a vector's width)."""
     gen = torch.Generator().manual_seed(11)
     shapes = {"a": (3, 5), "b": (2053,)}
     ref = {}
-    for setting, beta1, wd in (("default", 0.9, 0.1), ("beta1_0.3", 0.3, 0.0)):
+    for setting, betas, eps, wd in (("default", (0.9, 0.999), 1e-8, 0.1), ("other", (0.5, 0.9), 1e-3, 0.0)):
         params = {k: torch.randn(*s, generator=gen) for k, s in shapes.items()}
         for k, v in params.items():
             ref[f"{setting}/init/{k}"] = v.clone()
         leaves = [params[k].clone().requires_grad_(True) for k in shapes]
-        opt = torch.optim.AdamW(leaves, lr=1e-2, betas=(beta1, 0.999), eps=1e-8, weight_decay=wd)
+        opt = torch.optim.AdamW(leaves, lr=1e-2, betas=betas, eps=eps, weight_decay=wd)
         for step in range(3):
             for k, leaf in zip(shapes, leaves):
                 g = torch.randn(*shapes[k], generator=gen) * (10.0 ** (step - 1))  # the scale moves between steps

@@ -107,7 +107,8 @@ public final class BuildCompare {
     /**
      * Loads {@code io.github.mubench} classes and resources (stories260K's files) from its own URLs only, everything
      * else from the parent: a class missing from a build must fail, not come from the parent's (the working tree's)
-     * jar and make both sides the same code.
+     * jar and make both sides the same code. mubench-unlearn (the training steps' AdamW) is not compared and comes from
+     * the parent, with the parent's mubench-tensor classes under it.
      */
     private static final class ChildFirst extends URLClassLoader {
         ChildFirst(URL[] urls, ClassLoader parent) {
@@ -116,8 +117,8 @@ public final class BuildCompare {
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith("io.github.mubench.")) {
-                return super.loadClass(name, resolve);
+            if (!name.startsWith("io.github.mubench.") || name.startsWith("io.github.mubench.unlearn.")) {
+                return super.loadClass(name, resolve); // the trainer's optimizer: the working tree's, on both sides
             }
             synchronized (getClassLoadingLock(name)) {
                 Class<?> c = findLoadedClass(name);

@@ -27,7 +27,8 @@ import java.util.Set;
  * Safety: memory is freed per native allocation, only when every value living in it is dead. A value is dead when
  * all ops reading it have run and it is not a result the caller asked for; values in the memory of a parameter, a
  * constant or a fed placeholder never die, so views and aliases (a reshaped gain, an identity) keep what they share.
- * Ops that never run (not needed for the results) leave their inputs alive until the end, as before.
+ * Ops that never run (not needed for the results) leave their inputs alive until the computation ends, when
+ * {@link #end} frees every value still live that is not a result.
  * <p>
  * M2.1 holds every intermediate because it turns its session's array cache off for gradient functions, so the
  * session itself never releases one. This listener assumes every op runs at most once per computation (no control
@@ -101,7 +102,7 @@ final class EarlyRelease extends BaseListener {
         unread.clear();
     }
 
-    /** Bytes freed early in the computation last begun. */
+    /** Bytes freed in the computation last begun: early, and (once it has ended) at its end. */
     long freedBytes() {
         return freedBytes;
     }

@@ -39,8 +39,8 @@ import java.util.function.Predicate;
  * and when the computation ends what is left that is not a result (there: 16 MB a step left to the collector, 43
  * before). ND4J frees native memory only when the Java wrappers are collected, so a training loop should call
  * {@code System.gc()} between steps; this graph drops SameDiff's execution sessions after each gradient computation
- * so that what is left of the step is garbage by then (56M model, B 4 × T 128: peak RSS 1.5 GB, flat over steps; see mubench-bench's
- * TrainStepHarness). Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see
+ * so that what is left of the step is garbage by then (56M model, B 4 × T 128: RSS 1.5 GB with SGD steps, 1.8 GB
+ * with AdamW's moments, flat over steps; see mubench-bench's TrainStepHarness). Ops whose M2.1 backward is slow or vocabulary-sized are avoided by construction: see
  * {@link #rmsNorm} and {@link #rotate} (the final norm, and the SameDiff-ops path) and {@link LabelLogprobHead}.
  * <p>
  * On the CPU backend ({@link Kernels#onHost()}) each layer's attention and MLP sub-layers, norms included, run outside

@@ -5,10 +5,12 @@ import java.nio.FloatBuffer;
 /**
  * One AdamW update of a parameter in a single pass over its memory, split between {@link Workers}: reads the
  * parameter, its gradient and both moments once and writes the parameter and the moments once, where the same
- * update as ND4J ops makes about fourteen passes, each on one thread (56M parameters: 1.9 s a step that way).
- * The arithmetic is {@code torch.optim.AdamW}'s single-tensor step in float, in its order:
+ * update as ND4J ops makes about fifteen passes, each on one thread (56M parameters: 1.9 s a step that way).
+ * The arithmetic is that of PyTorch 1.13's {@code torch.optim.AdamW} single-tensor step in float, in its order and
+ * with the fused multiply-adds its vectorised {@code add_(g, alpha)} and {@code addcmul_} use (bit for bit the same
+ * on its fixture):
  * <pre>
- * θ ← θ·decay;  m ← lerp(m, g, firstWeight);  v ← v·β₂ + secondWeight·g·g
+ * θ ← θ·decay;  m ← fma(g, 1 − β₁, m·β₁);  v ← fma((1 − β₂)·g, g, v·β₂)
  * θ ← θ + (−stepSize)·m / (√v / √bias₂ + ε)
  * </pre>
  */
@@ -23,15 +25,16 @@ public final class FusedAdamW {
      * The step's scalars, each rounded to float as torch passes a Python float to a float tensor's op.
      *
      * @param decay        {@code 1 − lr·weightDecay}
-     * @param firstWeight  {@code 1 − β₁}, lerp's weight towards the gradient
+     * @param beta1        {@code β₁}
+     * @param firstWeight  {@code 1 − β₁}
      * @param beta2        {@code β₂}
      * @param secondWeight {@code 1 − β₂}
      * @param bias2Sqrt    {@code √(1 − β₂^t)}
      * @param eps          {@code ε}
      * @param stepSize     {@code lr / (1 − β₁^t)}
      */
-    public record Scalars(float decay, float firstWeight, float beta2, float secondWeight, float bias2Sqrt, float eps,
-                          float stepSize) {
+    public record Scalars(float decay, float beta1, float firstWeight, float beta2, float secondWeight, float bias2Sqrt,
+                          float eps, float stepSize) {
     }
 
     /**
@@ -57,13 +60,12 @@ public final class FusedAdamW {
     }
 
     private static void update(float[] p, float[] g, float[] m, float[] v, int len, Scalars s) {
-        float decay = s.decay(), w = s.firstWeight(), rest = 1 - w, beta2 = s.beta2(), w2 = s.secondWeight();
+        float decay = s.decay(), beta1 = s.beta1(), w1 = s.firstWeight(), beta2 = s.beta2(), w2 = s.secondWeight();
         float bias2Sqrt = s.bias2Sqrt(), eps = s.eps(), negStep = -s.stepSize();
-        boolean fromStart = Math.abs(w) < 0.5f; // torch's lerp: the side nearer the weight, for accuracy
         for (int i = 0; i < len; i++) {
-            float gi = g[i], mi = m[i];
-            mi = fromStart ? mi + w * (gi - mi) : gi - (gi - mi) * rest;
-            float vi = v[i] * beta2 + w2 * gi * gi;
+            float gi = g[i];
+            float mi = Math.fma(gi, w1, m[i] * beta1);
+            float vi = Math.fma(w2 * gi, gi, v[i] * beta2);
             float denom = (float) Math.sqrt(vi) / bias2Sqrt + eps;
             p[i] = p[i] * decay + negStep * mi / denom;
             m[i] = mi;

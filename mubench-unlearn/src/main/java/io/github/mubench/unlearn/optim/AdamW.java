@@ -16,12 +16,14 @@ import static io.github.mubench.tensor.model.BlasAttention.floatBuffer;
 /**
  * AdamW (Loshchilov and Hutter), as {@code torch.optim.AdamW}: decoupled weight decay {@code θ ← θ·(1 − lr·wd)},
  * then the bias-corrected Adam step {@code θ ← θ − lr·m̂/(√v̂ + ε)}. On the host ({@link Kernels#onHost()}) each
- * parameter is updated in one pass ({@link FusedAdamW}, torch's float arithmetic); elsewhere by ND4J ops.
+ * parameter is updated in one pass ({@link FusedAdamW}, PyTorch 1.13's float arithmetic); elsewhere, and for a
+ * parameter over 2²⁹ floats, by ND4J ops.
  */
 public final class AdamW implements Optimizer {
     private final double lr, beta1, beta2, eps, weightDecay;
     private final Map<String, INDArray> m = new HashMap<>(), v = new HashMap<>();
     private int t;
+    private int fusedLastStep;
 
     public AdamW(double lr, double beta1, double beta2, double eps, double weightDecay) {
         Parameters.positive("learning rate", finite("learning rate", lr));
@@ -73,9 +75,10 @@ public final class AdamW implements Optimizer {
     public void step(Map<String, INDArray> params, Map<String, INDArray> grads, double stepLr) {
         t++;
         double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
-        var scalars = new FusedAdamW.Scalars((float) (1 - stepLr * weightDecay), (float) (1 - beta1), (float) beta2,
-                (float) (1 - beta2), (float) Math.sqrt(c2), (float) eps, (float) (stepLr / c1));
+        var scalars = new FusedAdamW.Scalars((float) (1 - stepLr * weightDecay), (float) beta1, (float) (1 - beta1),
+                (float) beta2, (float) (1 - beta2), (float) Math.sqrt(c2), (float) eps, (float) (stepLr / c1));
         boolean onHost = Kernels.onHost();
+        fusedLastStep = 0;
         for (var e : grads.entrySet()) {
             INDArray p = params.get(e.getKey());
             INDArray mk = m.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
@@ -83,6 +86,7 @@ public final class AdamW implements Optimizer {
             if (onHost && flatFloats(p, e.getValue(), mk, vk)) {
                 FusedAdamW.step(floatBuffer(p), floatBuffer(e.getValue()), floatBuffer(mk), floatBuffer(vk),
                         (int) p.length(), scalars);
+                fusedLastStep++;
                 continue;
             }
             INDArray g = e.getValue().reshape(p.shape());
@@ -101,11 +105,19 @@ public final class AdamW implements Optimizer {
         }
     }
 
-    /** Whether the arrays are float, row-major, each in memory of its own, of one length under 2³¹. */
+    /** Parameters the last {@link #step} updated in one pass (the rest by ND4J ops). */
+    int fusedLastStep() {
+        return fusedLastStep;
+    }
+
+    /**
+     * Whether the arrays are float, row-major, each in memory of its own, of one length that a direct buffer holds
+     * (under 2³¹ bytes).
+     */
     private static boolean flatFloats(INDArray... arrays) {
         for (INDArray a : arrays) {
             if (a.dataType() != DataType.FLOAT || a.isView() || a.ordering() != 'c' || a.offset() != 0
-                    || a.length() != arrays[0].length() || a.length() > Integer.MAX_VALUE) {
+                    || a.length() != arrays[0].length() || a.length() > Integer.MAX_VALUE / Float.BYTES) {
                 return false;
             }
         }

@@ -14,19 +14,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three AdamW steps on given gradients against {@code torch.optim.AdamW} ({@code tools/make_fixtures.py optim}):
- * parameters after each step and both moments after the last, for the defaults' betas with weight decay and for
- * β₁ 0.3 (the other side of torch's lerp); on the host's one-pass kernel and on ND4J ops.
+ * Three AdamW steps on given gradients against PyTorch 1.13's {@code torch.optim.AdamW}
+ * ({@code tools/make_fixtures.py optim}), element by element in float ulps of torch's value: parameters after each
+ * step and both moments after the last, for the default betas and eps with weight decay and for betas (0.5, 0.9)
+ * with eps 1e-3. The host's one-pass kernel gives torch's floats bit for bit (it does torch's multiply-adds fused, as
+ * torch's vectorised kernels do; unfused, a third of the elements were 1–2 ulps off); ND4J ops, which round in
+ * another order, within 64 ulps (up to 32 seen, on values near zero, where an ulp is small).
  */
 class AdamWTest {
     private static final SafetensorsFile REF = SafetensorsFile.open(
             Path.of("..", "mubench-tensor", "src", "test", "resources", "fixtures", "optim", "reference.safetensors"));
     private static final List<String> PARAMS = List.of("a", "b");
-    /** About two float ulps of the largest parameters (|θ| < 4): both paths are 1–2 ulps from torch's. */
-    private static final double TOLERANCE = 5e-7;
 
-    /** Runs the fixture's steps and returns the largest difference from torch's parameters. */
-    private static double maxError(String setting, AdamW optimizer) {
+    private static AdamW optimizer(String setting) {
+        return setting.equals("default") ? new AdamW(1e-2, 0.9, 0.999, 1e-8, 0.1) : new AdamW(1e-2, 0.5, 0.9, 1e-3, 0.0);
+    }
+
+    /** Runs the setting's steps; the largest distance from torch's parameters and moments, in ulps of torch's value. */
+    private static double maxUlps(String setting, AdamW optimizer, int fusedEachStep) {
         Map<String, INDArray> params = new LinkedHashMap<>();
         PARAMS.forEach(k -> params.put(k, REF.load(setting + "/init/" + k).dup()));
         double worst = 0;
@@ -36,33 +41,35 @@ class AdamWTest {
                 grads.put(k, REF.load(setting + "/grad" + step + "/" + k).dup());
             }
             optimizer.step(params, grads, 1e-2);
+            assertEquals(fusedEachStep, optimizer.fusedLastStep(), "parameters updated in one pass");
             for (String k : PARAMS) {
-                worst = Math.max(worst, maxAbsDiff(REF.load(setting + "/param" + step + "/" + k), params.get(k)));
+                worst = Math.max(worst, ulps(REF.load(setting + "/param" + step + "/" + k), params.get(k)));
             }
         }
         Map<String, INDArray> state = optimizer.state();
         for (String k : PARAMS) {
-            INDArray m = REF.load(setting + "/m/" + k), v = REF.load(setting + "/v/" + k);
-            assertTrue(maxAbsDiff(m, state.get("m/" + k)) <= 1e-6 * Math.max(1, m.amaxNumber().doubleValue()), setting + " m/" + k);
-            assertTrue(maxAbsDiff(v, state.get("v/" + k)) <= 1e-6 * Math.max(1, v.amaxNumber().doubleValue()), setting + " v/" + k);
+            worst = Math.max(worst, ulps(REF.load(setting + "/m/" + k), state.get("m/" + k)));
+            worst = Math.max(worst, ulps(REF.load(setting + "/v/" + k), state.get("v/" + k)));
         }
         return worst;
     }
 
-    private static double maxAbsDiff(INDArray expected, INDArray actual) {
+    private static double ulps(INDArray expected, INDArray actual) {
         assertEquals(expected.length(), actual.length());
         double worst = 0;
         for (long i = 0; i < expected.length(); i++) {
-            worst = Math.max(worst, Math.abs(expected.getDouble(i) - actual.getDouble(i)));
+            float e = expected.getFloat(i);
+            worst = Math.max(worst, Math.abs(e - actual.getFloat(i)) / Math.ulp(e));
         }
         return worst;
     }
 
     @Test
-    void theHostKernelGivesTorchsStepsInFloat() {
+    void theHostKernelGivesTorchsFloats() {
         assertTrue(Kernels.onHost(), "the tests run on ND4J's CPU backend");
-        assertEquals(0, maxError("default", new AdamW(1e-2, 0.9, 0.999, 1e-8, 0.1)), TOLERANCE, "default");
-        assertEquals(0, maxError("beta1_0.3", new AdamW(1e-2, 0.3, 0.999, 1e-8, 0.0)), TOLERANCE, "beta1 0.3");
+        for (String setting : List.of("default", "other")) {
+            assertEquals(0, maxUlps(setting, optimizer(setting), PARAMS.size()), setting);
+        }
     }
 
     @Test
@@ -70,8 +77,9 @@ class AdamWTest {
         String before = System.getProperty(Kernels.PROPERTY);
         System.setProperty(Kernels.PROPERTY, "nd4j");
         try {
-            assertEquals(0, maxError("default", new AdamW(1e-2, 0.9, 0.999, 1e-8, 0.1)), TOLERANCE, "default");
-            assertEquals(0, maxError("beta1_0.3", new AdamW(1e-2, 0.3, 0.999, 1e-8, 0.0)), TOLERANCE, "beta1 0.3");
+            for (String setting : List.of("default", "other")) {
+                assertEquals(0, maxUlps(setting, optimizer(setting), 0), 64, setting);
+            }
         } finally {
             if (before == null) {
                 System.clearProperty(Kernels.PROPERTY);
