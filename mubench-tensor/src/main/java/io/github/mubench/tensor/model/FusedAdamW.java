@@ -1,6 +1,12 @@
 package io.github.mubench.tensor.model;
 
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * One AdamW update of a parameter in a single pass over its memory, split between {@link Workers}: reads the
@@ -38,9 +44,46 @@ public final class FusedAdamW {
     }
 
     /**
-     * Updates {@code param}, {@code m} and {@code v} (each {@code n} floats, like {@code grad}) in place.
+     * Whether {@link #step} takes these arrays: float, row-major with the default strides, each in memory of its own
+     * from its start, all of one length.
      */
-    public static void step(FloatBuffer param, FloatBuffer grad, FloatBuffer m, FloatBuffer v, int n, Scalars s) {
+    public static boolean accepts(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || a.isView() || a.ordering() != 'c' || a.offset() != 0
+                    || a.length() != arrays[0].length() || !Arrays.equals(a.stride(), Nd4j.getStrides(a.shape(), 'c'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Updates {@code param}, {@code m} and {@code v} in place from {@code grad}; all four {@link #accepts accepted}. */
+    public static void step(INDArray param, INDArray grad, INDArray m, INDArray v, Scalars s) {
+        step(param, grad, m, v, s, SLICE);
+    }
+
+    /** Floats a direct buffer may span (its capacity is counted in bytes, under 2³¹), rounded down to whole chunks. */
+    private static final int SLICE = (Integer.MAX_VALUE / Float.BYTES) / CHUNK * CHUNK;
+
+    /** {@link #step} over slices of at most {@code slice} floats (whole chunks), one buffer of each array a slice. */
+    static void step(INDArray param, INDArray grad, INDArray m, INDArray v, Scalars s, int slice) {
+        if (!accepts(param, grad, m, v)) {
+            throw new IllegalArgumentException("AdamW's one-pass update needs float row-major arrays of their own, of one"
+                    + " length");
+        }
+        FloatPointer[] at = {BlasAttention.floats(param), BlasAttention.floats(grad), BlasAttention.floats(m),
+                BlasAttention.floats(v)};
+        for (long from = 0; from < param.length(); from += slice) {
+            int n = (int) Math.min(slice, param.length() - from);
+            FloatBuffer[] b = new FloatBuffer[4];
+            for (int i = 0; i < 4; i++) {
+                b[i] = BlasAttention.at(at[i], from).capacity(from + n).asBuffer();
+            }
+            step(b[0], b[1], b[2], b[3], n, s);
+        }
+    }
+
+    private static void step(FloatBuffer param, FloatBuffer grad, FloatBuffer m, FloatBuffer v, int n, Scalars s) {
         int threads = Workers.threads(), chunks = (n + CHUNK - 1) / CHUNK;
         float[][] scratch = new float[threads * 4][CHUNK];
         Workers.split(chunks, threads, (part, from, to) -> {

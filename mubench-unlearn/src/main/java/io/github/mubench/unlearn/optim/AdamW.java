@@ -4,20 +4,16 @@ import io.github.mubench.tensor.model.FusedAdamW;
 import io.github.mubench.tensor.model.Kernels;
 import io.github.mubench.tensor.param.Parameters;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
 import java.util.Map;
 
-import static io.github.mubench.tensor.model.BlasAttention.floatBuffer;
-
 /**
  * AdamW (Loshchilov and Hutter), as {@code torch.optim.AdamW}: decoupled weight decay {@code θ ← θ·(1 − lr·wd)},
  * then the bias-corrected Adam step {@code θ ← θ − lr·m̂/(√v̂ + ε)}. On the host ({@link Kernels#onHost()}) each
- * parameter is updated in one pass ({@link FusedAdamW}, PyTorch 1.13's float arithmetic); elsewhere, and for a
- * parameter over 2²⁹ floats, by ND4J ops.
+ * parameter is updated in one pass ({@link FusedAdamW}, PyTorch 1.13's float arithmetic); elsewhere by ND4J ops.
  */
 public final class AdamW implements Optimizer {
     private final double lr, beta1, beta2, eps, weightDecay;
@@ -83,9 +79,8 @@ public final class AdamW implements Optimizer {
             INDArray p = params.get(e.getKey());
             INDArray mk = m.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
             INDArray vk = v.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
-            if (onHost && flatFloats(p, e.getValue(), mk, vk)) {
-                FusedAdamW.step(floatBuffer(p), floatBuffer(e.getValue()), floatBuffer(mk), floatBuffer(vk),
-                        (int) p.length(), scalars);
+            if (onHost && FusedAdamW.accepts(p, e.getValue(), mk, vk)) {
+                FusedAdamW.step(p, e.getValue(), mk, vk, scalars);
                 fusedLastStep++;
                 continue;
             }
@@ -108,20 +103,6 @@ public final class AdamW implements Optimizer {
     /** Parameters the last {@link #step} updated in one pass (the rest by ND4J ops). */
     int fusedLastStep() {
         return fusedLastStep;
-    }
-
-    /**
-     * Whether the arrays are float, row-major, each in memory of its own, of one length that a direct buffer holds
-     * (under 2³¹ bytes).
-     */
-    private static boolean flatFloats(INDArray... arrays) {
-        for (INDArray a : arrays) {
-            if (a.dataType() != DataType.FLOAT || a.isView() || a.ordering() != 'c' || a.offset() != 0
-                    || a.length() != arrays[0].length() || a.length() > Integer.MAX_VALUE / Float.BYTES) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
