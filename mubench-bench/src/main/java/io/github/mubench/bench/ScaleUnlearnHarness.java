@@ -9,6 +9,7 @@ import io.github.mubench.tensor.model.RandomWeights;
 import io.github.mubench.unlearn.methods.Methods;
 import io.github.mubench.unlearn.data.UnlearnExample;
 import io.github.mubench.unlearn.Unlearning;
+import io.github.mubench.unlearn.data.Refusals;
 import io.github.mubench.unlearn.optim.AdamW;
 
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ public final class ScaleUnlearnHarness {
         List<Double> stepSeconds = new ArrayList<>();
         long[] last = {System.nanoTime()};
         Unlearning u = Unlearning.of(model).method(Methods.create(method, Map.of())).forget(forget).retain(retain)
+                // a fixed refusal: random weights would generate ids the bundled tokenizer does not have
+                .refusals(Refusals.fixed("I do not want to say."))
                 .optimizer(AdamW.lr(1e-5)).steps(steps).batchSize(batch, batch).maxLength(maxLength).seed(0)
                 .onStep(m -> {
                     long now = System.nanoTime();
