@@ -18,7 +18,7 @@ import java.util.Map;
  * group's response tokens; KL is {@code KL(π_ref‖π_θ)} per response position, averaged over a group's positions.
  */
 public final class LossTerms {
-    static final String REFERENCE = "reference_seq_logprob", REFERENCE_LOG_PROBS = "reference_log_probs",
+    static final String REFERENCE = "reference_seq_logprob", REFERENCE_LOG_PROBS = LlamaGraph.REFERENCE_LOG_PROBS,
             REFERENCE_HIDDEN = "reference_hidden", VALID_POSITIONS = "valid_positions";
 
     private final LlamaGraph graph;
@@ -27,7 +27,8 @@ public final class LossTerms {
     private final SDVariable seqLogprob, tokenCounts, labelMask;
     private final Map<RowGroup, SDVariable> rowMasks = new EnumMap<>(RowGroup.class);
     private final Map<String, SDVariable> logged = new java.util.LinkedHashMap<>();
-    private SDVariable reference, referenceLogProbs, referenceHidden, validPositions;
+    private SDVariable reference, referenceHidden, validPositions;
+    private boolean readsDistributions;
     private int referenceHiddenLayer = -1;
 
     /** Adds the reference placeholders and the row-group masks of {@code layout} to {@code graph}. */
@@ -65,7 +66,7 @@ public final class LossTerms {
 
     /** What the loss built so far reads of the reference model. */
     public ReferenceReads referenceReads() {
-        return new ReferenceReads(reference != null, referenceLogProbs != null, referenceHiddenLayer);
+        return new ReferenceReads(reference != null, readsDistributions, referenceHiddenLayer);
     }
 
     /** The graph the terms live on. */
@@ -158,10 +159,8 @@ public final class LossTerms {
      */
     public SDVariable kl(RowGroup g) {
         int b = graph.batch(), t = graph.time();
-        if (referenceLogProbs == null) {
-            referenceLogProbs = sd.placeHolder(REFERENCE_LOG_PROBS, DataType.FLOAT, (long) b * t, graph.config().vocabSize());
-        }
-        SDVariable perPosition = sd.math.exp(referenceLogProbs).mul(referenceLogProbs.sub(graph.logProbs())).sum(1);
+        SDVariable perPosition = graph.klToReference();
+        readsDistributions = true;
         SDVariable positions = labelMask.reshape(b, t).mul(rows(g).reshape(b, 1)).reshape((long) b * t);
         return perPosition.mul(positions).sum().div(positions.sum());
     }
@@ -251,7 +250,7 @@ public final class LossTerms {
             }
             feed.put(REFERENCE, Nd4j.createFromArray(ref));
         }
-        if (this.referenceLogProbs != null) {
+        if (readsDistributions) {
             if (referenceLogProbs == null) {
                 throw new IllegalArgumentException("this loss reads KL to the reference: pass its log-probabilities");
             }

@@ -343,6 +343,21 @@ public final class LlamaGraph {
         return meanNll;
     }
 
+    /** The placeholder {@link #klToReference} reads: the reference model's log-probabilities {@code [B*T, V]}. */
+    public static final String REFERENCE_LOG_PROBS = "reference_log_probs";
+
+    /**
+     * {@code KL(π_ref ‖ π_θ)} at every position ({@code [B*T]}), with the reference model's log-probabilities fed as
+     * {@link #REFERENCE_LOG_PROBS}: computed outside SameDiff from the head's softmax, like the label log-probabilities
+     * (see LabelLogprobHead), with its exact gradient. Call it while building the loss.
+     */
+    public SDVariable klToReference() {
+        if (!sd.hasVariable(REFERENCE_LOG_PROBS)) {
+            sd.placeHolder(REFERENCE_LOG_PROBS, DataType.FLOAT, (long) batch * time, config.vocabSize());
+        }
+        return labelHead.klToReference();
+    }
+
     /** Log-probabilities over the vocabulary at every position ({@code [B*T, V]}). */
     public SDVariable logProbs() {
         return logProbs;
@@ -522,6 +537,9 @@ public final class LlamaGraph {
      */
     private void prepare(Map<String, INDArray> feed, boolean training) {
         Nd4jRuntime.configure(); // for this thread
+        if (labelHead.hasKl()) {
+            labelHead.setReference(feed.get(REFERENCE_LOG_PROBS));
+        }
         if (outside != null) {
             attention.useFeed(feed);
             outside.beginPass(training);
@@ -624,9 +642,14 @@ public final class LlamaGraph {
             blockInputs.stream().filter(e -> e.getValue().stream().anyMatch(trainable::contains)).findFirst()
                     .ifPresent(e -> wanted.add(e.getKey().name()));
         }
-        boolean headViaLabels = trainable.contains(headName()) && hasGradient(labelHead.offsetName());
+        boolean headTrainable = trainable.contains(headName());
+        boolean headViaLabels = headTrainable && hasGradient(labelHead.offsetName());
+        boolean headViaKl = headTrainable && labelHead.hasKl() && hasGradient(labelHead.klOffsetName());
         if (headViaLabels) {
             wanted.add(labelHead.offsetName());
+        }
+        if (headViaKl) {
+            wanted.add(labelHead.klOffsetName());
         }
         Map<String, INDArray> values = Map.of();
         Map<String, INDArray> g;
@@ -645,7 +668,8 @@ public final class LlamaGraph {
             release.end();
             dropSessions();
         }
-        INDArray headGradient = headViaLabels ? labelHead.weightGradient(g.get(labelHead.offsetName())) : null;
+        INDArray headGradient = headViaLabels || headViaKl ? labelHead.weightGradient(
+                headViaLabels ? g.get(labelHead.offsetName()) : null, headViaKl ? g.get(labelHead.klOffsetName()) : null) : null;
         Map<String, INDArray> out = new LinkedHashMap<>();
         java.util.Set<Long> owned = new java.util.HashSet<>();
         for (String n : trainable) {
