@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * vocabulary (as PyTorch's has) and one softmax pass over both cores ({@link SoftmaxRows}), and SameDiff holds no
  * vocabulary-sized array on this path.
  * {@code KL(π_ref ‖ π_θ)} per row ({@link #klToReference}) joins the same way from the same softmax, with
- * {@code D' = (p − r)·W}: SameDiff's log-softmax and KL over {@code [rows, V]} ran each element-wise op on one thread
+ * {@code D' = (Σr·p − r)·W}: SameDiff's log-softmax and KL over {@code [rows, V]} ran each element-wise op on one thread
  * (an Eraser step on the 56M model: 1.2 s against 0.27 for GA). The full distribution ({@link LlamaGraph#logProbs})
  * keeps its own path through SameDiff, whose head gradient is then added to this one.
  */
@@ -56,8 +56,13 @@ final class LabelLogprobHead extends BaseListener {
     private SDVariable klDirection, klOffset, klStand;
     /** The reference's log-probabilities for the next passes ({@code [rows, V]}; null: none fed). */
     private INDArray reference;
-    /** {@code p − r} of the last pass (softmax minus the reference's probabilities), for {@link #weightGradient}. */
+    /**
+     * {@code Σr·p − r} of the last pass (the softmax scaled by the reference's probability mass, which rounding keeps
+     * within 1e-6 of 1, minus those probabilities), for {@link #weightGradient}.
+     */
     private INDArray difference;
+    /** Whether the last pass had a reference, so that {@link #difference} is its own. */
+    private boolean klValid;
 
     /**
      * @param hidden the final hidden state {@code [rows, d]} (the output of an op, so that this listener sees it made)
@@ -89,8 +94,9 @@ final class LabelLogprobHead extends BaseListener {
     /**
      * {@code KL(π_ref ‖ π_θ)} of each row ({@code [rows]}), joined like the label log-probability: value
      * {@code Σ_j r_j·(log r_j − log p_j)} with {@code r} the reference's probabilities {@link #setReference set} for
-     * the pass and {@code p = softmax(h·Wᵀ)}; gradient with respect to {@code h} exactly {@code D' = (p − r)·W}. Made
-     * on first call; a pass without a reference gives NaN.
+     * the pass and {@code p = softmax(h·Wᵀ)}; gradient with respect to {@code h} {@code D' = (Σr·p − r)·W}, the exact
+     * derivative of that value as computed ({@code Σr} is 1 up to rounding). Made on first call; a pass without a
+     * reference gives NaN.
      */
     SDVariable klToReference() {
         if (klStand == null) {
@@ -149,9 +155,9 @@ final class LabelLogprobHead extends BaseListener {
             probs = Nd4j.create(DataType.FLOAT, rows, w.size(0));
         }
         Products.timesTransposed(hidden, w, probs, false);
-        boolean kl = klStand != null && reference != null;
-        double[] klTerms = new double[2 * rows];
-        if (kl) {
+        klValid = klStand != null && reference != null;
+        double[] klTerms = klValid ? new double[2 * rows] : null;
+        if (klValid) {
             if (reference.size(1) != vocab) {
                 throw new IllegalArgumentException("reference log-probabilities over " + reference.size(1)
                         + " tokens for a vocabulary of " + vocab);
@@ -162,21 +168,29 @@ final class LabelLogprobHead extends BaseListener {
             inBlocks(vocab, (first, count) -> System.arraycopy(KlRows.referenceTerms(rowsOf(probs, first, count, vocab),
                     rowsOf(reference, first, count, vocab), rowsOf(difference, first, count, vocab), count, vocab),
                     0, klTerms, 2 * first, 2 * count));
+            reference = null; // the caller's array, read: not held past the pass
         }
-        INDArray logSumExp = softmaxRows(probs);
+        double[] logSumExp = softmaxRows(probs);
         INDArray labelRows = Nd4j.pullRows(w, 1, labels);
-        offset.getArr().assign(hidden.mul(labelRows).sum(1).subi(logSumExp));
+        float[] lse = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            lse[r] = (float) logSumExp[r];
+        }
+        offset.getArr().assign(hidden.mul(labelRows).sum(1).subi(Nd4j.createFromArray(lse)));
         INDArray d = direction.getArr();
         Products.times(probs, w, d, false);
         d.rsubi(labelRows);
-        if (kl) {
+        if (klValid) {
             float[] kls = new float[rows];
+            double[] mass = new double[rows];
             for (int r = 0; r < rows; r++) {
-                kls[r] = (float) (klTerms[2 * r] + klTerms[2 * r + 1] * logSumExp.getDouble(r));
+                mass[r] = klTerms[2 * r + 1];
+                kls[r] = (float) (klTerms[2 * r] + mass[r] * logSumExp[r]);
             }
             klOffset.getArr().assign(Nd4j.createFromArray(kls));
             inBlocks(vocab, (first, count) -> KlRows.difference(rowsOf(probs, first, count, vocab),
-                    rowsOf(difference, first, count, vocab), count, vocab));
+                    java.util.Arrays.copyOfRange(mass, first, first + count), rowsOf(difference, first, count, vocab),
+                    count, vocab));
             Products.times(difference, w, klDirection.getArr(), false);
         } else if (klStand != null) {
             klOffset.getArr().assign(Float.NaN);
@@ -202,20 +216,13 @@ final class LabelLogprobHead extends BaseListener {
                 .limit((long) (first + count) * width).asBuffer();
     }
 
-    /** Softmax of each row in place, in blocks of rows that a {@link java.nio.FloatBuffer} can address; the rows' log-sum-exp. */
-    private static INDArray softmaxRows(INDArray logits) {
-        int count = (int) logits.size(0), width = (int) logits.size(1), block = Math.max(1, BLOCK_FLOATS / width);
-        FloatPointer all = new FloatPointer(logits.data().addressPointer());
-        float[] logSumExp = new float[count];
-        for (int first = 0; first < count; first += block) {
-            int rows = Math.min(block, count - first);
-            FloatBuffer buffer = new FloatPointer(all).position((long) first * width).limit((long) (first + rows) * width).asBuffer();
-            double[] part = SoftmaxRows.inPlace(buffer, rows, width);
-            for (int r = 0; r < rows; r++) {
-                logSumExp[first + r] = (float) part[r];
-            }
-        }
-        return Nd4j.createFromArray(logSumExp);
+    /** Softmax of each row in place, in blocks of rows that a {@link FloatBuffer} can address; the rows' log-sum-exp. */
+    private double[] softmaxRows(INDArray logits) {
+        int width = (int) logits.size(1);
+        double[] logSumExp = new double[rows];
+        inBlocks(width, (first, count) -> System.arraycopy(SoftmaxRows.inPlace(rowsOf(logits, first, count, width), count,
+                width), 0, logSumExp, first, count));
+        return logSumExp;
     }
 
     /** Floats a block of {@link #softmaxRows} spans at most (a direct buffer addresses under 2 GB). */
@@ -224,7 +231,7 @@ final class LabelLogprobHead extends BaseListener {
     /**
      * {@code dLoss/dW} along this path ({@code [V, d]}, memory of its own) for the last pass, given the loss's gradient
      * with respect to {@link #offsetName()} ({@code u}) and to {@link #klOffsetName()} ({@code w}), either null where
-     * the loss does not read it: {@code Σ_t u_t·(onehot_t − p_t) ⊗ h_t + Σ_t w_t·(p_t − r_t) ⊗ h_t}.
+     * the loss does not read it: {@code Σ_t u_t·(onehot_t − p_t) ⊗ h_t + Σ_t w_t·(Σr_t·p_t − r_t) ⊗ h_t}.
      */
     INDArray weightGradient(INDArray logprobGradient, INDArray klGradient) {
         INDArray hidden = value.getArr();
@@ -235,6 +242,9 @@ final class LabelLogprobHead extends BaseListener {
             RowSums.add(gradient, labels, weighted.negi()); // + Σ_t u_t·onehot_t ⊗ h_t; rows without a label add zeros
         }
         if (klGradient != null) {
+            if (!klValid) {
+                throw new IllegalStateException("the last pass had no reference log-probabilities: its KL has no gradient");
+            }
             INDArray weighted = hidden.mulColumnVector(klGradient.reshape(rows, 1));
             Products.transposedTimes(difference, weighted, gradient, logprobGradient != null);
         }

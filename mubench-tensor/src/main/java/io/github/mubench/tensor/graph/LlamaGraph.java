@@ -349,7 +349,7 @@ public final class LlamaGraph {
     /**
      * {@code KL(π_ref ‖ π_θ)} at every position ({@code [B*T]}), with the reference model's log-probabilities fed as
      * {@link #REFERENCE_LOG_PROBS}: computed outside SameDiff from the head's softmax, like the label log-probabilities
-     * (see LabelLogprobHead), with its exact gradient. Call it while building the loss.
+     * (see LabelLogprobHead), with the exact gradient of that value. Call it while building the loss.
      */
     public SDVariable klToReference() {
         if (!sd.hasVariable(REFERENCE_LOG_PROBS)) {

@@ -43,8 +43,12 @@ public final class KlRows {
         return sums;
     }
 
-    /** {@code referenceProbs ← probs − referenceProbs} over {@code count} rows of {@code width}. */
-    public static void difference(FloatBuffer probs, FloatBuffer referenceProbs, int count, int width) {
+    /**
+     * {@code referenceProbs ← mass·probs − referenceProbs} row by row over {@code count} rows of {@code width}
+     * ({@code mass[i]} for row {@code i}: the reference's {@code Σr}, which makes it the exact derivative of the KL as
+     * {@link #referenceTerms} computes it).
+     */
+    public static void difference(FloatBuffer probs, double[] mass, FloatBuffer referenceProbs, int count, int width) {
         int threads = Workers.threads();
         float[][] ps = new float[threads][width], rs = new float[threads][width];
         Workers.split(count, threads, (part, from, to) -> {
@@ -52,8 +56,9 @@ public final class KlRows {
             for (int row = from; row < to; row++) {
                 probs.get(row * width, p, 0, width);
                 referenceProbs.get(row * width, r, 0, width);
+                float m = (float) mass[row];
                 for (int j = 0; j < width; j++) {
-                    r[j] = p[j] - r[j];
+                    r[j] = m * p[j] - r[j];
                 }
                 referenceProbs.put(row * width, r, 0, width);
             }
