@@ -4,8 +4,10 @@ import io.github.mubench.tensor.graph.LlamaGraph;
 import io.github.mubench.tensor.model.Checkpoint;
 import io.github.mubench.tensor.model.Kernels;
 import io.github.mubench.tensor.model.LanguageModel;
+import io.github.mubench.tensor.model.SoftmaxRows;
 import io.github.mubench.tensor.score.LogLikelihood;
 import io.github.mubench.unlearn.data.TokenizedExample;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -42,6 +44,11 @@ final class ReferenceModel {
             return null;
         }
         INDArray logits = inference.forward(tokens, valid, inference.newCache(tokens.length, tokens[0].length), false);
+        if (Kernels.onHost() && logits.dataType() == DataType.FLOAT && !logits.isView() && logits.ordering() == 'c'
+                && logits.offset() == 0) {
+            SoftmaxRows.logInPlace(logits); // on both cores, where ND4J's runs on one
+            return logits.reshape(-1, logits.size(2));
+        }
         return Nd4j.nn.logSoftmax(logits, -1).reshape(-1, logits.size(2));
     }
 

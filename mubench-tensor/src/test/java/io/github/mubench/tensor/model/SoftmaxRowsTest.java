@@ -1,13 +1,15 @@
 package io.github.mubench.tensor.model;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Row softmax and log-sum-exp against the same sums in double precision, and closed forms. */
+/** Row softmax, log-sum-exp and log-softmax against the same sums in double precision, and closed forms. */
 class SoftmaxRowsTest {
 
     @Test
@@ -52,5 +54,30 @@ class SoftmaxRowsTest {
             }
         }
         assertEquals(0f, rows.get(5));
+    }
+
+    @Test
+    void logSoftmaxInPlaceMatchesDoublePrecisionOverTheLastAxis() {
+        int batch = 3, time = 5, width = 1001;
+        SplittableRandom random = new SplittableRandom(11);
+        float[] logits = new float[batch * time * width];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) random.nextDouble(-20, 20);
+        }
+        INDArray a = Nd4j.create(logits.clone(), new long[]{batch, time, width}, 'c');
+        SoftmaxRows.logInPlace(a);
+        for (int r = 0; r < batch * time; r++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int j = 0; j < width; j++) {
+                max = Math.max(max, logits[r * width + j]);
+            }
+            for (int j = 0; j < width; j++) {
+                sum += Math.exp(logits[r * width + j] - max);
+            }
+            for (int j = 0; j < width; j += 7) {
+                double expected = logits[r * width + j] - max - Math.log(sum);
+                assertEquals(expected, a.getFloat((long) r * width + j), 1e-5 * Math.max(1, Math.abs(expected)), "row " + r);
+            }
+        }
     }
 }
