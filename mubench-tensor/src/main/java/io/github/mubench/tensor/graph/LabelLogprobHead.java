@@ -1,8 +1,8 @@
 package io.github.mubench.tensor.graph;
 
+import io.github.mubench.tensor.model.BlasAttention;
 import io.github.mubench.tensor.model.KlRows;
 import io.github.mubench.tensor.model.SoftmaxRows;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Operation;
@@ -165,8 +165,8 @@ final class LabelLogprobHead extends BaseListener {
             if (difference == null) {
                 difference = Nd4j.create(DataType.FLOAT, rows, vocab);
             }
-            inBlocks(vocab, (first, count) -> System.arraycopy(KlRows.referenceTerms(rowsOf(probs, first, count, vocab),
-                    rowsOf(reference, first, count, vocab), rowsOf(difference, first, count, vocab), count, vocab),
+            inBlocks(vocab, (first, count) -> System.arraycopy(KlRows.referenceTerms(BlasAttention.rows(probs, first, count, vocab),
+                    BlasAttention.rows(reference, first, count, vocab), BlasAttention.rows(difference, first, count, vocab), count, vocab),
                     0, klTerms, 2 * first, 2 * count));
             reference = null; // the caller's array, read: not held past the pass
         }
@@ -188,8 +188,8 @@ final class LabelLogprobHead extends BaseListener {
                 kls[r] = (float) (klTerms[2 * r] + mass[r] * logSumExp[r]);
             }
             klOffset.getArr().assign(Nd4j.createFromArray(kls));
-            inBlocks(vocab, (first, count) -> KlRows.difference(rowsOf(probs, first, count, vocab),
-                    java.util.Arrays.copyOfRange(mass, first, first + count), rowsOf(difference, first, count, vocab),
+            inBlocks(vocab, (first, count) -> KlRows.difference(BlasAttention.rows(probs, first, count, vocab),
+                    java.util.Arrays.copyOfRange(mass, first, first + count), BlasAttention.rows(difference, first, count, vocab),
                     count, vocab));
             Products.times(difference, w, klDirection.getArr(), false);
         } else if (klStand != null) {
@@ -204,29 +204,21 @@ final class LabelLogprobHead extends BaseListener {
 
     /** {@code block} over this head's rows in blocks that a {@link FloatBuffer} can address. */
     private void inBlocks(int width, Block block) {
-        int size = Math.max(1, BLOCK_FLOATS / width);
+        int size = Math.max(1, BlasAttention.BUFFER_FLOATS / width);
         for (int first = 0; first < rows; first += size) {
             block.run(first, Math.min(size, rows - first));
         }
-    }
-
-    /** Rows {@code [first, first + count)} of row-major {@code a} as a buffer. */
-    private static FloatBuffer rowsOf(INDArray a, int first, int count, int width) {
-        return new FloatPointer(a.data().addressPointer()).position((long) first * width)
-                .limit((long) (first + count) * width).asBuffer();
     }
 
     /** Softmax of each row in place, in blocks of rows that a {@link FloatBuffer} can address; the rows' log-sum-exp. */
     private double[] softmaxRows(INDArray logits) {
         int width = (int) logits.size(1);
         double[] logSumExp = new double[rows];
-        inBlocks(width, (first, count) -> System.arraycopy(SoftmaxRows.inPlace(rowsOf(logits, first, count, width), count,
+        inBlocks(width, (first, count) -> System.arraycopy(SoftmaxRows.inPlace(BlasAttention.rows(logits, first, count, width), count,
                 width), 0, logSumExp, first, count));
         return logSumExp;
     }
 
-    /** Floats a block of {@link #softmaxRows} spans at most (a direct buffer addresses under 2 GB). */
-    private static final int BLOCK_FLOATS = 1 << 28;
 
     /**
      * {@code dLoss/dW} along this path ({@code [V, d]}, memory of its own) for the last pass, given the loss's gradient

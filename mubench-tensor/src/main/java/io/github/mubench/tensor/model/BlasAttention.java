@@ -186,6 +186,14 @@ public final class BlasAttention {
         return new FloatPointer(a.data().addressPointer()).capacity(a.length());
     }
 
+    /** Floats a direct buffer may span (its capacity counts bytes, under 2³¹), a whole number of 1024-float chunks. */
+    public static final int BUFFER_FLOATS = 1 << 28;
+
+    /** Rows {@code [first, first + count)} of {@code width} floats of {@code a} ({@link #floats}) as a buffer. */
+    public static FloatBuffer rows(INDArray a, long first, int count, int width) {
+        return floats(a).position(first * width).limit((first + count) * width).asBuffer();
+    }
+
     /** {@link #floats} as a buffer (row-major arrays under 2³¹ floats). */
     public static FloatBuffer floatBuffer(INDArray a) {
         return floats(a).asBuffer();

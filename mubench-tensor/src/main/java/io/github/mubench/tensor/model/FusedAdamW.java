@@ -1,6 +1,5 @@
 package io.github.mubench.tensor.model;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,11 +58,8 @@ public final class FusedAdamW {
 
     /** Updates {@code param}, {@code m} and {@code v} in place from {@code grad}; all four {@link #accepts accepted}. */
     public static void step(INDArray param, INDArray grad, INDArray m, INDArray v, Scalars s) {
-        step(param, grad, m, v, s, SLICE);
+        step(param, grad, m, v, s, BlasAttention.BUFFER_FLOATS);
     }
-
-    /** Floats a direct buffer may span (its capacity is counted in bytes, under 2³¹), rounded down to whole chunks. */
-    private static final int SLICE = (Integer.MAX_VALUE / Float.BYTES) / CHUNK * CHUNK;
 
     /** {@link #step} over slices of at most {@code slice} floats (whole chunks), one buffer of each array a slice. */
     static void step(INDArray param, INDArray grad, INDArray m, INDArray v, Scalars s, int slice) {
@@ -71,15 +67,10 @@ public final class FusedAdamW {
             throw new IllegalArgumentException("AdamW's one-pass update needs float row-major arrays of their own, of one"
                     + " length");
         }
-        FloatPointer[] at = {BlasAttention.floats(param), BlasAttention.floats(grad), BlasAttention.floats(m),
-                BlasAttention.floats(v)};
         for (long from = 0; from < param.length(); from += slice) {
             int n = (int) Math.min(slice, param.length() - from);
-            FloatBuffer[] b = new FloatBuffer[4];
-            for (int i = 0; i < 4; i++) {
-                b[i] = BlasAttention.at(at[i], from).capacity(from + n).asBuffer();
-            }
-            step(b[0], b[1], b[2], b[3], n, s);
+            step(BlasAttention.rows(param, from, n, 1), BlasAttention.rows(grad, from, n, 1), BlasAttention.rows(m, from, n, 1),
+                    BlasAttention.rows(v, from, n, 1), n, s);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.github.mubench.tensor.model;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
@@ -39,9 +38,6 @@ public final class SoftmaxRows {
         return logSumExp;
     }
 
-    /** Floats a block of {@link #logInPlace} spans at most (a direct buffer addresses under 2 GB). */
-    private static final int BLOCK_FLOATS = 1 << 28;
-
     /**
      * Log-softmax over the last axis of {@code a} in place, {@code x − log Σ_j exp(x_j)} per row, in blocks of rows
      * that a buffer can address: for a reference model's log-probabilities over the vocabulary, where ND4J's
@@ -50,14 +46,13 @@ public final class SoftmaxRows {
      * @param a float, row-major, memory of its own from its start ({@link BlasAttention#floats})
      */
     public static void logInPlace(INDArray a) {
-        int width = (int) a.size(a.rank() - 1), block = Math.max(1, BLOCK_FLOATS / width);
+        int width = (int) a.size(a.rank() - 1), block = Math.max(1, BlasAttention.BUFFER_FLOATS / width);
         long count = a.length() / width;
-        FloatPointer all = BlasAttention.floats(a);
         Loops loops = Loops.best();
+        float[][] scratch = new float[Workers.threads()][width], shifted = new float[Workers.threads()][width];
         for (long first = 0; first < count; first += block) {
             int rows = (int) Math.min(block, count - first);
-            FloatBuffer buffer = new FloatPointer(all).position(first * width).limit((first + rows) * width).asBuffer();
-            float[][] scratch = new float[Workers.threads()][width], shifted = new float[Workers.threads()][width];
+            FloatBuffer buffer = BlasAttention.rows(a, first, rows, width);
             Workers.split(rows, Workers.threads(), (part, from, to) -> {
                 float[] row = scratch[part], work = shifted[part];
                 for (int r = from; r < to; r++) {
